@@ -1,0 +1,35 @@
+/**
+ * Padmé padding (Nikitin et al., "Reducing Metadata Leakage from Encrypted
+ * Files and Communication with PURBs", 2019) with a floor, so a ciphertext
+ * leaks only O(log log n) bits of its plaintext length. The plaintext is
+ * followed by 0x80 and zeros (ISO/IEC 7816-4), which makes unpadding
+ * unambiguous.
+ */
+import { fail } from './errors.js';
+
+export function padmeLength(n: number): number {
+  if (n < 2) return n;
+  const e = Math.floor(Math.log2(n));
+  const s = Math.floor(Math.log2(e)) + 1;
+  const mask = 2 ** (e - s) - 1;
+  return Math.ceil((n + mask) / (mask + 1)) * (mask + 1);
+}
+
+export function paddedLength(n: number, floor: number): number {
+  return Math.max(floor, padmeLength(n + 1));
+}
+
+export function pad(plain: Uint8Array, floor: number): Uint8Array {
+  const out = new Uint8Array(paddedLength(plain.length, floor));
+  out.set(plain);
+  out[plain.length] = 0x80;
+  return out;
+}
+
+/** Returns a view of `padded` without the padding; throws E_TAMPERED if the padding is malformed. */
+export function unpad(padded: Uint8Array): Uint8Array {
+  let i = padded.length - 1;
+  while (i >= 0 && padded[i] === 0) i--;
+  if (i < 0 || padded[i] !== 0x80) fail('E_TAMPERED', 'a value has malformed padding: the file was modified');
+  return padded.subarray(0, i);
+}

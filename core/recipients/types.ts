@@ -1,0 +1,59 @@
+/**
+ * The recipient plug-in contract (DESIGN §3 "Recipients", STYLE 9): every
+ * key type wraps the document's DEK into one stanza and unwraps it again,
+ * returning null for "not mine". Adding a key type adds one module and one
+ * registry entry in `index.ts`.
+ */
+
+export type RecipientAlg = 'mlkem1024-x25519' | 'mlkem1024';
+
+/** On-disk stanza, all binary fields base64url without padding. */
+export interface RecipientStanza {
+  kid: string;
+  alg: string;
+  enc: string;
+  dek: string;
+}
+
+/** What the DEK wrap is bound to (DESIGN §3): AAD = kid + scope binding + document id. */
+export interface WrapContext {
+  scopeBinding: string;
+  docId: Uint8Array;
+}
+
+/** The public side of a key: anyone holding it can wrap a DEK, nobody can unwrap with it. */
+export interface Recipient {
+  readonly kid: string;
+  readonly alg: RecipientAlg;
+  /** Raw public key; `formatRecipient` writes it into the `gitseal1:` string. */
+  readonly publicKey: Uint8Array;
+  /** Wraps a 32-byte DEK; throws RangeError on another length. */
+  wrap(dek: Uint8Array, ctx: WrapContext): RecipientStanza;
+}
+
+/** The secret side of a key. */
+export interface Identity {
+  readonly kid: string;
+  readonly alg: RecipientAlg;
+  readonly recipient: Recipient;
+  /**
+   * Returns null when the stanza is not for this identity (other kid or alg);
+   * throws GitsealError E_FORMAT when a field has the wrong length and
+   * E_TAMPERED when it is for this identity but does not open (wrong
+   * scope/doc/tampered).
+   */
+  unwrap(stanza: RecipientStanza, ctx: WrapContext): Uint8Array | null;
+}
+
+/** One key type, as registered in `index.ts`. */
+export interface RecipientKind {
+  readonly alg: RecipientAlg;
+  /** Length of the raw secret `fromSecret` takes. */
+  readonly secretLength: number;
+  /** Throws E_RECIPIENT when the bytes are not a valid public key of this type. */
+  parsePublic(publicKey: Uint8Array): Recipient;
+  /** Throws RangeError when the secret has the wrong length. Does not keep a reference to `secret`. */
+  fromSecret(secret: Uint8Array): Identity;
+  /** A new key from node:crypto randomness; `secret` is what a keystore stores. */
+  generate(): { identity: Identity; secret: Uint8Array };
+}

@@ -1,0 +1,54 @@
+/**
+ * X25519 (RFC 7748) through node:crypto, which runs it in OpenSSL and is
+ * much faster than pure JS on the wrap/unwrap hot path. Keys cross the
+ * boundary as raw 32-byte strings; `x25519.test.ts` checks every function
+ * against @noble/curves.
+ */
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { checkBytes, concat } from '../bytes.js';
+
+export const X25519_LENGTH = 32;
+
+// DER headers of PKCS#8 and SPKI for the X25519 OID 1.3.101.110; the raw key follows.
+const PKCS8_PREFIX = Uint8Array.from(Buffer.from('302e020100300506032b656e04220420', 'hex'));
+const SPKI_PREFIX = Uint8Array.from(Buffer.from('302a300506032b656e032100', 'hex'));
+
+/** Imports a raw 32-byte X25519 secret (any bytes; clamping happens at use). */
+export function x25519PrivateKey(secret: Uint8Array): KeyObject {
+  checkBytes(secret, X25519_LENGTH, 'x25519 secret');
+  const der = concat(PKCS8_PREFIX, secret);
+  try {
+    return createPrivateKey({ key: Buffer.from(der.buffer, der.byteOffset, der.byteLength), format: 'der', type: 'pkcs8' });
+  } finally {
+    der.fill(0);
+  }
+}
+
+/** Imports a raw 32-byte X25519 public key. */
+export function x25519PublicKey(pub: Uint8Array): KeyObject {
+  checkBytes(pub, X25519_LENGTH, 'x25519 public key');
+  return createPublicKey({ key: Buffer.from(concat(SPKI_PREFIX, pub)), format: 'der', type: 'spki' });
+}
+
+/** Raw 32 bytes of a public key object (or of the public half of a private one). */
+export function x25519RawPublic(key: KeyObject): Uint8Array {
+  const spki = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'der', type: 'spki' });
+  return Uint8Array.from(spki.subarray(spki.length - X25519_LENGTH));
+}
+
+/** A fresh ephemeral key pair; the private half never leaves the KeyObject. */
+export function x25519Ephemeral(): { privateKey: KeyObject; publicKey: Uint8Array } {
+  const { privateKey, publicKey } = generateKeyPairSync('x25519');
+  return { privateKey, publicKey: x25519RawPublic(publicKey) };
+}
+
+/**
+ * The shared secret. Throws (an OpenSSL error) when `pub` is a low-order
+ * point and the result would be all zeros; callers turn that into their own
+ * error code.
+ */
+export function x25519Shared(privateKey: KeyObject, pub: Uint8Array | KeyObject): Uint8Array {
+  const publicKey = pub instanceof Uint8Array ? x25519PublicKey(pub) : pub;
+  const ss = diffieHellman({ privateKey, publicKey });
+  return new Uint8Array(ss.buffer, ss.byteOffset, ss.byteLength);
+}

@@ -1,0 +1,112 @@
+/**
+ * Whole files: a YAML stream (or one JSON document) in, encrypted text out,
+ * and back. Each document gets its own DEK and envelope (DESIGN §3).
+ */
+import type { Document } from 'yaml';
+import { fail } from './errors.js';
+import { GENERIC_KEY, isEncryptedObject, type EncryptedDocument } from './encrypted-document.js';
+import { detectFormat, emitEncrypted, parseEncrypted, type FileFormat } from './encrypted-store.js';
+import { checkSecret, isSecretManifest, SECRET_MAX_BYTES } from './k8s-secret.js';
+import type { Path } from './name-tokens.js';
+import { renderPlain } from './plain-document.js';
+import type { Identity, Recipient } from './recipients/types.js';
+import type { Scope } from './scope.js';
+import { openDocument, sealDocument, unwrapDek, type OpenedDocument, type SealInput } from './seal.js';
+import { parsePlainStream, type ParsedPlain } from './yaml-store.js';
+
+/** Alias expansions allowed when a document is turned into values (alias bombs). */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface EncryptOptions {
+  readonly recipients: readonly Recipient[];
+  readonly scope: Scope;
+  /** Generic files: paths copied readable beside the ciphertext (e.g. apiVersion, kind, metadata). */
+  readonly readablePaths?: readonly Path[];
+  /** The file as it is now, opened: unchanged values keep their ciphertext. Matched by document position. */
+  readonly previous?: readonly OpenedDocument[];
+  readonly rotate?: boolean;
+  /** Called after each document, for progress on long runs. */
+  readonly onDocument?: (done: number, total: number) => void;
+}
+
+export function toJS(doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError || (e instanceof Error && /alias/i.test(e.message)))
+      fail('E_ALIAS_LIMIT', `the document expands more than ${MAX_ALIAS_COUNT} aliases: remove the alias chain`);
+    throw e;
+  }
+}
+
+function topLevel(doc: Document.Parsed, key: string): unknown {
+  const v = doc.get(key);
+  return typeof v === 'object' && v !== null && 'toJSON' in v ? undefined : v;
+}
+
+/** Decides how one plaintext document is sealed: a Secret becomes an EncryptedSecret, anything else generic. */
+export function sealInputOf(p: ParsedPlain, index: number, opts: Pick<EncryptOptions, 'scope' | 'readablePaths'>): SealInput {
+  const doc = p.yaml;
+  const hasGenericKey = doc.contents !== null && doc.has(GENERIC_KEY);
+  if (isEncryptedObject({ kind: topLevel(doc, 'kind'), apiVersion: topLevel(doc, 'apiVersion') }) || (hasGenericKey && doc.hasIn([GENERIC_KEY, 'envelope'])))
+    fail('E_ALREADY_ENCRYPTED', `document ${index + 1} is already encrypted: use "gitseal edit" or "gitseal set" to change it`);
+  const secret = topLevel(doc, 'kind') === 'Secret' && topLevel(doc, 'apiVersion') === 'v1';
+  if (secret) {
+    const size = p.chunks.reduce((n, c) => n + c.length, 0) + p.leaves.reduce((n, l) => n + l.raw.length, 0);
+    if (size > 2 * SECRET_MAX_BYTES) fail('E_TOO_LARGE', `Secret document ${index + 1} is ${size} bytes; a Secret holds at most ${SECRET_MAX_BYTES}`);
+    const js = toJS(doc);
+    if (!isSecretManifest(js)) fail('E_SECRET_INVALID', `document ${index + 1} is not a valid Secret`);
+    const identity = checkSecret(js as Record<string, unknown>);
+    return { plain: p, mode: 'secret', identity, readable: {}, scope: opts.scope };
+  }
+  if (hasGenericKey) fail('E_UNSUPPORTED', `document ${index + 1} has a top-level "${GENERIC_KEY}" key, which gitseal reserves`);
+  const readable: Record<string, unknown> = {};
+  if (opts.readablePaths?.length && doc.contents !== null) {
+    const js = toJS(doc) as Record<string, unknown>;
+    for (const path of opts.readablePaths) copyPath(js, readable, path);
+  }
+  return { plain: p, mode: 'generic', identity: {}, readable, scope: 'cluster' };
+}
+
+function copyPath(from: unknown, to: Record<string, unknown>, path: Path): void {
+  let src: unknown = from;
+  for (const seg of path) {
+    if (typeof src !== 'object' || src === null) return;
+    src = (src as Record<string | number, unknown>)[seg];
+  }
+  if (src === undefined) return;
+  let dst: Record<string, unknown> = to;
+  path.forEach((seg, i) => {
+    const k = String(seg);
+    if (i === path.length - 1) dst[k] = src;
+    else {
+      if (typeof dst[k] !== 'object' || dst[k] === null) dst[k] = {};
+      dst = dst[k] as Record<string, unknown>;
+    }
+  });
+}
+
+export function encryptStream(text: string, opts: EncryptOptions): string {
+  const plain = parsePlainStream(text);
+  const format: FileFormat = detectFormat(text);
+  const docs: EncryptedDocument[] = plain.map((p, i) => {
+    const sealed = sealDocument(sealInputOf(p, i, opts), { recipients: opts.recipients, previous: opts.previous?.[i], rotate: opts.rotate });
+    opts.onDocument?.(i + 1, plain.length);
+    return sealed;
+  });
+  return emitEncrypted(docs, format);
+}
+
+/** Parses an encrypted file and opens every document with the identities at hand. */
+export function openStream(text: string, identities: readonly Identity[]): { opened: OpenedDocument[]; format: FileFormat } {
+  const { docs, format } = parseEncrypted(text);
+  return { opened: docs.map((d) => openDocument(d, unwrapDek(d, identities))), format };
+}
+
+export function renderOpened(opened: readonly OpenedDocument[]): string {
+  return opened.map((o) => renderPlain({ chunks: o.chunks, leaves: o.raws.map((raw) => ({ path: [], raw })) })).join('');
+}
+
+export function decryptStream(text: string, identities: readonly Identity[]): string {
+  return renderOpened(openStream(text, identities).opened);
+}

@@ -1,17 +1,22 @@
 // Bundles the CLI into one file so `gitseal` starts without resolving hundreds of modules.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: ['cli/main.ts'],
-  outfile: 'dist/gitseal.mjs',
+  entryPoints: { gitseal: 'cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  splitting: false,
+  // Each command is its own chunk, loaded only when it runs.
+  splitting: true,
   minify: false,
   sourcemap: false,
   legalComments: 'none',
@@ -21,3 +26,4 @@ await build({
   },
   logLevel: 'warning',
 });
+chmodSync('dist/gitseal.mjs', 0o755);

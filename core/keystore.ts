@@ -37,6 +37,8 @@ function scryptProblem({ N, r, p }: ScryptParams): string | null {
   return null;
 }
 
+const pickScrypt = ({ N, r, p }: ScryptParams): ScryptParams => ({ N, r, p });
+
 function deriveKey(passphrase: string, salt: Uint8Array, { N, r, p }: ScryptParams): Uint8Array {
   const pass = utf8(passphrase.normalize('NFC'));
   const key = scryptSync(pass, salt, 32, { N, r, p, maxmem: 256 * N * r + 128 * r * p + 2 ** 20 });
@@ -55,7 +57,7 @@ export function encodeKeystore(entries: readonly KeystoreEntry[], passphrase?: s
   if (passphrase !== undefined && (typeof passphrase !== 'string' || passphrase === '')) throw new RangeError('passphrase must be a non-empty string');
   const problem = scryptProblem(scrypt);
   if (problem) throw new RangeError(`scrypt parameters: ${problem}`);
-  const salt = randomBytes(SALT_LENGTH);
+  const salt = randomBytes(SALT_LENGTH); // used only when sealing
   const key = passphrase === undefined ? undefined : deriveKey(passphrase, salt, scrypt);
   try {
     const keys: DiskKey[] = entries.map(({ identity, secret, created }) => {
@@ -77,8 +79,6 @@ export function encodeKeystore(entries: readonly KeystoreEntry[], passphrase?: s
     if (key) wipe(key);
   }
 }
-
-const pickScrypt = ({ N, r, p }: ScryptParams): ScryptParams => ({ N, r, p });
 
 /** True when any key in the file needs the passphrase. Throws E_KEYSTORE when malformed. */
 export const isKeystoreSealed = (text: string): boolean => readKeystore(text).some((k) => 'sealed' in k);

@@ -9,7 +9,7 @@ import { bindingOf, ENVELOPE_VERSION, readableCanonical, type EncryptedDocument,
 import { computeMac, macMatches } from './mac.js';
 import { NameCipher } from './name-tokens.js';
 import type { Leaf, PlainDocument } from './plain-document.js';
-import type { Identity, Recipient, RecipientStanza } from './recipients/types.js';
+import type { Identity, Recipient, RecipientStanza, WrapContext } from './recipients/types.js';
 import { unwrapWithAny } from './recipients/index.js';
 import type { ObjectIdentity, Scope } from './scope.js';
 import { deriveSubkeys } from './subkeys.js';
@@ -41,10 +41,11 @@ export interface SealOptions {
   readonly previous?: OpenedDocument | undefined;
   /** A new DEK: every ciphertext changes (`gitseal rotate`). */
   readonly rotate?: boolean;
+  /** Keep the previous document's recipients as they are (edit, set, unset); `recipients` then serves only new documents. */
+  readonly keepRecipients?: boolean;
 }
 
 export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocument {
-  if (opts.recipients.length === 0) fail('E_NO_RECIPIENTS', 'no recipients: pass -r RECIPIENT or add recipients to .gitseal.yaml');
   const prev = opts.previous;
   const docId = prev?.doc.envelope.docId ?? new Uint8Array(randomBytes(DOC_ID_LENGTH));
   const binding = bindingOf(input);
@@ -66,20 +67,22 @@ export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocu
   const layoutText = JSON.stringify(input.plain.chunks);
   const layout = reuse && JSON.stringify(prev.chunks) === layoutText ? prev.doc.layout : sealValue(keys.values, b, LAYOUT_SLOT, layoutText, nonces);
 
-  const oldStanzas = new Map<string, RecipientStanza>(reuse ? prev.doc.envelope.recipients.map((s) => [s.kid, s]) : []);
-  const seen = new Set<string>();
-  const recipients: RecipientStanza[] = [];
-  for (const r of opts.recipients) {
-    if (seen.has(r.kid)) continue;
-    seen.add(r.kid);
-    recipients.push(oldStanzas.get(r.kid) ?? r.wrap(dek, b));
-  }
+  const recipients = reuse && opts.keepRecipients ? [...prev.doc.envelope.recipients] : wrapFor(opts.recipients, dek, b, reuse ? prev : undefined);
 
   const partial = { mode: input.mode, identity: input.identity, readable: input.readable, scope: input.scope, layout, entries };
   const mac = computeMac(keys.mac, macInput(partial, binding, docId, recipients));
   if (!reuse) wipe(dek);
   wipe(keys.values, keys.names, keys.mac);
   return { ...partial, envelope: { version: ENVELOPE_VERSION, docId, recipients, mac } };
+}
+
+/** Wraps the DEK to each recipient once; a recipient the previous version already had keeps its stanza. */
+function wrapFor(list: readonly Recipient[], dek: Uint8Array, ctx: WrapContext, prev: OpenedDocument | undefined): RecipientStanza[] {
+  if (list.length === 0) fail('E_NO_RECIPIENTS', 'no recipients: pass -r RECIPIENT or add recipients to .gitseal.yaml ("gitseal init")');
+  const old = new Map<string, RecipientStanza>(prev ? prev.doc.envelope.recipients.map((s) => [s.kid, s]) : []);
+  const out = new Map<string, RecipientStanza>();
+  for (const r of list) if (!out.has(r.kid)) out.set(r.kid, old.get(r.kid) ?? r.wrap(dek, ctx));
+  return [...out.values()];
 }
 
 function macInput(d: Omit<EncryptedDocument, 'envelope'>, binding: string, docId: Uint8Array, recipients: readonly RecipientStanza[]) {

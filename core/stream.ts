@@ -25,6 +25,7 @@ export interface EncryptOptions {
   /** The file as it is now, opened: unchanged values keep their ciphertext. Matched by document position. */
   readonly previous?: readonly OpenedDocument[];
   readonly rotate?: boolean;
+  readonly keepRecipients?: boolean;
   /** Called after each document, for progress on long runs. */
   readonly onDocument?: (done: number, total: number) => void;
 }
@@ -89,12 +90,38 @@ function copyPath(from: unknown, to: Record<string, unknown>, path: Path): void 
 export function encryptStream(text: string, opts: EncryptOptions): string {
   const plain = parsePlainStream(text);
   const format: FileFormat = detectFormat(text);
-  const docs: EncryptedDocument[] = plain.map((p, i) => {
-    const sealed = sealDocument(sealInputOf(p, i, opts), { recipients: opts.recipients, previous: opts.previous?.[i], rotate: opts.rotate });
+  const inputs = plain.map((p, i) => sealInputOf(p, i, opts));
+  const previous = matchPrevious(inputs, opts.previous ?? []);
+  const docs: EncryptedDocument[] = inputs.map((input, i) => {
+    const sealed = sealDocument(input, { recipients: opts.recipients, previous: previous[i], rotate: opts.rotate, keepRecipients: opts.keepRecipients });
     opts.onDocument?.(i + 1, plain.length);
     return sealed;
   });
   return emitEncrypted(docs, format);
+}
+
+/**
+ * Pairs each new document with its earlier version: a Secret by its
+ * namespace and name, anything else by position, so adding or removing a
+ * document does not disturb the others' ciphertexts.
+ */
+export function matchPrevious(inputs: readonly SealInput[], previous: readonly OpenedDocument[]): Array<OpenedDocument | undefined> {
+  const taken = new Set<number>();
+  const idOf = (mode: string, id: { name?: string | undefined; namespace?: string | undefined }) => `${mode}:${id.namespace ?? ''}/${id.name ?? ''}`;
+  const byIdentity = inputs.map((input) => {
+    if (input.mode !== 'secret') return undefined;
+    const j = previous.findIndex((p, k) => !taken.has(k) && p.doc.mode === 'secret' && idOf('secret', p.doc.identity) === idOf('secret', input.identity));
+    if (j < 0) return undefined;
+    taken.add(j);
+    return previous[j];
+  });
+  return inputs.map((input, i) => {
+    if (byIdentity[i]) return byIdentity[i];
+    const p = previous[i];
+    if (!p || taken.has(i) || p.doc.mode !== input.mode || input.mode === 'secret') return undefined;
+    taken.add(i);
+    return p;
+  });
 }
 
 /** Parses an encrypted file and opens every document with the identities at hand. */

@@ -1,0 +1,116 @@
+/**
+ * The `gitseal` command table. Each command's module is imported only when
+ * it runs, which keeps start-up fast.
+ */
+import yargs, { type Argv } from 'yargs';
+import { GitsealError, isGitsealError } from '../core/errors.js';
+import { EXIT_CODES } from './exit-codes.js';
+
+import { VERSION } from './version.js';
+
+type Handler = (argv: Record<string, unknown>) => Promise<number | void>;
+const lazy =
+  (load: () => Promise<{ run: Handler }>): ((argv: Record<string, unknown>) => Promise<void>) =>
+  async (argv) => {
+    const status = await (await load()).run(argv);
+    if (typeof status === 'number') process.exitCode = status;
+  };
+
+const output = (y: Argv) =>
+  y
+    .option('in-place', { alias: 'i', type: 'boolean', describe: 'replace FILE with the result' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the result to OUT instead of stdout' })
+    .conflicts('in-place', 'output');
+const keyOption = (y: Argv) => y.option('key', { type: 'string', describe: 'keystore file (default: $GITSEAL_KEY_FILE, then ~/.config/gitseal/keys.yaml)' });
+const file = (y: Argv) => y.positional('file', { type: 'string', describe: 'file to read, or - for stdin', demandOption: true });
+const files = (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'encrypted files', demandOption: true });
+
+export function buildCli(args: string[]): Argv {
+  return yargs(args)
+    .scriptName('gitseal')
+    .usage('$0 <command>: keep Kubernetes secrets in Git without trusting Git')
+    .command(
+      'keygen',
+      'make a new local org key; prints its public recipient',
+      (y) =>
+        y
+          .option('output', { alias: 'o', type: 'string', describe: 'keystore file to write (mode 0600)' })
+          .option('passphrase', { type: 'boolean', describe: 'seal the key with a passphrase (GITSEAL_PASSPHRASE or a prompt)' })
+          .option('alg', { choices: ['mlkem1024-x25519', 'mlkem1024'] as const, default: 'mlkem1024-x25519' as const })
+          .option('force', { type: 'boolean', describe: 'overwrite an existing keystore' }),
+      lazy(() => import('./commands/keygen.js')),
+    )
+    .command(
+      'init',
+      'write .gitseal.yaml (recipients, creation rules, readable paths, scope)',
+      (y) =>
+        y
+          .option('recipient', { alias: 'r', type: 'string', array: true, describe: 'public recipient (default: your keystore)' })
+          .option('scope', { choices: ['strict', 'namespace', 'cluster'] as const, default: 'strict' as const })
+          .option('key', { type: 'string', describe: 'keystore whose recipients to use' })
+          .option('force', { type: 'boolean', describe: 'overwrite an existing .gitseal.yaml' }),
+      lazy(() => import('./commands/init.js')),
+    )
+    .command(
+      'encrypt <file>',
+      'encrypt the values of a YAML/JSON file (a Secret becomes an EncryptedSecret)',
+      (y) =>
+        keyOption(output(file(y)))
+          .option('recipient', { alias: 'r', type: 'string', array: true, describe: 'recipient (default: .gitseal.yaml)' })
+          .option('scope', { choices: ['strict', 'namespace', 'cluster'] as const, describe: 'scope binding (default: .gitseal.yaml, else strict)' }),
+      lazy(() => import('./commands/encrypt.js')),
+    )
+    .command('decrypt <file>', 'decrypt to the exact original bytes', (y) => keyOption(output(file(y))), lazy(() => import('./commands/decrypt.js')))
+    .command('edit <file>', 'edit the plaintext in $EDITOR (kept off persistent disk); only changed values are re-encrypted', (y) => keyOption(file(y)), lazy(() => import('./commands/edit.js')))
+    .command(
+      'set <file> <path> <value>',
+      'set one value, e.g. stringData.password (VALUE - reads stdin)',
+      (y) =>
+        keyOption(file(y))
+          .positional('path', { type: 'string', demandOption: true })
+          .positional('value', { type: 'string', demandOption: true })
+          .option('base64', { type: 'boolean', describe: 'store VALUE base64-encoded (for Secret data)' })
+          .option('json', { type: 'boolean', describe: 'VALUE is JSON: numbers, booleans, null, strings' }),
+      lazy(() => import('./commands/set.js')),
+    )
+    .command(
+      'unset <file> <path>',
+      'remove one value',
+      (y) => keyOption(file(y)).positional('path', { type: 'string', demandOption: true }),
+      lazy(() => import('./commands/unset.js')),
+    )
+    .command(
+      'updatekeys <files..>',
+      'apply recipient changes from .gitseal.yaml; values keep their ciphertext',
+      (y) => keyOption(files(y)).option('recipient', { alias: 'r', type: 'string', array: true, describe: 'recipients instead of .gitseal.yaml' }),
+      lazy(() => import('./commands/updatekeys.js')),
+    )
+    .command('rotate <files..>', 'new DEK: every value is re-encrypted', (y) => keyOption(files(y)), lazy(() => import('./commands/rotate.js')))
+    .command(
+      'verify <files..>',
+      'check structure, scope and recipients; the MAC too when a key is at hand',
+      (y) => keyOption(files(y)).option('json', { type: 'boolean', describe: 'machine-readable report' }).option('without-key', { type: 'boolean', describe: 'check structure only; do not load a key' }),
+      lazy(() => import('./commands/verify.js')),
+    )
+    .command(
+      'exec-env <file> [cmd..]',
+      'run a command with the decrypted values in its environment',
+      (y) => keyOption(file(y)).positional('cmd', { type: 'string', array: true }),
+      lazy(() => import('./commands/exec-env.js')),
+    )
+    .parserConfiguration({ 'populate--': true })
+    .demandCommand(1, 'name a command: gitseal --help lists them')
+    .strict()
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new GitsealError('E_USAGE', msg);
+    })
+    .wrap(Math.min(100, process.stdout.columns || 100));
+}
+
+export async function runCli(args: string[]): Promise<void> {
+  await buildCli(args).parseAsync();
+}

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { isGitsealError } from '../../core/errors.js';
+import type { OpenedDocument } from '../../core/seal.js';
+import type { Scope } from '../../core/scope.js';
+import { encryptStream, openStream } from '../../core/stream.js';
+import { emitOutput, readInput } from '../files.js';
+import { loadIdentities } from '../keys.js';
+import { policyOf, recipientsOf } from '../open-file.js';
+import { progress } from '../progress.js';
+
+/** An existing encrypted output is opened so unchanged values keep their ciphertext (DESIGN §3 "Stability"). */
+async function previousVersion(target: string | undefined, keyFile: string | undefined): Promise<OpenedDocument[] | undefined> {
+  if (!target || target === '-' || !existsSync(target)) return undefined;
+  try {
+    return openStream(readInput(target), await loadIdentities(keyFile)).opened;
+  } catch (e) {
+    if (isGitsealError(e, 'E_NOT_ENCRYPTED') || isGitsealError(e, 'E_NO_KEY')) {
+      if (isGitsealError(e, 'E_NO_KEY')) process.stderr.write(`gitseal: no key opens ${target}, so every value gets new ciphertext\n`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const file = argv.file as string;
+  const output = argv.output as string | undefined;
+  const text = readInput(file);
+  const policy = policyOf(output ?? file);
+  const recipients = recipientsOf(argv.recipient as string[] | undefined, policy);
+  const previous = await previousVersion(output, argv.key as string | undefined);
+  const result = encryptStream(text, {
+    recipients,
+    scope: (argv.scope as Scope | undefined) ?? policy.scope,
+    readablePaths: policy.readablePaths,
+    previous,
+    onDocument: progress('encrypting document'),
+  });
+  emitOutput(result, { file, inPlace: argv.inPlace as boolean | undefined, output });
+}

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { fail } from '../../core/errors.js';
+import { isSecretManifest } from '../../core/k8s-secret.js';
+import { renderOpened, toJS } from '../../core/stream.js';
+import { parsePlainStream } from '../../core/yaml-store.js';
+import { openFile } from '../open-file.js';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The variables a document gives: a Secret's data (base64-decoded) and stringData, or a generic file's top-level values. */
+export function environmentOf(obj: unknown): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (obj === null || typeof obj !== 'object') return env;
+  const o = obj as Record<string, unknown>;
+  const put = (k: string, v: unknown) => {
+    if (!ENV_NAME.test(k) || v === null || typeof v === 'object') return;
+    env[k] = String(v);
+  };
+  if (isSecretManifest(o)) {
+    for (const [k, v] of Object.entries((o.data ?? {}) as Record<string, unknown>)) put(k, Buffer.from(String(v), 'base64').toString('utf8'));
+    for (const [k, v] of Object.entries((o.stringData ?? {}) as Record<string, unknown>)) put(k, v);
+  } else for (const [k, v] of Object.entries(o)) put(k, v);
+  return env;
+}
+
+export async function run(argv: Record<string, unknown>): Promise<number> {
+  const cmd = [...((argv.cmd as string[] | undefined) ?? []), ...((argv['--'] as string[] | undefined) ?? [])].map(String);
+  if (cmd.length === 0) fail('E_USAGE', 'name the command to run: gitseal exec-env FILE -- CMD [ARGS...]');
+  const f = await openFile(argv.file as string, argv.key as string | undefined);
+  const env: Record<string, string> = {};
+  for (const o of f.opened) {
+    for (const p of parsePlainStream(renderOpened([o]))) Object.assign(env, environmentOf(toJS(p.yaml)));
+  }
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const child = spawn(cmd[0]!, cmd.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    });
+  } catch {
+    return fail('E_EXEC', `cannot run ${cmd[0]}: is it installed and on PATH?`);
+  }
+}

@@ -1,0 +1,21 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fail } from '../../core/errors.js';
+import { encodeKeystore } from '../../core/keystore.js';
+import { formatRecipient, generateIdentity } from '../../core/recipients/index.js';
+import type { RecipientAlg } from '../../core/recipients/types.js';
+import { writeAtomic } from '../files.js';
+import { defaultKeyFile, passphraseFor } from '../keys.js';
+
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const out = (argv.output as string | undefined) ?? defaultKeyFile();
+  if (existsSync(out) && !argv.force) fail('E_IO', `${out} exists: pass --force to replace it (the old key can no longer decrypt anything)`);
+  mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
+  const { identity, secret } = generateIdentity(argv.alg as RecipientAlg);
+  const passphrase = argv.passphrase ? await passphraseFor(out) : undefined;
+  if (passphrase === '') fail('E_PASSPHRASE', 'the passphrase is empty');
+  writeAtomic(out, encodeKeystore([{ identity, secret, created: new Date().toISOString() }], passphrase), 0o600);
+  secret.fill(0);
+  process.stderr.write(`gitseal: wrote key ${identity.kid} to ${out} (mode 0600); its public recipient follows\n`);
+  process.stdout.write(formatRecipient(identity.recipient) + '\n');
+}

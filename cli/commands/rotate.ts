@@ -1,0 +1,18 @@
+import { emitEncrypted } from '../../core/encrypted-store.js';
+import { writeAtomic } from '../files.js';
+import { openFile, recipientsOf } from '../open-file.js';
+import { progress } from '../progress.js';
+import { resealOpened } from './updatekeys.js';
+
+/** A new DEK for every document: every value, token, layout and wrap changes. */
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const files = argv.files as string[];
+  const tick = progress('rotating');
+  for (const [n, file] of files.entries()) {
+    const f = await openFile(file, argv.key as string | undefined);
+    const recipients = recipientsOf(undefined, f.policy);
+    writeAtomic(file, emitEncrypted(f.opened.map((o) => resealOpened(o, { recipients, previous: o, rotate: true })), f.format));
+    process.stderr.write(`${file}: new data key for ${f.opened.length} document(s); every value was re-encrypted\n`);
+    tick(n + 1, files.length);
+  }
+}

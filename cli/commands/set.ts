@@ -1,0 +1,35 @@
+import { fail } from '../../core/errors.js';
+import { parsePathExpression } from '../../core/plain-document.js';
+import { openedLeaves } from '../../core/seal.js';
+import { renderOpened } from '../../core/stream.js';
+import { setValue, type NewValue } from '../../core/yaml-edit.js';
+import { emitOutput, readInput } from '../files.js';
+import { openFile, reseal } from '../open-file.js';
+import { locate } from '../locate.js';
+
+function newValue(argv: Record<string, unknown>): NewValue {
+  let v = argv.value as string;
+  // "-" reads the value from stdin so it stays out of shell history and `ps`.
+  if (v === '-') v = readInput('-').replace(/\r?\n$/, '');
+  if (argv.json) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      return fail('E_USAGE', 'VALUE is not valid JSON (--json)');
+    }
+    if (typeof parsed === 'string') return { string: parsed };
+    if (parsed === null || typeof parsed === 'number' || typeof parsed === 'boolean') return { literal: JSON.stringify(parsed) };
+    return fail('E_USAGE', 'VALUE must be a single JSON string, number, boolean or null');
+  }
+  return { string: argv.base64 ? Buffer.from(v, 'utf8').toString('base64') : v };
+}
+
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const f = await openFile(argv.file as string, argv.key as string | undefined);
+  const path = parsePathExpression(argv.path as string);
+  const value = newValue(argv);
+  const docIndex = locate(f.opened.map(openedLeaves), path, true);
+  const plaintext = setValue(renderOpened(f.opened), docIndex, path, value);
+  emitOutput(reseal(f, plaintext), { file: f.file, inPlace: f.file !== '-' });
+}

@@ -1,0 +1,14 @@
+import { parsePathExpression } from '../../core/plain-document.js';
+import { openedLeaves } from '../../core/seal.js';
+import { renderOpened } from '../../core/stream.js';
+import { unsetValue } from '../../core/yaml-edit.js';
+import { emitOutput } from '../files.js';
+import { locate } from '../locate.js';
+import { openFile, reseal } from '../open-file.js';
+
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const f = await openFile(argv.file as string, argv.key as string | undefined);
+  const path = parsePathExpression(argv.path as string);
+  const docIndex = locate(f.opened.map(openedLeaves), path, false);
+  emitOutput(reseal(f, unsetValue(renderOpened(f.opened), docIndex, path)), { file: f.file, inPlace: f.file !== '-' });
+}

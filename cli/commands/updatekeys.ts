@@ -1,0 +1,30 @@
+import { openedLeaves, sealDocument, type OpenedDocument, type SealOptions } from '../../core/seal.js';
+import { emitEncrypted } from '../../core/encrypted-store.js';
+import { writeAtomic } from '../files.js';
+import { openFile, recipientsOf } from '../open-file.js';
+import { progress } from '../progress.js';
+
+/** Seals an opened document again from its own plaintext, e.g. for new recipients or a new DEK. */
+export function resealOpened(o: OpenedDocument, opts: SealOptions) {
+  const { mode, identity, readable, scope } = o.doc;
+  return sealDocument({ plain: { chunks: o.chunks, leaves: openedLeaves(o) }, mode, identity, readable, scope }, opts);
+}
+
+/** Rewraps each document's DEK for the configured recipients; values, layout and DEK stay. */
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const files = argv.files as string[];
+  const tick = progress('updating keys');
+  for (const [n, file] of files.entries()) {
+    const f = await openFile(file, argv.key as string | undefined);
+    const recipients = recipientsOf(argv.recipient as string[] | undefined, f.policy);
+    const before = new Set(f.opened.flatMap((o) => o.doc.envelope.recipients.map((r) => r.kid)));
+    const docs = f.opened.map((o) => resealOpened(o, { recipients, previous: o }));
+    const after = new Set(recipients.map((r) => r.kid));
+    const added = [...after].filter((k) => !before.has(k));
+    const removed = [...before].filter((k) => !after.has(k));
+    const text = emitEncrypted(docs, f.format);
+    if (text !== f.text) writeAtomic(file, text);
+    process.stderr.write(`${file}: ${added.length || removed.length ? `+[${added.join(', ')}] -[${removed.join(', ')}]` : 'recipients unchanged'}\n`);
+    tick(n + 1, files.length);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * `.gitseal.yaml`: recipients, default scope, readable paths and creation
+ * rules by path regex. The nearest file above the target wins, as with
+ * SOPS's `.sops.yaml`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { fail } from '../core/errors.js';
+import type { Path } from '../core/name-tokens.js';
+import { parsePathExpression } from '../core/plain-document.js';
+import { parseScope, type Scope } from '../core/scope.js';
+
+export const CONFIG_FILE = '.gitseal.yaml';
+export const DEFAULT_READABLE = ['apiVersion', 'kind', 'metadata.name', 'metadata.namespace'];
+
+export interface CreationRule {
+  readonly pathRegex: RegExp;
+  readonly recipients?: readonly string[];
+  readonly scope?: Scope;
+  readonly readable?: readonly string[];
+}
+
+export interface Config {
+  readonly file: string;
+  readonly dir: string;
+  readonly recipients: readonly string[];
+  readonly scope: Scope;
+  readonly readable: readonly string[];
+  readonly rules: readonly CreationRule[];
+}
+
+/** What applies to one file after the creation rules. */
+export interface FilePolicy {
+  readonly recipients: readonly string[];
+  readonly scope: Scope;
+  readonly readablePaths: readonly Path[];
+  /** True when a creation rule names this file: it must be encrypted (pre-commit guard, verify). */
+  readonly matched: boolean;
+}
+
+export function findConfig(start: string): Config | null {
+  let dir = resolve(start);
+  for (;;) {
+    const file = join(dir, CONFIG_FILE);
+    if (existsSync(file)) return loadConfig(file);
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+const strings = (v: unknown, what: string): string[] => {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) fail('E_CONFIG', `${what} must be a list of strings`);
+  return v as string[];
+};
+
+export function loadConfig(file: string): Config {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'), { maxAliasCount: 10 });
+  } catch {
+    fail('E_CONFIG', `${file} is not valid YAML`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('E_CONFIG', `${file} must be a mapping`);
+  const o = raw as Record<string, unknown>;
+  const scopeOf = (v: unknown, what: string): Scope | undefined => {
+    if (v === undefined) return undefined;
+    try {
+      return parseScope(v);
+    } catch {
+      return fail('E_CONFIG', `${what} must be strict, namespace or cluster`);
+    }
+  };
+  const rules = (o.creation_rules ?? []) as unknown;
+  if (!Array.isArray(rules)) fail('E_CONFIG', `${file}: creation_rules must be a list`);
+  return {
+    file,
+    dir: dirname(file),
+    recipients: strings(o.recipients, 'recipients'),
+    scope: scopeOf(o.scope, 'scope') ?? 'strict',
+    readable: o.readable === undefined ? DEFAULT_READABLE : strings(o.readable, 'readable'),
+    rules: rules.map((r: unknown, i: number): CreationRule => {
+      if (r === null || typeof r !== 'object') fail('E_CONFIG', `creation rule ${i + 1} must be a mapping`);
+      const rr = r as Record<string, unknown>;
+      if (typeof rr.path_regex !== 'string') fail('E_CONFIG', `creation rule ${i + 1} needs path_regex`);
+      let pathRegex: RegExp;
+      try {
+        pathRegex = new RegExp(rr.path_regex);
+      } catch {
+        return fail('E_CONFIG', `creation rule ${i + 1}: path_regex is not a valid regular expression`);
+      }
+      return {
+        pathRegex,
+        recipients: rr.recipients === undefined ? undefined : strings(rr.recipients, `creation rule ${i + 1} recipients`),
+        scope: scopeOf(rr.scope, `creation rule ${i + 1} scope`),
+        readable: rr.readable === undefined ? undefined : strings(rr.readable, `creation rule ${i + 1} readable`),
+      };
+    }),
+  };
+}
+
+export function policyFor(config: Config | null, file: string): FilePolicy {
+  if (!config) return { recipients: [], scope: 'strict', readablePaths: DEFAULT_READABLE.map(parsePathExpression), matched: false };
+  const rel = file === '-' ? '' : relative(config.dir, resolve(file)).split('\\').join('/');
+  const rule = config.rules.find((r) => r.pathRegex.test(rel));
+  return {
+    recipients: rule?.recipients ?? config.recipients,
+    scope: rule?.scope ?? config.scope,
+    readablePaths: (rule?.readable ?? config.readable).map(parsePathExpression),
+    matched: rule !== undefined,
+  };
+}
+
+export function renderConfig(recipients: readonly string[], scope: Scope): string {
+  return [
+    '# gitseal configuration: who can decrypt, and how files are encrypted.',
+    '# Recipients are public keys; commit this file.',
+    'recipients:',
+    ...recipients.map((r) => `  - ${r}`),
+    '# strict: bound to namespace/name; namespace: any name in the namespace; cluster: anywhere',
+    `scope: ${scope}`,
+    '# Paths left readable in generic (non-Secret) files; Secrets keep only name and namespace readable.',
+    'readable: [apiVersion, kind, metadata.name, metadata.namespace]',
+    '# Files these rules match must be encrypted (the pre-commit guard and verify check it).',
+    'creation_rules:',
+    "  - path_regex: '(^|/)[^/]*secret[^/]*\\.(ya?ml|json)$'",
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,62 @@
+/**
+ * File input and output for the CLI. Writes are atomic (temporary file in
+ * the same folder, fsync, rename) so a failure never leaves a half-written
+ * file, and they keep the mode of the file they replace.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { GitsealError } from '../core/errors.js';
+
+export function readInput(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw ioError(file, 'read', e);
+  }
+}
+
+function ioError(file: string, verb: string, e: unknown): GitsealError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unknown error');
+  return new GitsealError('E_IO', `cannot ${verb} ${file === '-' ? 'standard input' : file}: ${why}`);
+}
+
+export function writeAtomic(file: string, text: string, mode?: number): void {
+  const dir = dirname(file);
+  const tmp = join(dir, `.${basename(file)}.gitseal-${randomBytes(6).toString('hex')}.tmp`);
+  let keepMode = mode;
+  if (keepMode === undefined && existsSync(file)) keepMode = statSync(file).mode & 0o777;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', keepMode ?? 0o644);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw e instanceof GitsealError ? e : ioError(file, 'write', e);
+  }
+}
+
+/** Where a command's text goes: stdout, `-o OUT`, or back into the input with `-i`. */
+export function emitOutput(text: string, opts: { file: string; inPlace?: boolean | undefined; output?: string | undefined }, mode?: number): void {
+  if (opts.inPlace) {
+    if (opts.file === '-') throw new GitsealError('E_USAGE', '-i needs a file, not standard input');
+    writeAtomic(opts.file, text, mode);
+  } else if (opts.output && opts.output !== '-') writeAtomic(opts.output, text, mode);
+  else process.stdout.write(text);
+}

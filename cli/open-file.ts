@@ -1,0 +1,45 @@
+/** Shared by the commands that change an encrypted file: open it with the key at hand, and re-seal it. */
+import { dirname } from 'node:path';
+import type { FileFormat } from '../core/encrypted-store.js';
+import { parseRecipient } from '../core/recipients/index.js';
+import type { Recipient } from '../core/recipients/types.js';
+import type { OpenedDocument } from '../core/seal.js';
+import { encryptStream, openStream, type EncryptOptions } from '../core/stream.js';
+import { findConfig, policyFor, type FilePolicy } from './config.js';
+import { readInput } from './files.js';
+import { loadIdentities } from './keys.js';
+
+export interface OpenFile {
+  readonly file: string;
+  readonly text: string;
+  readonly opened: OpenedDocument[];
+  readonly format: FileFormat;
+  readonly policy: FilePolicy;
+}
+
+export function policyOf(file: string): FilePolicy {
+  return policyFor(findConfig(file === '-' ? process.cwd() : dirname(file)), file);
+}
+
+export async function openFile(file: string, keyFile: string | undefined): Promise<OpenFile> {
+  const text = readInput(file);
+  const identities = await loadIdentities(keyFile);
+  const { opened, format } = openStream(text, identities);
+  return { file, text, opened, format, policy: policyOf(file) };
+}
+
+export function recipientsOf(explicit: readonly string[] | undefined, policy: FilePolicy): Recipient[] {
+  return (explicit?.length ? explicit : policy.recipients).map(parseRecipient);
+}
+
+/** Re-encrypts edited plaintext of an open file; unchanged values, recipients and DEKs are kept. */
+export function reseal(f: OpenFile, plaintext: string, extra: Partial<EncryptOptions> = {}): string {
+  return encryptStream(plaintext, {
+    recipients: recipientsOf(undefined, f.policy),
+    scope: f.policy.scope,
+    readablePaths: f.policy.readablePaths,
+    previous: f.opened,
+    keepRecipients: true,
+    ...extra,
+  });
+}

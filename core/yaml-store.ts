@@ -4,15 +4,31 @@
  * so `renderPlain(parsePlainStream(text)[i])`, joined, is the input byte for
  * byte.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, LineCounter, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, LineCounter, type Document, type Node as YamlNode } from 'yaml';
 import { fail } from './errors.js';
 import type { Leaf, PlainDocument } from './plain-document.js';
 import { formatPath } from './plain-document.js';
+import { scanSimpleYaml } from './fast-yaml.js';
 import type { Path } from './name-tokens.js';
 
+/** Alias expansions allowed when a document is turned into values (alias bombs). */
+export const MAX_ALIAS_COUNT = 100;
+
 export interface ParsedPlain extends PlainDocument {
-  /** The parsed document, for callers that need resolved values (Secrets, exec-env). */
-  readonly yaml: Document.Parsed;
+  /** The document's resolved value; throws E_ALIAS_LIMIT for an alias bomb. */
+  toJS(): unknown;
+  /** A top-level field: its scalar value, an object for a collection, undefined when absent. Cheap. */
+  top(key: string): unknown;
+}
+
+function documentToJS(doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError || (e instanceof Error && /alias/i.test(e.message)))
+      fail('E_ALIAS_LIMIT', `the document expands more than ${MAX_ALIAS_COUNT} aliases: remove the alias chain`);
+    throw e;
+  }
 }
 
 interface WalkContext {
@@ -33,6 +49,13 @@ const where = (ctx: WalkContext, offset: number): string => {
  * E_UNSUPPORTED.
  */
 export function parsePlainStream(text: string): ParsedPlain[] {
+  const fast = scanSimpleYaml(text);
+  if (fast) return fast.map((d) => ({ leaves: d.leaves, chunks: d.chunks, toJS: () => d.value, top: (k: string) => d.value[k] }));
+  return parseWithYamlPackage(text);
+}
+
+/** The full parser, for everything the fast path does not take. Exported for the test that compares both. */
+export function parseWithYamlPackage(text: string): ParsedPlain[] {
   const lines = new LineCounter();
   // Duplicate keys are checked by walk() in linear time; the library's check is quadratic.
   const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines, strict: true });
@@ -58,7 +81,15 @@ export function parsePlainStream(text: string): ParsedPlain[] {
       at = e;
     }
     chunks.push(text.slice(at, end));
-    out.push({ leaves: ctx.leaves, chunks, yaml: doc });
+    out.push({
+      leaves: ctx.leaves,
+      chunks,
+      toJS: () => documentToJS(doc),
+      top: (k: string) => {
+        const v: unknown = isMap(doc.contents) ? doc.get(k) : undefined;
+        return isCollection(v) ? {} : v;
+      },
+    });
   }
   return out;
 }

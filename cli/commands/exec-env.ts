@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fail } from '../../core/errors.js';
 import { isSecretManifest } from '../../core/k8s-secret.js';
-import { renderOpened, toJS } from '../../core/stream.js';
+import { renderOpened } from '../../core/stream.js';
 import { parsePlainStream } from '../../core/yaml-store.js';
 import { openFile } from '../open-file.js';
 
@@ -30,7 +30,7 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
   const f = await openFile(argv.file as string, argv.key as string | undefined);
   const env: Record<string, string> = {};
   for (const o of f.opened) {
-    for (const p of parsePlainStream(renderOpened([o]))) Object.assign(env, environmentOf(toJS(p.yaml)));
+    for (const p of parsePlainStream(renderOpened([o]))) Object.assign(env, environmentOf(p.toJS()));
   }
   try {
     return await new Promise<number>((resolve, reject) => {

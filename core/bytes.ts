@@ -1,4 +1,5 @@
 /** Small byte helpers shared by the format modules. Inputs are checked where they enter. */
+import { randomBytes } from 'node:crypto';
 import { fail } from './errors.js';
 
 const encoder = new TextEncoder();
@@ -12,10 +13,21 @@ export function b64url(bytes: Uint8Array): string {
 }
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
+const B64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-/** Decodes unpadded base64url; throws E_FORMAT naming `what` on anything else. */
+/**
+ * True when the last character leaves base64url's unused low bits set.
+ * Node ignores those bits, so such text decodes like its canonical form:
+ * refusing it means every edit of a binary field changes its bytes.
+ */
+function hasUnusedBits(s: string): boolean {
+  const unused = [0, 0, 0x0f, 0x03][s.length % 4]!;
+  return unused !== 0 && (B64URL_ALPHABET.indexOf(s[s.length - 1]!) & unused) !== 0;
+}
+
+/** Decodes canonical unpadded base64url; throws E_FORMAT naming `what` on anything else. */
 export function fromB64url(s: string, what: string): Uint8Array {
-  if (typeof s !== 'string' || !B64URL.test(s) || s.length % 4 === 1) fail('E_FORMAT', `${what} is not base64url`);
+  if (typeof s !== 'string' || !B64URL.test(s) || s.length % 4 === 1 || hasUnusedBits(s)) fail('E_FORMAT', `${what} is not base64url`);
   const b = Buffer.from(s, 'base64url');
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
@@ -67,4 +79,25 @@ export function wipe(...arrays: Uint8Array[]): void {
 export function checkBytes(value: unknown, length: number, name: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
   if (value.length !== length) throw new RangeError(`${name} must be ${length} bytes, got ${value.length}`);
+}
+
+/**
+ * Where sealing takes its randomness: `n` fresh bytes per call. Injectable
+ * (STYLE 2) so known-answer vectors can be made with a fixed stream; every
+ * default is `defaultRandom`. Each call must return a fresh array: the
+ * caller may wipe it.
+ */
+export type RandomSource = (n: number) => Uint8Array;
+
+/** node:crypto's CSPRNG. */
+export const defaultRandom: RandomSource = (n) => {
+  const b = randomBytes(n);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+};
+
+/** Draws `n` bytes from `random`; throws RangeError naming `what` when the source returns another length. */
+export function draw(random: RandomSource, n: number, what: string): Uint8Array {
+  const b = random(n);
+  checkBytes(b, n, `random bytes for the ${what}`);
+  return b;
 }

@@ -1,9 +1,9 @@
 /**
  * Sealing and opening one document: values, names, layout, DEK wraps and
- * MAC. Pure apart from randomness from node:crypto.
+ * MAC. Pure apart from randomness, which comes from `SealOptions.random`
+ * (node:crypto by default).
  */
-import { randomBytes } from 'node:crypto';
-import { wipe } from './bytes.js';
+import { defaultRandom, draw, wipe, type RandomSource } from './bytes.js';
 import { fail } from './errors.js';
 import { bindingOf, ENVELOPE_VERSION, readableCanonical, type EncryptedDocument, type Mode } from './encrypted-document.js';
 import { computeMac, macMatches } from './mac.js';
@@ -13,7 +13,7 @@ import type { Identity, Recipient, RecipientStanza, WrapContext } from './recipi
 import { unwrapWithAny } from './recipients/index.js';
 import type { ObjectIdentity, Scope } from './scope.js';
 import { deriveSubkeys } from './subkeys.js';
-import { LAYOUT_SLOT, NoncePool, openValue, sealValue } from './values.js';
+import { LAYOUT_SLOT, NoncePool, openValues, sealValues, type ValueToSeal } from './values.js';
 
 export const DEK_LENGTH = 32;
 export const DOC_ID_LENGTH = 16;
@@ -43,31 +43,48 @@ export interface SealOptions {
   readonly rotate?: boolean;
   /** Keep the previous document's recipients as they are (edit, set, unset); `recipients` then serves only new documents. */
   readonly keepRecipients?: boolean;
+  /** Source of the document id, DEK, nonces and DEK wraps; node:crypto when absent. Known-answer vectors pass a fixed stream. */
+  readonly random?: RandomSource | undefined;
 }
 
 export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocument {
   const prev = opts.previous;
-  const docId = prev?.doc.envelope.docId ?? new Uint8Array(randomBytes(DOC_ID_LENGTH));
+  const random = opts.random ?? defaultRandom;
+  const docId = prev?.doc.envelope.docId ?? draw(random, DOC_ID_LENGTH, 'document id');
   const binding = bindingOf(input);
   const reuse = prev !== undefined && !opts.rotate && bindingOf(prev.doc) === binding && prev.doc.mode === input.mode;
-  const dek = reuse ? prev.dek : new Uint8Array(randomBytes(DEK_LENGTH));
+  const dek = reuse ? prev.dek : draw(random, DEK_LENGTH, 'DEK');
   const keys = deriveSubkeys(dek, docId);
-  const names = new NameCipher(keys.names, docId);
-  const nonces = new NoncePool();
+  const names = new NameCipher(keys.names, docId, input.plain.leaves.length);
+  const nonces = new NoncePool(random);
   const b = { scopeBinding: binding, docId };
 
   const previousByToken = new Map<string, readonly [string, string]>();
   if (reuse) prev.doc.entries.forEach(([token, ct], i) => previousByToken.set(token, [prev.raws[i]!, ct]));
 
-  const entries = input.plain.leaves.map((leaf): [string, string] => {
-    const token = names.seal(leaf.path);
+  // Unchanged values keep their ciphertext; the rest are sealed in one batch, layout last.
+  const tokens = names.sealAll(input.plain.leaves.map((l) => l.path));
+  const entries: Array<[string, string]> = [];
+  const toSeal: ValueToSeal[] = [];
+  const sealedAt: number[] = [];
+  input.plain.leaves.forEach((leaf, i) => {
+    const token = tokens[i]!;
     const old = previousByToken.get(token);
-    return [token, old && old[0] === leaf.raw ? old[1] : sealValue(keys.values, b, token, leaf.raw, nonces)];
+    if (old && old[0] === leaf.raw) entries.push([token, old[1]]);
+    else {
+      sealedAt.push(entries.length);
+      entries.push([token, '']);
+      toSeal.push({ slot: token, plain: leaf.raw });
+    }
   });
   const layoutText = JSON.stringify(input.plain.chunks);
-  const layout = reuse && JSON.stringify(prev.chunks) === layoutText ? prev.doc.layout : sealValue(keys.values, b, LAYOUT_SLOT, layoutText, nonces);
+  const keepLayout = reuse && JSON.stringify(prev.chunks) === layoutText;
+  if (!keepLayout) toSeal.push({ slot: LAYOUT_SLOT, plain: layoutText });
+  const sealed = sealValues(keys.values, b, toSeal, nonces);
+  sealedAt.forEach((at, k) => (entries[at]![1] = sealed[k]!));
+  const layout = keepLayout ? prev.doc.layout : sealed[sealed.length - 1]!;
 
-  const recipients = reuse && opts.keepRecipients ? [...prev.doc.envelope.recipients] : wrapFor(opts.recipients, dek, b, reuse ? prev : undefined);
+  const recipients = reuse && opts.keepRecipients ? [...prev.doc.envelope.recipients] : wrapFor(opts.recipients, dek, b, reuse ? prev : undefined, opts.random);
 
   const partial = { mode: input.mode, identity: input.identity, readable: input.readable, scope: input.scope, layout, entries };
   const mac = computeMac(keys.mac, macInput(partial, binding, docId, recipients));
@@ -77,11 +94,11 @@ export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocu
 }
 
 /** Wraps the DEK to each recipient once; a recipient the previous version already had keeps its stanza. */
-function wrapFor(list: readonly Recipient[], dek: Uint8Array, ctx: WrapContext, prev: OpenedDocument | undefined): RecipientStanza[] {
+function wrapFor(list: readonly Recipient[], dek: Uint8Array, ctx: WrapContext, prev: OpenedDocument | undefined, random: RandomSource | undefined): RecipientStanza[] {
   if (list.length === 0) fail('E_NO_RECIPIENTS', 'no recipients: pass -r RECIPIENT or add recipients to .gitseal.yaml ("gitseal init")');
   const old = new Map<string, RecipientStanza>(prev ? prev.doc.envelope.recipients.map((s) => [s.kid, s]) : []);
   const out = new Map<string, RecipientStanza>();
-  for (const r of list) if (!out.has(r.kid)) out.set(r.kid, old.get(r.kid) ?? r.wrap(dek, ctx));
+  for (const r of list) if (!out.has(r.kid)) out.set(r.kid, old.get(r.kid) ?? r.wrap(dek, ctx, random));
   return [...out.values()];
 }
 
@@ -114,8 +131,9 @@ export function openDocument(doc: EncryptedDocument, dek: Uint8Array): OpenedDoc
     if (!macMatches(keys.mac, macInput(doc, binding, docId, doc.envelope.recipients), doc.envelope.mac))
       fail('E_TAMPERED', 'the MAC does not match: a value, name, recipient or readable field was changed, added, removed or reordered');
     const b = { scopeBinding: binding, docId };
-    const chunks = parseLayout(openValue(keys.values, b, LAYOUT_SLOT, doc.layout), doc.entries.length);
-    const raws = doc.entries.map(([token, ct]) => openValue(keys.values, b, token, ct));
+    const opened = openValues(keys.values, b, [...doc.entries.map(([slot, sealed]) => ({ slot, sealed })), { slot: LAYOUT_SLOT, sealed: doc.layout }]);
+    const chunks = parseLayout(opened.pop()!, doc.entries.length);
+    const raws = opened;
     return { doc, dek, chunks, raws };
   } finally {
     wipe(keys.values, keys.names, keys.mac);

@@ -2,7 +2,7 @@
  * Whole files: a YAML stream (or one JSON document) in, encrypted text out,
  * and back. Each document gets its own DEK and envelope (DESIGN §3).
  */
-import type { Document } from 'yaml';
+import type { RandomSource } from './bytes.js';
 import { fail } from './errors.js';
 import { GENERIC_KEY, isEncryptedObject, type EncryptedDocument } from './encrypted-document.js';
 import { detectFormat, emitEncrypted, parseEncrypted, type FileFormat } from './encrypted-store.js';
@@ -13,9 +13,6 @@ import type { Identity, Recipient } from './recipients/types.js';
 import type { Scope } from './scope.js';
 import { openDocument, sealDocument, unwrapDek, type OpenedDocument, type SealInput } from './seal.js';
 import { parsePlainStream, type ParsedPlain } from './yaml-store.js';
-
-/** Alias expansions allowed when a document is turned into values (alias bombs). */
-export const MAX_ALIAS_COUNT = 100;
 
 export interface EncryptOptions {
   readonly recipients: readonly Recipient[];
@@ -28,42 +25,30 @@ export interface EncryptOptions {
   readonly keepRecipients?: boolean;
   /** Called after each document, for progress on long runs. */
   readonly onDocument?: (done: number, total: number) => void;
-}
-
-export function toJS(doc: Document.Parsed): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    if (e instanceof ReferenceError || (e instanceof Error && /alias/i.test(e.message)))
-      fail('E_ALIAS_LIMIT', `the document expands more than ${MAX_ALIAS_COUNT} aliases: remove the alias chain`);
-    throw e;
-  }
-}
-
-function topLevel(doc: Document.Parsed, key: string): unknown {
-  const v = doc.get(key);
-  return typeof v === 'object' && v !== null && 'toJSON' in v ? undefined : v;
+  /** Randomness for document ids, DEKs, nonces and wraps; node:crypto when absent (see SealOptions.random). */
+  readonly random?: RandomSource;
 }
 
 /** Decides how one plaintext document is sealed: a Secret becomes an EncryptedSecret, anything else generic. */
 export function sealInputOf(p: ParsedPlain, index: number, opts: Pick<EncryptOptions, 'scope' | 'readablePaths'>): SealInput {
-  const doc = p.yaml;
-  const hasGenericKey = doc.contents !== null && doc.has(GENERIC_KEY);
-  if (isEncryptedObject({ kind: topLevel(doc, 'kind'), apiVersion: topLevel(doc, 'apiVersion') }) || (hasGenericKey && doc.hasIn([GENERIC_KEY, 'envelope'])))
-    fail('E_ALREADY_ENCRYPTED', `document ${index + 1} is already encrypted: use "gitseal edit" or "gitseal set" to change it`);
-  const secret = topLevel(doc, 'kind') === 'Secret' && topLevel(doc, 'apiVersion') === 'v1';
+  const kind = p.top('kind');
+  const apiVersion = p.top('apiVersion');
+  const generic = p.top(GENERIC_KEY);
+  if (isEncryptedObject({ kind, apiVersion }) || (typeof generic === 'object' && generic !== null))
+    fail('E_ALREADY_ENCRYPTED', `document ${index + 1} is already encrypted (or uses the top-level key "${GENERIC_KEY}", which gitseal reserves): use "gitseal edit" or "gitseal set" to change it`);
+  const secret = kind === 'Secret' && apiVersion === 'v1';
   if (secret) {
     const size = p.chunks.reduce((n, c) => n + c.length, 0) + p.leaves.reduce((n, l) => n + l.raw.length, 0);
     if (size > 2 * SECRET_MAX_BYTES) fail('E_TOO_LARGE', `Secret document ${index + 1} is ${size} bytes; a Secret holds at most ${SECRET_MAX_BYTES}`);
-    const js = toJS(doc);
+    const js = p.toJS();
     if (!isSecretManifest(js)) fail('E_SECRET_INVALID', `document ${index + 1} is not a valid Secret`);
     const identity = checkSecret(js as Record<string, unknown>);
     return { plain: p, mode: 'secret', identity, readable: {}, scope: opts.scope };
   }
-  if (hasGenericKey) fail('E_UNSUPPORTED', `document ${index + 1} has a top-level "${GENERIC_KEY}" key, which gitseal reserves`);
+  if (generic !== undefined) fail('E_UNSUPPORTED', `document ${index + 1} has a top-level "${GENERIC_KEY}" key, which gitseal reserves`);
   const readable: Record<string, unknown> = {};
-  if (opts.readablePaths?.length && doc.contents !== null) {
-    const js = toJS(doc) as Record<string, unknown>;
+  if (opts.readablePaths?.length) {
+    const js = p.toJS();
     for (const path of opts.readablePaths) copyPath(js, readable, path);
   }
   return { plain: p, mode: 'generic', identity: {}, readable, scope: 'cluster' };
@@ -89,11 +74,12 @@ function copyPath(from: unknown, to: Record<string, unknown>, path: Path): void 
 
 export function encryptStream(text: string, opts: EncryptOptions): string {
   const plain = parsePlainStream(text);
-  const format: FileFormat = detectFormat(text);
+  // A YAML stream may start with a flow mapping; only a single document can be written back as JSON.
+  const format: FileFormat = plain.length === 1 ? detectFormat(text) : 'yaml';
   const inputs = plain.map((p, i) => sealInputOf(p, i, opts));
   const previous = matchPrevious(inputs, opts.previous ?? []);
   const docs: EncryptedDocument[] = inputs.map((input, i) => {
-    const sealed = sealDocument(input, { recipients: opts.recipients, previous: previous[i], rotate: opts.rotate, keepRecipients: opts.keepRecipients });
+    const sealed = sealDocument(input, { recipients: opts.recipients, previous: previous[i], rotate: opts.rotate, keepRecipients: opts.keepRecipients, random: opts.random });
     opts.onDocument?.(i + 1, plain.length);
     return sealed;
   });

@@ -3,9 +3,9 @@
  * values subkey, random nonce, padded plaintext, AAD binding format
  * version, scope, document id and the value's name token.
  */
-import { randomFillSync } from 'node:crypto';
-import { b64url, fromB64url, fromUtf8, lengthPrefixed, utf8 } from './bytes.js';
-import { gcmOpenOrFail, gcmSeal, NONCE_LENGTH } from './aead.js';
+import { b64url, defaultRandom, draw, fromB64url, fromUtf8, lengthPrefixed, utf8, wipe, type RandomSource } from './bytes.js';
+import { NONCE_LENGTH } from './aead.js';
+import { GcmBatch } from './gcm-batch.js';
 import { fail } from './errors.js';
 import { pad, unpad } from './padding.js';
 
@@ -19,15 +19,15 @@ export interface ValueBinding {
   readonly docId: Uint8Array;
 }
 
-const aad = (b: ValueBinding, slot: string) => lengthPrefixed(['gitseal/value/v1', b.scopeBinding, b.docId, slot]);
 
 /** Draws nonces in bulk: one getrandom call per document instead of one per value. */
 export class NoncePool {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private at = 0;
+  constructor(private readonly random: RandomSource = defaultRandom) {}
   next(): Uint8Array {
     if (this.at + NONCE_LENGTH > this.buf.length) {
-      this.buf = randomFillSync(new Uint8Array(NONCE_LENGTH * 256));
+      this.buf = draw(this.random, NONCE_LENGTH * 256, 'value nonces');
       this.at = 0;
     }
     const n = this.buf.subarray(this.at, this.at + NONCE_LENGTH);
@@ -36,19 +36,54 @@ export class NoncePool {
   }
 }
 
-export function sealValue(key: Uint8Array, b: ValueBinding, slot: string, plain: string, nonces: NoncePool): string {
-  const padded = pad(utf8(plain), VALUE_PAD_FLOOR);
-  const out = VALUE_PREFIX + b64url(gcmSeal(key, nonces.next(), padded, aad(b, slot)));
-  padded.fill(0);
-  return out;
+export interface ValueToSeal {
+  readonly slot: string;
+  readonly plain: string;
 }
 
-/** Throws E_TAMPERED when the value was changed or moved to another slot, document or scope. */
+export interface ValueToOpen {
+  readonly slot: string;
+  readonly sealed: string;
+}
+
+const prefixOf = (b: ValueBinding) => lengthPrefixed(['gitseal/value/v1', b.scopeBinding, b.docId]);
+const suffixOf = (slot: string) => lengthPrefixed([slot]);
+
+/** Seals many values of one document in one batch; nonces are drawn in item order. */
+export function sealValues(key: Uint8Array, b: ValueBinding, items: readonly ValueToSeal[], nonces: NoncePool): string[] {
+  if (items.length === 0) return [];
+  const padded = items.map((it) => pad(utf8(it.plain), VALUE_PAD_FLOOR));
+  const batch = new GcmBatch(key, prefixOf(b), padded.reduce((n, p) => n + p.length + 64, 0));
+  const sealed = batch.sealAll(items.map((it, i) => ({ nonce: nonces.next(), plain: padded[i]!, aadSuffix: suffixOf(it.slot) })));
+  batch.destroy();
+  wipe(...padded);
+  return sealed.map((s) => VALUE_PREFIX + b64url(s));
+}
+
+export function sealValue(key: Uint8Array, b: ValueBinding, slot: string, plain: string, nonces: NoncePool): string {
+  return sealValues(key, b, [{ slot, plain }], nonces)[0]!;
+}
+
+/** Opens many values; throws E_TAMPERED when one was changed or moved to another slot, document or scope. */
+export function openValues(key: Uint8Array, b: ValueBinding, items: readonly ValueToOpen[]): string[] {
+  if (items.length === 0) return [];
+  const what = (slot: string) => (slot === LAYOUT_SLOT ? 'the layout' : 'a value');
+  const bytes = items.map((it) => {
+    if (!it.sealed.startsWith(VALUE_PREFIX)) fail('E_VERSION', `${what(it.slot)} is not in format v1: upgrade gitseal or check the file`);
+    return fromB64url(it.sealed.slice(VALUE_PREFIX.length), what(it.slot));
+  });
+  const batch = new GcmBatch(key, prefixOf(b), bytes.reduce((n, p) => n + p.length + 64, 0));
+  const opened = batch.openAll(items.map((it, i) => ({ sealed: bytes[i]!, aadSuffix: suffixOf(it.slot) })));
+  batch.destroy();
+  return opened.map((padded, i) => {
+    if (padded === null)
+      fail('E_TAMPERED', `${what(items[i]!.slot)} does not decrypt: the file was modified, or the value was moved from another key, document or scope`);
+    const text = fromUtf8(unpad(padded));
+    padded.fill(0);
+    return text;
+  });
+}
+
 export function openValue(key: Uint8Array, b: ValueBinding, slot: string, sealed: string): string {
-  if (!sealed.startsWith(VALUE_PREFIX)) fail('E_VERSION', 'a value is not in format v1: upgrade gitseal or check the file');
-  const what = slot === LAYOUT_SLOT ? 'the layout' : 'a value';
-  const padded = gcmOpenOrFail(key, fromB64url(sealed.slice(VALUE_PREFIX.length), what), aad(b, slot), what);
-  const text = fromUtf8(unpad(padded));
-  padded.fill(0);
-  return text;
+  return openValues(key, b, [{ slot, sealed }])[0]!;
 }

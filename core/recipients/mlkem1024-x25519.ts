@@ -8,13 +8,13 @@
  * secret = ML-KEM keygen seed (64 B) || X25519 secret (32 B)
  * enc    = ML-KEM ciphertext (1568 B) || ephemeral X25519 public key (32 B)
  */
-import { randomBytes, randomFillSync, type KeyObject } from 'node:crypto';
+import { randomFillSync, type KeyObject } from 'node:crypto';
 import { ml_kem1024, type KEMPrepared } from '@noble/post-quantum/ml-kem.js';
-import { b64url, checkBytes, concat, lengthPrefixed, wipe } from '../bytes.js';
+import { b64url, checkBytes, concat, defaultRandom, draw, lengthPrefixed, wipe, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
 import { computeKid, envelopeTampered, isStanzaFor, openDek, sealDek, stanzaField, WRAPPED_DEK_LENGTH } from './dek-wrap.js';
 import type { Identity, Recipient, RecipientKind, RecipientStanza, WrapContext } from './types.js';
-import { X25519_LENGTH, x25519Ephemeral, x25519PrivateKey, x25519PublicKey, x25519RawPublic, x25519Shared } from './x25519.js';
+import { X25519_LENGTH, x25519Ephemeral, x25519KeyPair, x25519PrivateKey, x25519PublicKey, x25519RawPublic, x25519Shared } from './x25519.js';
 
 const ALG = 'mlkem1024-x25519';
 const INFO_LABEL = 'gitseal/wrap/mlkem1024-x25519/v1';
@@ -52,11 +52,12 @@ class HybridRecipient implements Recipient {
     this.kid = computeKid(ALG, this.publicKey);
   }
 
-  wrap(dek: Uint8Array, ctx: WrapContext): RecipientStanza {
-    const msg = randomBytes(32);
+  wrap(dek: Uint8Array, ctx: WrapContext, random?: RandomSource): RecipientStanza {
+    const msg = draw(random ?? defaultRandom, 32, 'ML-KEM encapsulation');
     const { cipherText, sharedSecret } = this.#kem.encapsulate(msg);
     wipe(msg);
-    const eph = x25519Ephemeral();
+    // Without an injected source OpenSSL makes the ephemeral key itself, so its secret never sits in the JS heap.
+    const eph = random ? x25519KeyPair(draw(random, X25519_LENGTH, 'X25519 ephemeral key')) : x25519Ephemeral();
     const ssX = x25519Shared(eph.privateKey, this.#pkX);
     const ikm = concat(sharedSecret, ssX);
     wipe(sharedSecret, ssX);

@@ -5,9 +5,9 @@
  * public = ML-KEM public key (1568 B); secret = keygen seed (64 B);
  * enc = ML-KEM ciphertext (1568 B).
  */
-import { randomBytes, randomFillSync } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { ml_kem1024, type KEMPrepared } from '@noble/post-quantum/ml-kem.js';
-import { b64url, checkBytes, lengthPrefixed, wipe } from '../bytes.js';
+import { b64url, checkBytes, defaultRandom, draw, lengthPrefixed, wipe, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
 import { computeKid, envelopeTampered, isStanzaFor, openDek, sealDek, stanzaField, WRAPPED_DEK_LENGTH } from './dek-wrap.js';
 import type { Identity, Recipient, RecipientKind, RecipientStanza, WrapContext } from './types.js';
@@ -37,8 +37,8 @@ class KemRecipient implements Recipient {
     this.kid = computeKid(ALG, this.publicKey);
   }
 
-  wrap(dek: Uint8Array, ctx: WrapContext): RecipientStanza {
-    const msg = randomBytes(32);
+  wrap(dek: Uint8Array, ctx: WrapContext, random: RandomSource = defaultRandom): RecipientStanza {
+    const msg = draw(random, 32, 'ML-KEM encapsulation');
     const { cipherText, sharedSecret } = this.#kem.encapsulate(msg);
     wipe(msg);
     const sealed = sealDek(sharedSecret, INFO, dek, this.kid, ctx);

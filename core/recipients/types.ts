@@ -4,6 +4,7 @@
  * returning null for "not mine". Adding a key type adds one module and one
  * registry entry in `index.ts`.
  */
+import type { RandomSource } from '../bytes.js';
 
 export type RecipientAlg = 'mlkem1024-x25519' | 'mlkem1024';
 
@@ -27,8 +28,12 @@ export interface Recipient {
   readonly alg: RecipientAlg;
   /** Raw public key; `formatRecipient` writes it into the `gitseal1:` string. */
   readonly publicKey: Uint8Array;
-  /** Wraps a 32-byte DEK; throws RangeError on another length. */
-  wrap(dek: Uint8Array, ctx: WrapContext): RecipientStanza;
+  /**
+   * Wraps a 32-byte DEK; throws RangeError on another length. Fresh
+   * randomness (KEM message, ephemeral keys) comes from `random`, or from
+   * node:crypto when it is absent.
+   */
+  wrap(dek: Uint8Array, ctx: WrapContext, random?: RandomSource): RecipientStanza;
 }
 
 /** The secret side of a key. */

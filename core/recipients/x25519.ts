@@ -42,6 +42,16 @@ export function x25519Ephemeral(): { privateKey: KeyObject; publicKey: Uint8Arra
   return { privateKey, publicKey: x25519RawPublic(publicKey) };
 }
 
+/** The key pair of a given 32-byte secret (known-answer vectors); wipes `secret`. */
+export function x25519KeyPair(secret: Uint8Array): { privateKey: KeyObject; publicKey: Uint8Array } {
+  try {
+    const privateKey = x25519PrivateKey(secret);
+    return { privateKey, publicKey: x25519RawPublic(privateKey) };
+  } finally {
+    secret.fill(0);
+  }
+}
+
 /**
  * The shared secret. Throws (an OpenSSL error) when `pub` is a low-order
  * point and the result would be all zeros; callers turn that into their own

@@ -1,6 +1,10 @@
 // Bundles the CLI into one file so `gitseal` starts without resolving hundreds of modules.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.chdir(dirname(fileURLToPath(import.meta.url)));
 
 rmSync('dist', { recursive: true, force: true });
 

@@ -20,14 +20,51 @@ const putLe32 = (out: Uint8Array, at: number, x: number) => {
   out[at + 3] = x >>> 24;
 };
 
-/** A message's last block, zero-padded, read with `read` at offsets 0, 4, 8, 12. */
-function tail(data: Uint8Array, from: number, end: number): Uint8Array {
-  const last = new Uint8Array(16);
-  last.set(data.subarray(from, end));
-  return last;
+// Bytes at or past `end` read as zero: the zero padding of a message's last block, without a copy.
+const byteAt = (b: Uint8Array, i: number, end: number) => (i < end ? b[i]! : 0);
+const le32To = (b: Uint8Array, i: number, end: number) =>
+  (byteAt(b, i, end) | (byteAt(b, i + 1, end) << 8) | (byteAt(b, i + 2, end) << 16) | (byteAt(b, i + 3, end) << 24)) >>> 0;
+const be32To = (b: Uint8Array, i: number, end: number) =>
+  ((byteAt(b, i, end) << 24) | (byteAt(b, i + 1, end) << 16) | (byteAt(b, i + 2, end) << 8) | byteAt(b, i + 3, end)) >>> 0;
+
+/**
+ * Multiplies by H with noble's 8-bit-window table copied into an
+ * Int32Array: noble's loop allocates and destructures per block.
+ */
+const product: [number, number, number, number] = [0, 0, 0, 0];
+function fastMultiply(table: Int32Array, x0: number, x1: number, x2: number, x3: number): [number, number, number, number] {
+  let o0 = 0, o1 = 0, o2 = 0, o3 = 0; // prettier-ignore
+  for (let w = 0; w < 16; w++) {
+    const num = w < 4 ? x0 : w < 8 ? x1 : w < 12 ? x2 : x3;
+    const e = (w * 256 + ((num >>> (8 * (w & 3))) & 0xff)) * 4;
+    o0 ^= table[e]!;
+    o1 ^= table[e + 1]!;
+    o2 ^= table[e + 2]!;
+    o3 ^= table[e + 3]!;
+  }
+  product[0] = o0 >>> 0;
+  product[1] = o1 >>> 0;
+  product[2] = o2 >>> 0;
+  product[3] = o3 >>> 0;
+  return product;
+}
+
+function tableOf(t: ReadonlyArray<{ s0: number; s1: number; s2: number; s3: number }>): Int32Array {
+  const table = new Int32Array(t.length * 4);
+  t.forEach((e, i) => table.set([e.s0, e.s1, e.s2, e.s3], i * 4));
+  return table;
 }
 
 export class GhashState extends GHASH {
+  private readonly table: Int32Array | null;
+  constructor(key: Uint8Array, expectedBytes: number) {
+    super(key, expectedBytes);
+    this.table = this.t.length === 16 * 256 ? tableOf(this.t) : null;
+  }
+  protected override _updateBlock(s0: number, s1: number, s2: number, s3: number): void {
+    if (!this.table) return super._updateBlock(s0, s1, s2, s3);
+    [this.s0, this.s1, this.s2, this.s3] = fastMultiply(this.table, s0 ^ this.s0, s1 ^ this.s1, s2 ^ this.s2, s3 ^ this.s3);
+  }
   save(): HashState {
     return [this.s0, this.s1, this.s2, this.s3];
   }
@@ -38,10 +75,7 @@ export class GhashState extends GHASH {
   absorb(data: Uint8Array, start = 0, end = data.length): void {
     let i = start;
     for (; i + 16 <= end; i += 16) this._updateBlock(le32(data, i), le32(data, i + 4), le32(data, i + 8), le32(data, i + 12));
-    if (i < end) {
-      const b = tail(data, i, end);
-      this._updateBlock(le32(b, 0), le32(b, 4), le32(b, 8), le32(b, 12));
-    }
+    if (i < end) this._updateBlock(le32To(data, i, end), le32To(data, i + 4, end), le32To(data, i + 8, end), le32To(data, i + 12, end));
   }
   /** GCM's final block: the AAD and ciphertext lengths in bits, 64-bit big-endian (inputs under 512 MiB). */
   absorbLengths(aadBytes: number, ctBytes: number): void {
@@ -56,6 +90,15 @@ export class GhashState extends GHASH {
 }
 
 export class PolyvalState extends Polyval {
+  private readonly table: Int32Array | null;
+  constructor(key: Uint8Array, expectedBytes: number) {
+    super(key, expectedBytes);
+    this.table = this.t.length === 16 * 256 ? tableOf(this.t) : null;
+  }
+  protected override _updateBlock(s0: number, s1: number, s2: number, s3: number): void {
+    if (!this.table) return super._updateBlock(s0, s1, s2, s3);
+    [this.s0, this.s1, this.s2, this.s3] = fastMultiply(this.table, s0 ^ this.s0, s1 ^ this.s1, s2 ^ this.s2, s3 ^ this.s3);
+  }
   save(): HashState {
     return [this.s0, this.s1, this.s2, this.s3];
   }
@@ -65,10 +108,7 @@ export class PolyvalState extends Polyval {
   absorb(data: Uint8Array, start = 0, end = data.length): void {
     let i = start;
     for (; i + 16 <= end; i += 16) this._updateBlock(be32(data, i + 12), be32(data, i + 8), be32(data, i + 4), be32(data, i));
-    if (i < end) {
-      const b = tail(data, i, end);
-      this._updateBlock(be32(b, 12), be32(b, 8), be32(b, 4), be32(b, 0));
-    }
+    if (i < end) this._updateBlock(be32To(data, i + 12, end), be32To(data, i + 8, end), be32To(data, i + 4, end), be32To(data, i, end));
   }
   /** RFC 8452's final block: AAD and plaintext lengths in bits, 64-bit little-endian (inputs under 512 MiB). */
   absorbLengths(aadBytes: number, ptBytes: number): void {

@@ -24,6 +24,20 @@ describe('GcmBatch', () => {
     }
   });
 
+  it('sends large messages through node:crypto whole, with the same result', () => {
+    const key = randomBytes(32);
+    const prefix = randomBytes(30);
+    const batch = new GcmBatch(key, prefix);
+    const items = [4096, 4097, 100_000].map((n) => ({ nonce: randomBytes(12), plain: randomBytes(n), aadSuffix: randomBytes(9) }));
+    const sealed = batch.sealAll(items);
+    items.forEach((it, i) => expect(Buffer.from(sealed[i]!)).toEqual(Buffer.from(gcmSeal(key, it.nonce, it.plain, concat(prefix, it.aadSuffix)))));
+    const opened = batch.openAll(items.map((it, i) => ({ sealed: sealed[i]!, aadSuffix: it.aadSuffix })));
+    opened.forEach((p, i) => expect(Buffer.from(p!)).toEqual(Buffer.from(items[i]!.plain)));
+    const bad = Uint8Array.from(sealed[2]!);
+    bad[50]! ^= 1;
+    expect(batch.openAll([{ sealed: bad, aadSuffix: items[2]!.aadSuffix }])).toEqual([null]);
+  });
+
   it('refuses any flipped bit, a wrong AAD and short input, without mutating inputs', () => {
     const key = randomBytes(32);
     const batch = new GcmBatch(key, randomBytes(21));

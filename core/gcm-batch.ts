@@ -9,8 +9,8 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { GhashState, type HashState } from './ghash-state.js';
-import { checkBytes, equalBytes } from './bytes.js';
-import { NONCE_LENGTH, TAG_LENGTH } from './aead.js';
+import { checkBytes, concat, equalBytes } from './bytes.js';
+import { gcmOpen, gcmSeal, NONCE_LENGTH, TAG_LENGTH } from './aead.js';
 
 export interface SealItem {
   readonly nonce: Uint8Array;
@@ -26,6 +26,8 @@ export interface OpenItem {
 }
 
 const blocksFor = (n: number) => Math.ceil(n / 16);
+/** Past this size a message goes through node:crypto's GCM whole: native GHASH and XOR beat the batch. */
+const isLarge = (n: number) => n > 4096;
 
 export class GcmBatch {
   private readonly ecbKey: Uint8Array;
@@ -34,6 +36,7 @@ export class GcmBatch {
   /** Prefix bytes past the last whole block: they join each message's suffix. */
   private readonly prefixTail: Uint8Array;
   private readonly prefixLength: number;
+  private readonly aadPrefix: Uint8Array;
 
   /** `expectedBytes` (all messages and AADs together) sizes GHASH's table: big tables pay off only for big batches. */
   constructor(key: Uint8Array, aadPrefix: Uint8Array, expectedBytes = 1024) {
@@ -46,6 +49,7 @@ export class GcmBatch {
     this.ghash.absorb(aadPrefix, 0, whole);
     this.afterPrefix = this.ghash.save();
     this.prefixTail = aadPrefix.slice(whole);
+    this.aadPrefix = Uint8Array.from(aadPrefix);
     this.prefixLength = aadPrefix.length;
   }
 
@@ -95,8 +99,9 @@ export class GcmBatch {
   /** Returns nonce || ciphertext || tag for each item. */
   sealAll(items: readonly SealItem[]): Uint8Array[] {
     for (const it of items) checkBytes(it.nonce, NONCE_LENGTH, 'nonce');
-    const { stream, starts } = this.keystreams(items.map((i) => i.nonce), items.map((i) => i.plain.length));
+    const { stream, starts } = this.keystreams(items.map((i) => i.nonce), items.map((i) => (isLarge(i.plain.length) ? 0 : i.plain.length)));
     return items.map((it, i) => {
+      if (isLarge(it.plain.length)) return gcmSeal(this.ecbKey, it.nonce, it.plain, concat(this.aadPrefix, it.aadSuffix));
       const ks = starts[i]!;
       const n = it.plain.length;
       const out = new Uint8Array(NONCE_LENGTH + n + TAG_LENGTH);
@@ -112,9 +117,10 @@ export class GcmBatch {
     const ok = items.map((it) => it.sealed.length >= NONCE_LENGTH + TAG_LENGTH);
     const bodies = items.map((it, i) => (ok[i] ? it.sealed.subarray(NONCE_LENGTH, it.sealed.length - TAG_LENGTH) : new Uint8Array(0)));
     const nonces = items.map((it, i) => (ok[i] ? it.sealed.subarray(0, NONCE_LENGTH) : new Uint8Array(NONCE_LENGTH)));
-    const { stream, starts } = this.keystreams(nonces, bodies.map((b) => b.length));
+    const { stream, starts } = this.keystreams(nonces, bodies.map((b) => (isLarge(b.length) ? 0 : b.length)));
     return items.map((it, i) => {
       if (!ok[i]) return null;
+      if (isLarge(bodies[i]!.length)) return gcmOpen(this.ecbKey, it.sealed, concat(this.aadPrefix, it.aadSuffix));
       const ks = starts[i]!;
       const body = bodies[i]!;
       const expected = this.tag(body, it.aadSuffix, stream.subarray(ks, ks + 16));

@@ -6,7 +6,7 @@
  * message. Outputs are checked against node:crypto and noble in the tests of
  * gcm-batch.ts and name-tokens.ts.
  */
-import { GHASH, Polyval } from '@noble/ciphers/_polyval.js';
+import { GHASH, _toGHASHKey } from '@noble/ciphers/_polyval.js';
 
 export type HashState = readonly [number, number, number, number];
 
@@ -89,32 +89,23 @@ export class GhashState extends GHASH {
   }
 }
 
-export class PolyvalState extends Polyval {
-  private readonly table: Int32Array | null;
+/** POLYVAL is GHASH with the key converted and each block's bytes reversed (RFC 8452, Appendix A). */
+export class PolyvalState extends GhashState {
   constructor(key: Uint8Array, expectedBytes: number) {
-    super(key, expectedBytes);
-    this.table = this.t.length === 16 * 256 ? tableOf(this.t) : null;
+    const ghashKey = _toGHASHKey(Uint8Array.from(key));
+    super(ghashKey, expectedBytes);
+    ghashKey.fill(0);
   }
-  protected override _updateBlock(s0: number, s1: number, s2: number, s3: number): void {
-    if (!this.table) return super._updateBlock(s0, s1, s2, s3);
-    [this.s0, this.s1, this.s2, this.s3] = fastMultiply(this.table, s0 ^ this.s0, s1 ^ this.s1, s2 ^ this.s2, s3 ^ this.s3);
-  }
-  save(): HashState {
-    return [this.s0, this.s1, this.s2, this.s3];
-  }
-  load(s: HashState): void {
-    [this.s0, this.s1, this.s2, this.s3] = s;
-  }
-  absorb(data: Uint8Array, start = 0, end = data.length): void {
+  override absorb(data: Uint8Array, start = 0, end = data.length): void {
     let i = start;
     for (; i + 16 <= end; i += 16) this._updateBlock(be32(data, i + 12), be32(data, i + 8), be32(data, i + 4), be32(data, i));
     if (i < end) this._updateBlock(be32To(data, i + 12, end), be32To(data, i + 8, end), be32To(data, i + 4, end), be32To(data, i, end));
   }
   /** RFC 8452's final block: AAD and plaintext lengths in bits, 64-bit little-endian (inputs under 512 MiB). */
-  absorbLengths(aadBytes: number, ptBytes: number): void {
+  override absorbLengths(aadBytes: number, ptBytes: number): void {
     this._updateBlock(0, bswap((ptBytes * 8) >>> 0), 0, bswap((aadBytes * 8) >>> 0));
   }
-  digestTo(out: Uint8Array, at = 0): void {
+  override digestTo(out: Uint8Array, at = 0): void {
     // noble writes the words little-endian, then reverses the 16 bytes.
     const words = [this.s3, this.s2, this.s1, this.s0];
     for (let w = 0; w < 4; w++) {

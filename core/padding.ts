@@ -12,7 +12,8 @@ export function padmeLength(n: number): number {
   const e = Math.floor(Math.log2(n));
   const s = Math.floor(Math.log2(e)) + 1;
   const mask = 2 ** (e - s) - 1;
-  return Math.ceil((n + mask) / (mask + 1)) * (mask + 1);
+  // The paper's (n + mask) & ~mask, without 32-bit bit operations.
+  return Math.ceil(n / (mask + 1)) * (mask + 1);
 }
 
 export function paddedLength(n: number, floor: number): number {

@@ -66,7 +66,8 @@ export function parseWithYamlPackage(text: string): ParsedPlain[] {
     const ctx: WalkContext = { text, lines, leaves: [], cuts: [] };
     const err = doc.errors[0];
     if (err) fail('E_YAML', `invalid YAML at ${where(ctx, err.pos[0])}: ${err.code.toLowerCase().replace(/_/g, ' ')}`);
-    const contents = doc.contents;
+    // An empty document (e.g. after a trailing `---`, common in Kubernetes manifests) is an empty null scalar: no values.
+    const contents = isEmptyScalar(doc.contents) ? null : doc.contents;
     if (contents !== null && !isMap(contents)) {
       const what = isSeq(contents) ? 'a sequence' : 'a single value';
       fail('E_NOT_MAPPING', `document ${d + 1} is ${what}; gitseal encrypts documents whose root is a mapping`);
@@ -92,6 +93,10 @@ export function parseWithYamlPackage(text: string): ParsedPlain[] {
     });
   }
   return out;
+}
+
+function isEmptyScalar(node: unknown): boolean {
+  return isScalar(node) && node.value === null && !node.tag && !node.anchor && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
 }
 
 function walk(ctx: WalkContext, node: YamlNode, path: Path): void {

@@ -21,7 +21,8 @@ await build({
   format: 'esm',
   // Each command is its own chunk, loaded only when it runs.
   splitting: true,
-  minify: false,
+  minify: true,
+  keepNames: true,
   sourcemap: false,
   legalComments: 'none',
   define: { GITSEAL_VERSION: JSON.stringify(version) },

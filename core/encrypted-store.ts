@@ -18,10 +18,10 @@ export function detectFormat(text: string): FileFormat {
 
 const SAFE = /^[A-Za-z0-9._\-/*]+$/;
 
-function emitSealed(s: SealedPartOnDisk, indent: string): string[] {
+function emitSealed(s: SealedPartOnDisk, entries: ReadonlyArray<readonly [string, string]>, indent: string): string[] {
   const i2 = indent + '  ';
   const lines = [`${indent}scope: ${s.scope}`, `${indent}layout: ${s.layout}`];
-  const data = Object.entries(s.encryptedData);
+  const data = entries;
   if (data.length === 0) lines.push(`${indent}encryptedData: {}`);
   else {
     lines.push(`${indent}encryptedData:`);
@@ -45,7 +45,7 @@ export function emitEncrypted(docs: readonly EncryptedDocument[], format: FileFo
       const { header, sealed } = toDisk(doc);
       const head = Object.keys(header).length ? stringify(header, { lineWidth: 0 }) : '';
       const key = doc.mode === 'generic' ? GENERIC_KEY : 'spec';
-      return head + `${key}:\n` + emitSealed(sealed, '  ').join('\n') + '\n';
+      return head + `${key}:\n` + emitSealed(sealed, doc.entries, '  ').join('\n') + '\n';
     })
     .join('---\n');
 }

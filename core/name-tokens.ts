@@ -13,9 +13,9 @@
  */
 import { createCipheriv, type Cipher } from 'node:crypto';
 import { PolyvalState, type HashState } from './ghash-state.js';
-import { b64url, fromB64url, fromUtf8, lengthPrefixed, utf8, equalBytes } from './bytes.js';
+import { b64url, fromB64url, fromUtf8, lengthPrefixed, equalBytes } from './bytes.js';
 import { fail } from './errors.js';
-import { pad, unpad } from './padding.js';
+import { padText, unpad } from './padding.js';
 
 export const TOKEN_PREFIX = 't.';
 export const NAME_PAD_FLOOR = 16;
@@ -134,7 +134,7 @@ export class NameCipher {
 
   /** Seals many paths with two AES passes in all, instead of two per path. */
   sealAll(paths: readonly Path[]): string[] {
-    const plains = paths.map((p) => pad(utf8(encodePath(p)), NAME_PAD_FLOOR));
+    const plains = paths.map((p) => padText(encodePath(p), NAME_PAD_FLOOR));
     const pre = new Uint8Array(16 * plains.length);
     plains.forEach((p, i) => pre.set(this.preTag(p), 16 * i));
     const tags = aesBlocks(this.ecb, pre);

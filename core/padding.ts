@@ -27,6 +27,15 @@ export function pad(plain: Uint8Array, floor: number): Uint8Array {
   return out;
 }
 
+/** pad(utf8(text)) in one allocation: the hot path of every value and name. */
+export function padText(text: string, floor: number): Uint8Array {
+  const n = Buffer.byteLength(text, 'utf8');
+  const out = Buffer.alloc(paddedLength(n, floor));
+  out.write(text, 0, 'utf8');
+  out[n] = 0x80;
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
 /** Returns a view of `padded` without the padding; throws E_TAMPERED if the padding is malformed. */
 export function unpad(padded: Uint8Array): Uint8Array {
   let i = padded.length - 1;

@@ -3,11 +3,11 @@
  * values subkey, random nonce, padded plaintext, AAD binding format
  * version, scope, document id and the value's name token.
  */
-import { b64url, defaultRandom, draw, fromB64url, fromUtf8, lengthPrefixed, utf8, wipe, type RandomSource } from './bytes.js';
+import { b64url, defaultRandom, draw, fromB64url, fromUtf8, lengthPrefixed, wipe, type RandomSource } from './bytes.js';
 import { NONCE_LENGTH } from './aead.js';
 import { GcmBatch } from './gcm-batch.js';
 import { fail } from './errors.js';
-import { pad, unpad } from './padding.js';
+import { padText, unpad } from './padding.js';
 
 export const VALUE_PREFIX = 'v1.';
 export const VALUE_PAD_FLOOR = 32;
@@ -52,7 +52,7 @@ const suffixOf = (slot: string) => lengthPrefixed([slot]);
 /** Seals many values of one document in one batch; nonces are drawn in item order. */
 export function sealValues(key: Uint8Array, b: ValueBinding, items: readonly ValueToSeal[], nonces: NoncePool): string[] {
   if (items.length === 0) return [];
-  const padded = items.map((it) => pad(utf8(it.plain), VALUE_PAD_FLOOR));
+  const padded = items.map((it) => padText(it.plain, VALUE_PAD_FLOOR));
   const batch = new GcmBatch(key, prefixOf(b), padded.reduce((n, p) => n + p.length + 64, 0));
   const sealed = batch.sealAll(items.map((it, i) => ({ nonce: nonces.next(), plain: padded[i]!, aadSuffix: suffixOf(it.slot) })));
   batch.destroy();

@@ -22,7 +22,8 @@ const output = (y: Argv) =>
     .option('output', { alias: 'o', type: 'string', describe: 'write the result to OUT instead of stdout' })
     .conflicts('in-place', 'output');
 const keyOption = (y: Argv) => y.option('key', { type: 'string', describe: 'keystore file (default: $GITSEAL_KEY_FILE, then ~/.config/gitseal/keys.yaml)' });
-const file = (y: Argv) => y.positional('file', { type: 'string', describe: 'file to read, or - for stdin', demandOption: true });
+// nargs(1): yargs re-parses positionals as `--file -`, which without it turns "-" into "" (yargs/yargs-parser#381).
+const file = (y: Argv) => y.positional('file', { type: 'string', describe: 'file to read, or - for stdin', demandOption: true }).nargs('file', 1);
 const files = (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'encrypted files', demandOption: true });
 
 export function buildCli(args: string[]): Argv {
@@ -69,6 +70,7 @@ export function buildCli(args: string[]): Argv {
         keyOption(file(y))
           .positional('path', { type: 'string', demandOption: true })
           .positional('value', { type: 'string', demandOption: true })
+          .nargs('value', 1)
           .option('base64', { type: 'boolean', describe: 'store VALUE base64-encoded (for Secret data)' })
           .option('json', { type: 'boolean', describe: 'VALUE is JSON: numbers, booleans, null, strings' }),
       lazy(() => import('./commands/set.js')),

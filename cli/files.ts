@@ -3,7 +3,7 @@
  * the same folder, fsync, rename) so a failure never leaves a half-written
  * file, and they keep the mode of the file they replace.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { GitsealError } from '../core/errors.js';
@@ -22,7 +22,20 @@ function ioError(file: string, verb: string, e: unknown): GitsealError {
   return new GitsealError('E_IO', `cannot ${verb} ${file === '-' ? 'standard input' : file}: ${why}`);
 }
 
-export function writeAtomic(file: string, text: string, mode?: number): void {
+export function writeAtomic(target: string, text: string, mode?: number): void {
+  // Never replace what is not a regular file: /dev/null, /dev/stdout or a FIFO
+  // is written to (a rename would put a plaintext file in its place), and a
+  // symlink is followed so the link stays and its target gets the new text.
+  const st = statSync(target, { throwIfNoEntry: false });
+  if (st && !st.isFile() && !st.isDirectory()) {
+    try {
+      writeFileSync(target, text);
+    } catch (e) {
+      throw ioError(target, 'write', e);
+    }
+    return;
+  }
+  const file = st && lstatSync(target).isSymbolicLink() ? realpathSync(target) : target;
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.gitseal-${randomBytes(6).toString('hex')}.tmp`);
   let keepMode = mode;

@@ -19,6 +19,13 @@ describe('setValue / unsetValue', () => {
     expect(setValue(SRC, 0, ['data', 'y'], { literal: '42' })).toBe(SRC.replace('y: 2', 'y: 42'));
   });
 
+  it('quotes a string that would read back as another type', () => {
+    expect(setValue(SRC, 0, ['stringData', 'list', 0], { string: '42' })).toBe(SRC.replace('- a', '- "42"'));
+    expect(setValue(SRC, 0, ['stringData', 'list', 0], { string: 'true' })).toBe(SRC.replace('- a', '- "true"'));
+    expect(setValue(SRC, 0, ['stringData', 'list', 0], { string: '' })).toBe(SRC.replace('- a', '- ""'));
+    expect(setValue(SRC, 0, ['stringData', 'list', 0], { string: 'plain' })).toBe(SRC.replace('- a', '- plain'));
+  });
+
   it('adds a new key', () => {
     const out = setValue(SRC, 0, ['stringData', 'token'], { string: 'abc' });
     expect(out).toContain('token: abc');
@@ -28,6 +35,7 @@ describe('setValue / unsetValue', () => {
   it('removes a key and nothing else', () => {
     expect(unsetValue(SRC, 0, ['stringData', 'user'])).toBe(SRC.replace("  user: 'admin'\n", ''));
     expect(unsetValue(SRC, 0, ['data', 'x'])).not.toContain('x: 1');
+    expect(unsetValue(SRC, 0, ['stringData', 'password'])).toBe(SRC.replace('  password: "old"   # keep me\n', ''));
   });
 
   it('refuses paths that are not there', () => {

@@ -4,7 +4,7 @@
  * was, so every other ciphertext stays as it was); a new key goes through
  * the document model, which may reformat that one document.
  */
-import { CST, Parser, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
+import { CST, Parser, parse, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import { fail } from './errors.js';
 import type { Path } from './name-tokens.js';
 import { formatPath } from './plain-document.js';
@@ -51,6 +51,14 @@ function findItem(doc: CST.Document, path: Path): Found | null {
   return found;
 }
 
+function readsBackAs(token: CST.Token, value: string): boolean {
+  try {
+    return parse(`- ${CST.stringify(token)}`)?.[0] === value;
+  } catch {
+    return false;
+  }
+}
+
 function cstDocuments(text: string): { tokens: CST.Token[]; docs: CST.Document[] } {
   const tokens = [...new Parser().parse(text)];
   return { tokens, docs: tokens.filter((t): t is CST.Document => t.type === 'document') };
@@ -72,8 +80,11 @@ export function setValue(text: string, docIndex: number, path: Path, value: NewV
   const found = findItem(doc, path);
   const target = found?.parent.items[found.index]?.value;
   if (target && (target.type === 'alias' || CST.isScalar(target))) {
-    if ('string' in value) CST.setScalarValue(target, value.string);
-    else CST.setScalarValue(target, value.literal, { type: 'PLAIN' });
+    if ('string' in value) {
+      CST.setScalarValue(target, value.string);
+      // A plain `42`, `true` or `` would read back as a number, boolean or null: quote it.
+      if (target.type === 'scalar' && !readsBackAs(target, value.string)) CST.setScalarValue(target, value.string, { type: 'QUOTE_DOUBLE' });
+    } else CST.setScalarValue(target, value.literal, { type: 'PLAIN' });
     return tokens.map((t) => CST.stringify(t)).join('');
   }
   if (target) fail('E_PATH', `${formatPath(path)} is a mapping or list, not a value`);
@@ -92,7 +103,11 @@ export function unsetValue(text: string, docIndex: number, path: Path): string {
   const found = findItem(doc, path);
   if (!found) fail('E_PATH', `${formatPath(path)} is not in document ${docIndex + 1}`);
   if (found.parent.type !== 'flow-collection' && found.parent.items.length > 1) {
-    found.parent.items.splice(found.index, 1);
+    const [removed] = found.parent.items.splice(found.index, 1);
+    const next = found.parent.items[found.index];
+    // A nested collection's first item gets its indent from the parent's separator; the item
+    // that becomes first must give up its own, or it would be indented twice.
+    if (found.index === 0 && next && next.start[0]?.type === 'space') next.start = [...removed!.start, ...next.start.slice(1)];
     return tokens.map((t) => CST.stringify(t)).join('');
   }
   return viaDocumentModel(text, docIndex, (d) => {

@@ -179,20 +179,13 @@ describe.concurrent('set and unset', () => {
     expect((await ws.run(['unset', 'secret.enc.yaml', 'stringData.host'])).status).toBe(21);
   });
 
-  // Skipped: core/yaml-edit.ts unsetValue cuts the first item of a nested block
-  // mapping out of the CST together with nothing of its indentation, so the
-  // next item ends up indented twice and the re-sealed file does not parse
-  // (E_YAML). Enable once fixed.
-  it.skip('unset of the first key of a nested mapping', async () => {
+  it('unset of the first key of a nested mapping', async () => {
     const ws = await withEncrypted();
     await ok(ws, ['unset', 'secret.enc.yaml', 'stringData.username']);
     expect(await plain(ws, 'secret.enc.yaml')).toBe(SECRET.replace('  username: payments_app\n', ''));
   });
 
-  // Skipped: core/yaml-edit.ts setValue keeps a plain scalar plain, so a string
-  // that reads as another type (42, true, null, "") changes type: a Secret then
-  // fails with E_SECRET_INVALID, a generic file silently gets a number. Enable once fixed.
-  it.skip('set without --json always stores a string', async () => {
+  it('set without --json always stores a string', async () => {
     const ws = await withEncrypted();
     await ok(ws, ['set', 'secret.enc.yaml', 'stringData.username', '42']);
     await ok(ws, ['set', 'values.enc.yaml', 'token', 'true']);

@@ -14,8 +14,8 @@ export async function run(argv: Record<string, unknown>): Promise<void> {
   const tmp = createRamFile(basename(file).replace(/\.(ya?ml|json)$/, '') + (f.format === 'json' ? '.json' : '.yaml'), before);
   try {
     const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-    // Through the shell, like git, so EDITOR may carry arguments ("code --wait").
-    const r = spawnSync(process.env.SHELL || '/bin/sh', ['-c', `${editor} "$1"`, 'gitseal-edit', tmp.path], { stdio: 'inherit' });
+    // Through sh, like git, so EDITOR may carry arguments ("code --wait") whatever the login shell is.
+    const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'gitseal-edit', tmp.path], { stdio: 'inherit' });
     if (r.error || r.status !== 0) fail('E_EDITOR', `the editor (${editor}) failed; ${file} is unchanged`);
     const after = tmp.read();
     if (after === before) {

@@ -38,8 +38,9 @@ export function x25519RawPublic(key: KeyObject): Uint8Array {
 
 /** A fresh ephemeral key pair; the private half never leaves the KeyObject. */
 export function x25519Ephemeral(): { privateKey: KeyObject; publicKey: Uint8Array } {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  return { privateKey, publicKey: x25519RawPublic(publicKey) };
+  // Asking for the public half already DER-encoded saves a KeyObject and an export per wrap.
+  const { privateKey, publicKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'der', type: 'spki' } });
+  return { privateKey, publicKey: Uint8Array.from(publicKey.subarray(publicKey.length - X25519_LENGTH)) };
 }
 
 /** The key pair of a given 32-byte secret (known-answer vectors); wipes `secret`. */

@@ -40,7 +40,9 @@ export function x25519RawPublic(key: KeyObject): Uint8Array {
 export function x25519Ephemeral(): { privateKey: KeyObject; publicKey: Uint8Array } {
   // Asking for the public half already DER-encoded saves a KeyObject and an export per wrap.
   const { privateKey, publicKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'der', type: 'spki' } });
-  return { privateKey, publicKey: Uint8Array.from(publicKey.subarray(publicKey.length - X25519_LENGTH)) };
+  // @types/node has no overload for an encoded public half beside a KeyObject private half; node returns a Buffer.
+  const spki = publicKey as unknown as Buffer;
+  return { privateKey, publicKey: Uint8Array.from(spki.subarray(spki.length - X25519_LENGTH)) };
 }
 
 /** The key pair of a given 32-byte secret (known-answer vectors); wipes `secret`. */

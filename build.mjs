@@ -22,7 +22,6 @@ await build({
   // Each command is its own chunk, loaded only when it runs.
   splitting: true,
   minify: true,
-  keepNames: true,
   sourcemap: false,
   legalComments: 'none',
   define: { GITSEAL_VERSION: JSON.stringify(version) },

@@ -11,8 +11,8 @@ export function reportError(e: unknown): number {
     process.stderr.write(`gitseal: ${e.message} [${e.code}]\n`);
     return EXIT_CODES[e.code];
   }
-  // Never the message: it could quote input. The class name is enough to file a bug.
-  const what = e instanceof Error ? e.constructor.name : typeof e;
+  // Never the message: it could quote input. The error's name (TypeError, RangeError…) is enough to file a bug.
+  const what = e instanceof Error ? e.name : typeof e;
   process.stderr.write(`gitseal: internal error (${what}); this is a bug, please report it [E_INTERNAL]\n`);
   if (process.env.GITSEAL_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
   return EXIT_CODES.E_INTERNAL;

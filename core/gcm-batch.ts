@@ -79,36 +79,51 @@ export class GcmBatch {
     return { stream: this.ecb(counters), starts };
   }
 
-  private tag(ciphertext: Uint8Array, aadSuffix: Uint8Array, j0Stream: Uint8Array): Uint8Array {
+  /** Writes the tag of `ciphertext` into `out` at `at`; `j0` is the offset of E(K, J0) in `stream`. */
+  private tagInto(ciphertext: Uint8Array, aadSuffix: Uint8Array, stream: Uint8Array, j0: number, out: Uint8Array, at: number): void {
     const g = this.ghash;
     g.load(this.afterPrefix);
-    if (this.prefixTail.length) {
-      const aadRest = new Uint8Array(this.prefixTail.length + aadSuffix.length);
-      aadRest.set(this.prefixTail);
-      aadRest.set(aadSuffix, this.prefixTail.length);
-      g.absorb(aadRest);
-    } else g.absorb(aadSuffix);
+    g.absorbPair(this.prefixTail, aadSuffix);
     g.absorb(ciphertext);
     g.absorbLengths(this.prefixLength + aadSuffix.length, ciphertext.length);
-    const s = new Uint8Array(16);
-    g.digestTo(s);
-    for (let i = 0; i < 16; i++) s[i]! ^= j0Stream[i]!;
-    return s;
+    g.digestTo(out, at);
+    for (let i = 0; i < 16; i++) out[at + i]! ^= stream[j0 + i]!;
   }
 
   /** Returns nonce || ciphertext || tag for each item. */
   sealAll(items: readonly SealItem[]): Uint8Array[] {
+    return this.sealInto(items, (buf, start, end) => new Uint8Array(buf.buffer, buf.byteOffset + start, end - start));
+  }
+
+  /** sealAll, each result base64url-encoded straight from one shared buffer. */
+  sealAllBase64url(items: readonly SealItem[]): string[] {
+    return this.sealInto(items, (buf, start, end) => buf.toString('base64url', start, end));
+  }
+
+  /** Seals every item into one buffer (one allocation for the whole batch) and hands out each result. */
+  private sealInto<T>(items: readonly SealItem[], take: (buf: Buffer, start: number, end: number) => T): T[] {
     for (const it of items) checkBytes(it.nonce, NONCE_LENGTH, 'nonce');
-    const { stream, starts } = this.keystreams(items.map((i) => i.nonce), items.map((i) => (isLarge(i.plain.length) ? 0 : i.plain.length)));
+    const small = items.map((i) => (isLarge(i.plain.length) ? 0 : i.plain.length));
+    const { stream, starts } = this.keystreams(items.map((i) => i.nonce), small);
+    const outStart: number[] = [];
+    let total = 0;
+    for (const n of small) {
+      outStart.push(total);
+      total += NONCE_LENGTH + n + TAG_LENGTH;
+    }
+    const out = Buffer.allocUnsafe(total);
     return items.map((it, i) => {
-      if (isLarge(it.plain.length)) return gcmSeal(this.ecbKey, it.nonce, it.plain, concat(this.aadPrefix, it.aadSuffix));
+      if (isLarge(it.plain.length)) {
+        const sealed = gcmSeal(this.ecbKey, it.nonce, it.plain, concat(this.aadPrefix, it.aadSuffix));
+        return take(Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length), 0, sealed.length);
+      }
       const ks = starts[i]!;
+      const at = outStart[i]!;
       const n = it.plain.length;
-      const out = new Uint8Array(NONCE_LENGTH + n + TAG_LENGTH);
-      out.set(it.nonce);
-      for (let k = 0; k < n; k++) out[NONCE_LENGTH + k] = it.plain[k]! ^ stream[ks + 16 + k]!;
-      out.set(this.tag(out.subarray(NONCE_LENGTH, NONCE_LENGTH + n), it.aadSuffix, stream.subarray(ks, ks + 16)), NONCE_LENGTH + n);
-      return out;
+      out.set(it.nonce, at);
+      for (let k = 0; k < n; k++) out[at + NONCE_LENGTH + k] = it.plain[k]! ^ stream[ks + 16 + k]!;
+      this.tagInto(out.subarray(at + NONCE_LENGTH, at + NONCE_LENGTH + n), it.aadSuffix, stream, ks, out, at + NONCE_LENGTH + n);
+      return take(out, at, at + NONCE_LENGTH + n + TAG_LENGTH);
     });
   }
 
@@ -123,7 +138,8 @@ export class GcmBatch {
       if (isLarge(bodies[i]!.length)) return gcmOpen(this.ecbKey, it.sealed, concat(this.aadPrefix, it.aadSuffix));
       const ks = starts[i]!;
       const body = bodies[i]!;
-      const expected = this.tag(body, it.aadSuffix, stream.subarray(ks, ks + 16));
+      const expected = new Uint8Array(16);
+      this.tagInto(body, it.aadSuffix, stream, ks, expected, 0);
       if (!equalBytes(expected, it.sealed.subarray(it.sealed.length - TAG_LENGTH))) return null;
       const plain = new Uint8Array(body.length);
       for (let k = 0; k < body.length; k++) plain[k] = body[k]! ^ stream[ks + 16 + k]!;

@@ -77,6 +77,19 @@ export class GhashState extends GHASH {
     for (; i + 16 <= end; i += 16) this._updateBlock(le32(data, i), le32(data, i + 4), le32(data, i + 8), le32(data, i + 12));
     if (i < end) this._updateBlock(le32To(data, i, end), le32To(data, i + 4, end), le32To(data, i + 8, end), le32To(data, i + 12, end));
   }
+  /** Absorbs a || b as one zero-padded message without concatenating them (the AAD's shared tail and its own part). */
+  absorbPair(a: Uint8Array, b: Uint8Array): void {
+    const n = a.length + b.length;
+    const w = [0, 0, 0, 0];
+    for (let i = 0; i < n; i += 16) {
+      w[0] = w[1] = w[2] = w[3] = 0;
+      for (let k = 0; k < 16 && i + k < n; k++) {
+        const j = i + k;
+        w[k >> 2]! |= (j < a.length ? a[j]! : b[j - a.length]!) << (8 * (k & 3));
+      }
+      this._updateBlock(w[0]! >>> 0, w[1]! >>> 0, w[2]! >>> 0, w[3]! >>> 0);
+    }
+  }
   /** GCM's final block: the AAD and ciphertext lengths in bits, 64-bit big-endian (inputs under 512 MiB). */
   absorbLengths(aadBytes: number, ctBytes: number): void {
     this._updateBlock(0, bswap((aadBytes * 8) >>> 0), 0, bswap((ctBytes * 8) >>> 0));

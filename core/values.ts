@@ -3,7 +3,7 @@
  * values subkey, random nonce, padded plaintext, AAD binding format
  * version, scope, document id and the value's name token.
  */
-import { b64url, defaultRandom, draw, fromB64url, fromUtf8, lengthPrefixed, wipe, type RandomSource } from './bytes.js';
+import { defaultRandom, draw, fromB64url, fromUtf8, lengthPrefixed, wipe, type RandomSource } from './bytes.js';
 import { NONCE_LENGTH } from './aead.js';
 import { GcmBatch } from './gcm-batch.js';
 import { fail } from './errors.js';
@@ -47,17 +47,24 @@ export interface ValueToOpen {
 }
 
 const prefixOf = (b: ValueBinding) => lengthPrefixed(['gitseal/value/v1', b.scopeBinding, b.docId]);
-const suffixOf = (slot: string) => lengthPrefixed([slot]);
+/** lengthPrefixed([slot]) for the ASCII slots values have (tokens, "layout"), without a text encoder. */
+function suffixOf(slot: string): Uint8Array {
+  const b = Buffer.allocUnsafe(4 + slot.length);
+  b.writeUInt32BE(slot.length, 0);
+  if (Buffer.byteLength(slot, 'utf8') !== slot.length) return lengthPrefixed([slot]);
+  b.write(slot, 4, 'latin1');
+  return b;
+}
 
 /** Seals many values of one document in one batch; nonces are drawn in item order. */
 export function sealValues(key: Uint8Array, b: ValueBinding, items: readonly ValueToSeal[], nonces: NoncePool): string[] {
   if (items.length === 0) return [];
   const padded = items.map((it) => padText(it.plain, VALUE_PAD_FLOOR));
   const batch = new GcmBatch(key, prefixOf(b), padded.reduce((n, p) => n + p.length + 64, 0));
-  const sealed = batch.sealAll(items.map((it, i) => ({ nonce: nonces.next(), plain: padded[i]!, aadSuffix: suffixOf(it.slot) })));
+  const sealed = batch.sealAllBase64url(items.map((it, i) => ({ nonce: nonces.next(), plain: padded[i]!, aadSuffix: suffixOf(it.slot) })));
   batch.destroy();
   wipe(...padded);
-  return sealed.map((s) => VALUE_PREFIX + b64url(s));
+  return sealed.map((s) => VALUE_PREFIX + s);
 }
 
 export function sealValue(key: Uint8Array, b: ValueBinding, slot: string, plain: string, nonces: NoncePool): string {

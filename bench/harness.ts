@@ -101,13 +101,14 @@ export function timeCommand(ws: Workspace, argv: readonly string[], o: RunOption
 /**
  * Several commands timed round-robin (run 1 of each, then run 2 of each, …), so a change of machine load
  * during the measurement hits all of them alike: the ratios between them stay fair on a busy machine.
+ * `statuses[j]` is the exit status command j must have (default 0; `gitseal diff` exits 1 on a difference).
  */
-export function timeInterleaved(ws: Workspace, argvs: readonly (readonly string[])[], o: Pick<RunOptions, 'runs' | 'warmup'>): Stats[] {
+export function timeInterleaved(ws: Workspace, argvs: readonly (readonly string[])[], o: Pick<RunOptions, 'runs' | 'warmup'> & { statuses?: readonly number[] }): Stats[] {
   const times = argvs.map((): number[] => []);
   for (let i = 0; i < (o.warmup ?? 1) + o.runs; i++)
     argvs.forEach((argv, j) => {
       const r = spawnOnce(ws, argv);
-      if (r.status !== 0) throw new CommandFailed(argv, r.status, r.stderr);
+      if (r.status !== (o.statuses?.[j] ?? 0)) throw new CommandFailed(argv, r.status, r.stderr);
       if (i >= (o.warmup ?? 1)) times[j]!.push(r.ms);
     });
   return times.map(statsOf);

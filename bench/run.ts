@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bulk } from './bulk.js';
 import { coldStart } from './cold-start.js';
+import { diff } from './diff.js';
 import { encryptDecrypt } from './encrypt-decrypt.js';
 import { goalTable, makeWorkspace, removeWorkspace, verdict, type Benchmark, type Goal } from './harness.js';
 import { multidoc } from './multidoc.js';
@@ -19,6 +20,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['encrypt-decrypt', encryptDecrypt],
   ['multidoc', multidoc],
   ['bulk', bulk],
+  ['diff', diff],
 ];
 
 const wanted = process.argv.slice(2);

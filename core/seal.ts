@@ -128,8 +128,7 @@ export function openDocument(doc: EncryptedDocument, dek: Uint8Array): OpenedDoc
   const binding = bindingOf(doc);
   const keys = deriveSubkeys(dek, docId);
   try {
-    if (!macMatches(keys.mac, macInput(doc, binding, docId, doc.envelope.recipients), doc.envelope.mac))
-      fail('E_TAMPERED', 'the MAC does not match: a value, name, recipient or readable field was changed, added, removed or reordered');
+    checkMacWith(keys.mac, doc, binding);
     const b = { scopeBinding: binding, docId };
     const opened = openValues(keys.values, b, [...doc.entries.map(([slot, sealed]) => ({ slot, sealed })), { slot: LAYOUT_SLOT, sealed: doc.layout }]);
     const chunks = parseLayout(opened.pop()!, doc.entries.length);
@@ -139,6 +138,46 @@ export function openDocument(doc: EncryptedDocument, dek: Uint8Array): OpenedDoc
     wipe(keys.values, keys.names, keys.mac);
   }
 }
+
+function checkMacWith(macKey: Uint8Array, doc: EncryptedDocument, binding: string): void {
+  if (!macMatches(macKey, macInput(doc, binding, doc.envelope.docId, doc.envelope.recipients), doc.envelope.mac))
+    fail('E_TAMPERED', 'the MAC does not match: a value, name, recipient or readable field was changed, added, removed or reordered');
+}
+
+/** What `openSome` gives back: the chosen entries, and the layout when asked for. */
+export interface OpenedPart {
+  /** The entries at the requested indexes, in that order, with their key paths. */
+  readonly leaves: Leaf[];
+  readonly chunks: string[] | null;
+}
+
+/**
+ * Checks the MAC, then opens only the entries at `indexes` (their key paths
+ * and plaintexts) and, when `withLayout`, the layout: `diff` needs the few
+ * values that changed, not the thousands that did not. Throws E_TAMPERED
+ * like `openDocument`, RangeError for an index outside the entries.
+ */
+export function openSome(doc: EncryptedDocument, dek: Uint8Array, indexes: readonly number[], withLayout = false): OpenedPart {
+  const docId = doc.envelope.docId;
+  const binding = bindingOf(doc);
+  const keys = deriveSubkeys(dek, docId);
+  try {
+    checkMacWith(keys.mac, doc, binding);
+    const entries = indexes.map((i) => doc.entries[i] ?? rangeError(i, doc.entries.length));
+    const items = entries.map(([slot, sealed]) => ({ slot, sealed }));
+    if (withLayout) items.push({ slot: LAYOUT_SLOT, sealed: doc.layout });
+    const opened = openValues(keys.values, { scopeBinding: binding, docId }, items);
+    const chunks = withLayout ? parseLayout(opened.pop()!, doc.entries.length) : null;
+    const names = new NameCipher(keys.names, docId);
+    return { leaves: entries.map(([token], k) => ({ path: names.open(token), raw: opened[k]! })), chunks };
+  } finally {
+    wipe(keys.values, keys.names, keys.mac);
+  }
+}
+
+const rangeError = (i: number, n: number): never => {
+  throw new RangeError(`entry index ${i} is outside the document's ${n} entries`);
+};
 
 function parseLayout(text: string, entryCount: number): string[] {
   let chunks: unknown;

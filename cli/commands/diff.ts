@@ -1,0 +1,100 @@
+/**
+ * `gitseal diff A B` and `gitseal diff --git BASE [HEAD] [PATH...]`:
+ * semantic diff of encrypted files (core/diff.ts). Exit status as diff(1):
+ * 0 no differences, 1 differences, the error's status when a file could not
+ * be compared (the others are still reported).
+ */
+import { diffFile, fileDiffers, looksEncrypted, type FileDiff, type FileSide } from '../../core/diff-file.js';
+import { fail } from '../../core/errors.js';
+import type { Identity } from '../../core/recipients/types.js';
+import { EXIT_CHECK_FAILED, EXIT_CODES } from '../exit-codes.js';
+import { readInput } from '../files.js';
+import { keyFileFor, loadIdentities } from '../keys.js';
+import type { FilePair, GitRange } from '../diff-git.js';
+import { renderErrors, renderText } from '../diff-render.js';
+
+interface DiffOptions {
+  readonly json: boolean;
+  readonly showValues: boolean;
+  readonly withoutKey: boolean;
+  readonly key: string | undefined;
+  /** --git BASE; undefined compares two files. */
+  readonly git: string | undefined;
+  readonly args: string[];
+  /** Arguments after `--`: always paths. */
+  readonly literal: string[];
+}
+
+function optionsOf(argv: Record<string, unknown>): DiffOptions {
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  return {
+    json: argv.json === true,
+    showValues: argv.showValues === true,
+    withoutKey: argv.withoutKey === true,
+    key: typeof argv.key === 'string' ? argv.key : undefined,
+    git: argv.git === undefined ? undefined : String(argv.git),
+    args: strings(argv.args),
+    literal: strings(argv['--']),
+  };
+}
+
+function sideOfFile(file: string): FileSide {
+  const text = readInput(file);
+  return text.slice(0, 8000).includes('\0') ? { kind: 'binary' } : { kind: 'text', text };
+}
+
+function filePairs(o: DiffOptions): FilePair[] {
+  const files = [...o.args, ...o.literal];
+  if (files.length !== 2) fail('E_USAGE', 'name two files (gitseal diff A B), or compare with git: gitseal diff --git BASE [HEAD] [PATH...]');
+  const [a, b] = files as [string, string];
+  if (a === '-' && b === '-') fail('E_USAGE', 'only one of the two files can be standard input');
+  return [{ path: b, oldPath: a, before: sideOfFile(a), after: sideOfFile(b) }];
+}
+
+async function gitPairs(o: DiffOptions): Promise<{ range: GitRange; pairs: FilePair[] }> {
+  const { changedFiles, resolveRange } = await import('../diff-git.js');
+  const range = await resolveRange(process.cwd(), o.git!, o.args, o.literal);
+  return { range, pairs: await changedFiles(process.cwd(), range) };
+}
+
+/**
+ * The key, when one is at hand and something encrypted is to be compared:
+ * without one (and without --show-values) the diff is by token. A keystore
+ * named by --key or GITSEAL_KEY_FILE that cannot be read is an error.
+ */
+async function identitiesFor(o: DiffOptions, pairs: readonly FilePair[]): Promise<Identity[] | null> {
+  if (o.withoutKey) return null;
+  if (!o.key && !keyFileFor(undefined)) {
+    if (o.showValues) fail('E_NO_KEY', '--show-values needs a key: pass --key KEYFILE or set GITSEAL_KEY_FILE');
+    return null;
+  }
+  const encrypted = pairs.some((p) => [p.before, p.after].some((s) => s.kind === 'text' && looksEncrypted(s.text)));
+  return encrypted ? loadIdentities(o.key) : null;
+}
+
+/** Two files that are not gitseal's are an error here; under --git they are simply not listed. */
+function asTwoFiles(f: FileDiff): FileDiff {
+  if (f.status !== 'not-encrypted' && f.status !== 'skipped') return f;
+  const message = `neither ${f.oldPath ?? f.path} nor ${f.path} is encrypted by gitseal${f.status === 'skipped' ? ' (binary)' : ''}: compare them with diff(1)`;
+  return { ...f, status: 'error', error: { code: 'E_NOT_ENCRYPTED', message } };
+}
+
+export async function run(argv: Record<string, unknown>): Promise<number> {
+  const o = optionsOf(argv);
+  if (o.showValues && o.withoutKey) fail('E_USAGE', '--show-values needs the key that --without-key declines: use one or the other');
+  const { range, pairs } = o.git !== undefined ? await gitPairs(o) : { range: null, pairs: filePairs(o) };
+  const identities = await identitiesFor(o, pairs);
+  const compared = pairs.map((p) => diffFile(p.path, p.before, p.after, { identities, showValues: o.showValues }, p.oldPath));
+  const files = range ? compared.filter((f) => f.status !== 'not-encrypted') : compared.map(asTwoFiles);
+  const differences = files.some(fileDiffers);
+
+  if (o.json) {
+    const report = { differences, ...(range ? { base: range.base, head: range.head } : {}), files };
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  } else process.stdout.write(renderText(files, { colour: process.stdout.isTTY === true && !process.env.NO_COLOR, showRenames: range !== null }));
+  process.stderr.write(renderErrors(files));
+
+  const firstError = files.find((f) => f.error)?.error;
+  if (firstError) return EXIT_CODES[firstError.code];
+  return differences ? EXIT_CHECK_FAILED : 0;
+}

@@ -9,6 +9,7 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { fail } from './errors.js';
 import { fromDisk, GENERIC_KEY, toDisk, type EncryptedDocument, type SealedPartOnDisk } from './encrypted-document.js';
+import { refuseConflicted } from './merge-markers.js';
 
 export type FileFormat = 'yaml' | 'json';
 
@@ -117,8 +118,9 @@ function fastDocument(text: string): Record<string, unknown> | null {
   return { ...(header as Record<string, unknown>), [key]: sealed };
 }
 
-/** Parses an encrypted file. Throws E_NOT_ENCRYPTED, E_FORMAT, E_VERSION or E_YAML. */
+/** Parses an encrypted file. Throws E_NOT_ENCRYPTED, E_FORMAT (also for unresolved merge conflicts), E_VERSION or E_YAML. */
 export function parseEncrypted(text: string): { docs: EncryptedDocument[]; format: FileFormat } {
+  refuseConflicted(text);
   const format = detectFormat(text);
   if (format === 'json') {
     let obj: unknown;

@@ -1,0 +1,114 @@
+/**
+ * `gitseal git merge BASE OURS THEIRS [PATH]`, the merge driver (git passes
+ * %O %A %B %P and takes the result from %A; exit 0 is clean, 1 a conflict).
+ *
+ * - Neither side encrypted by gitseal: `git merge-file`, as git would.
+ * - A key holder: core/merge.ts merges value by value and the result is
+ *   re-sealed with ours' DEK, keeping the ciphertext of every value taken
+ *   unchanged; a value changed differently on both sides is marked on its
+ *   line alone (core/merge-markers.ts) and the merge exits 1.
+ * - Otherwise (no key, a rotation on one side, conflicting edits of the
+ *   decrypted text, only one side encrypted, any error): both whole
+ *   versions between conflict markers, exit 1. Nothing of either side is
+ *   lost, and no plaintext is written anywhere but a RAM folder.
+ */
+import { isGitsealError } from '../../core/errors.js';
+import { isEncryptedText } from '../../core/commit-guard.js';
+import { planMerge, type MergePlan } from '../../core/merge.js';
+import { markEntryConflicts, wholeFileConflict } from '../../core/merge-markers.js';
+import { formatPath } from '../../core/plain-document.js';
+import type { Identity } from '../../core/recipients/types.js';
+import type { OpenedDocument } from '../../core/seal.js';
+import type { Scope } from '../../core/scope.js';
+import { encryptStream, openStream, renderOpened } from '../../core/stream.js';
+import { driverIdentities } from '../driver-keys.js';
+import { readInput, writeAtomic } from '../files.js';
+import { policyOf, recipientsOf } from '../open-file.js';
+import { mergeFilesInPlace, mergeTextInMemory } from '../text-merge.js';
+
+interface Sides {
+  readonly base: string;
+  readonly ours: string;
+  readonly theirs: string;
+}
+
+type Outcome = { readonly text: string; readonly conflicts: string[] } | { readonly whole: string };
+
+export async function run(argv: Record<string, unknown>): Promise<number> {
+  const [basePath, oursPath, theirsPath] = [argv.base, argv.ours, argv.theirs] as [string, string, string];
+  const name = (argv.path as string | undefined) ?? oursPath;
+  const say = (line: string) => process.stderr.write(`gitseal merge: ${name}: ${line}\n`);
+  const sides: Sides = { base: readInput(basePath), ours: readInput(oursPath), theirs: readInput(theirsPath) };
+  const encrypted = [isEncryptedText(sides.ours), isEncryptedText(sides.theirs)];
+  if (!encrypted[0] && !encrypted[1]) return mergeFilesInPlace(basePath, oursPath, theirsPath) ? 0 : 1;
+
+  let outcome: Outcome;
+  if (!encrypted[0] || !encrypted[1]) outcome = { whole: 'only one side is encrypted by gitseal' };
+  else {
+    try {
+      outcome = await mergeEncrypted(sides, name, argv.key as string | undefined);
+    } catch (e) {
+      outcome = { whole: isGitsealError(e) ? `${e.message} [${e.code}]` : `internal error (${e instanceof Error ? e.name : typeof e}); this is a bug` };
+    }
+  }
+
+  if ('whole' in outcome) {
+    writeAtomic(oursPath, wholeFileConflict(sides.ours, sides.theirs));
+    say(`not merged (${outcome.whole}); both versions are in the file between conflict markers: keep one with "git checkout --ours|--theirs", then redo the other side's change`);
+    return 1;
+  }
+  writeAtomic(oursPath, outcome.text);
+  if (outcome.conflicts.length === 0) {
+    say('merged value by value');
+    return 0;
+  }
+  say(`conflict on ${outcome.conflicts.join(', ')} (changed on both sides); the rest is merged. Resolve with "gitseal edit ${name}"`);
+  return 1;
+}
+
+async function mergeEncrypted(sides: Sides, name: string, keyFile: string | undefined): Promise<Outcome> {
+  const identities = await driverIdentities(keyFile);
+  if (!identities) return { whole: 'no key at hand (set GITSEAL_KEY_FILE, and GITSEAL_PASSPHRASE for a sealed keystore)' };
+  const ours = openStream(sides.ours, identities).opened;
+  const theirs = openStream(sides.theirs, identities).opened;
+  const plan = planMerge({ base: openBase(sides.base, identities), ours, theirs }, mergeTextInMemory);
+  if (plan.kind === 'conflict') return { whole: plan.reason };
+
+  const sealed = seal(plan, name, ours);
+  const check = renderOpened(openStream(sealed, identities).opened);
+  if (check !== plan.plaintext) return { whole: 'the re-sealed file does not decrypt to the merge; this is a bug' };
+  if (plan.conflicts.length === 0) return { text: sealed, conflicts: [] };
+  const marked = markEntryConflicts(sealed, plan.conflicts);
+  if (marked === null) return { whole: 'the merged document needed a new data key, so its conflicting values cannot be marked' };
+  return { text: marked, conflicts: plan.conflicts.map((c) => formatPath(c.path)) };
+}
+
+/** The base, opened when possible; without one (both sides added the file, or it does not open) every key counts as added. */
+function openBase(text: string, identities: readonly Identity[]): OpenedDocument[] {
+  if (!isEncryptedText(text)) return [];
+  try {
+    return openStream(text, identities).opened;
+  } catch {
+    return [];
+  }
+}
+
+function seal(plan: Extract<MergePlan, { kind: 'merged' }>, name: string, ours: readonly OpenedDocument[]): string {
+  const policy = policyOf(name);
+  return encryptStream(plan.plaintext, {
+    recipients: recipientsOf(undefined, policy),
+    scope: scopeOf(ours) ?? policy.scope,
+    readablePaths: policy.readablePaths,
+    previous: plan.previous,
+    keepRecipients: true,
+  });
+}
+
+/**
+ * The scope ours' Secrets were sealed with, when they agree: a merge keeps
+ * it (and so the DEK) even where `.gitseal.yaml` says otherwise.
+ */
+function scopeOf(opened: readonly OpenedDocument[]): Scope | undefined {
+  const scopes = new Set(opened.filter((o) => o.doc.mode === 'secret').map((o) => o.doc.scope));
+  return scopes.size === 1 ? [...scopes][0] : undefined;
+}

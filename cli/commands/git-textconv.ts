@@ -1,0 +1,47 @@
+/**
+ * `gitseal git textconv FILE`, the diff driver's text conversion: what
+ * `git diff` and `git log -p` show for an encrypted file. For a key holder,
+ * the decrypted document with each value replaced by a keyed fingerprint
+ * (`<fp:16 hex>`, core/fingerprint.ts): key names, comments and which value
+ * changed, never a value. Without a key, or for a file gitseal did not
+ * encrypt, the file as it is. Never fails: on any error it prints the file
+ * as it is and one line on stderr, so `git diff` always works.
+ */
+import { isGitsealError } from '../../core/errors.js';
+import { parseEncrypted } from '../../core/encrypted-store.js';
+import { fingerprintedView } from '../../core/fingerprint.js';
+import { openDocument, unwrapDek } from '../../core/seal.js';
+import { driverIdentities } from '../driver-keys.js';
+import { readInput } from '../files.js';
+
+export async function run(argv: Record<string, unknown>): Promise<number> {
+  const file = argv.file as string;
+  let text: string;
+  try {
+    text = readInput(file);
+  } catch (e) {
+    process.stderr.write(`gitseal textconv: ${isGitsealError(e) ? e.message : 'cannot read the file'}\n`);
+    return 0;
+  }
+  process.stdout.write(await view(text, argv.key as string | undefined));
+  return 0;
+}
+
+async function view(text: string, keyFile: string | undefined): Promise<string> {
+  let docs;
+  try {
+    docs = parseEncrypted(text).docs;
+  } catch {
+    return text; // not a gitseal file (or not one this version reads): shown as it is
+  }
+  try {
+    const identities = await driverIdentities(keyFile);
+    if (!identities) return text;
+    return fingerprintedView(docs.map((d) => openDocument(d, unwrapDek(d, identities))));
+  } catch (e) {
+    if (isGitsealError(e, 'E_NO_KEY')) return text;
+    const why = isGitsealError(e) ? `${e.message} [${e.code}]` : `internal error (${e instanceof Error ? e.name : typeof e})`;
+    process.stderr.write(`gitseal textconv: showing the encrypted text: ${why}\n`);
+    return text;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Opening an encrypted file for `gitseal edit`, including one the merge
+ * driver left with entry conflicts: then the text to edit shows each
+ * conflicting line twice between markers (core/conflict-view.ts), and the
+ * file is re-sealed from ours' version, whose MAC covers everything else.
+ */
+import { conflictView } from '../core/conflict-view.js';
+import { hasConflictMarkers, refuseConflicted, splitConflicts } from '../core/merge-markers.js';
+import { openStream, renderOpened } from '../core/stream.js';
+import { readInput } from './files.js';
+import { loadIdentities } from './keys.js';
+import { openFile, policyOf, type OpenFile } from './open-file.js';
+
+export interface EditableFile {
+  readonly file: OpenFile;
+  /** The plaintext to edit; with conflict markers when `conflicted`. */
+  readonly view: string;
+  readonly conflicted: boolean;
+}
+
+/** Throws E_FORMAT for conflicts it cannot show (whole-file ones), and what openFile throws. */
+export async function openForEdit(file: string, keyFile: string | undefined): Promise<EditableFile> {
+  const text = readInput(file);
+  if (!hasConflictMarkers(text)) {
+    const f = await openFile(file, keyFile);
+    return { file: f, view: renderOpened(f.opened), conflicted: false };
+  }
+  const split = splitConflicts(text);
+  if (!split) {
+    refuseConflicted(text);
+    throw new Error('unreachable: refuseConflicted throws for marked text');
+  }
+  const { opened, format } = openStream(split.ours, await loadIdentities(keyFile));
+  return { file: { file, text, opened, format, policy: policyOf(file) }, view: conflictView(opened, split.theirs), conflicted: true };
+}

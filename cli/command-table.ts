@@ -89,9 +89,14 @@ export function buildCli(args: string[]): Argv {
     )
     .command('rotate <files..>', 'new DEK: every value is re-encrypted', (y) => keyOption(files(y)), lazy(() => import('./commands/rotate.js')))
     .command(
-      'verify <files..>',
+      'verify [files..]',
       'check structure, scope and recipients; the MAC too when a key is at hand',
-      (y) => keyOption(files(y)).option('json', { type: 'boolean', describe: 'machine-readable report' }).option('without-key', { type: 'boolean', describe: 'check structure only; do not load a key' }),
+      (y) =>
+        keyOption(y)
+          .positional('files', { type: 'string', array: true, describe: 'encrypted files; with --all, paths that limit the walk' })
+          .option('all', { alias: 'repo', type: 'boolean', describe: 'every tracked file of the git repository: files a creation rule matches must be encrypted' })
+          .option('json', { type: 'boolean', describe: 'machine-readable report' })
+          .option('without-key', { type: 'boolean', describe: 'check structure only; do not load a key' }),
       lazy(() => import('./commands/verify.js')),
     )
     .command(
@@ -99,6 +104,36 @@ export function buildCli(args: string[]): Argv {
       'run a command with the decrypted values in its environment',
       (y) => keyOption(file(y)).positional('cmd', { type: 'string', array: true }),
       lazy(() => import('./commands/exec-env.js')),
+    )
+    .command(
+      'diff [args..]',
+      'semantic diff of encrypted files: A B, or --git BASE [HEAD] [PATH...]; exit 1 when they differ',
+      (y) =>
+        keyOption(y)
+          .positional('args', { type: 'string', array: true, describe: 'two files, or with --git: [HEAD] [PATH...]' })
+          .option('git', { type: 'string', describe: 'compare every encrypted file changed since this ref' })
+          .option('json', { type: 'boolean', describe: 'machine-readable output' })
+          .option('show-values', { type: 'boolean', describe: 'print the values themselves (needs a key)' })
+          .option('without-key', { type: 'boolean', describe: 'report by token only; do not load a key' }),
+      lazy(() => import('./commands/diff.js')),
+    )
+    .command('git', 'git integration: setup, and the drivers git calls', (y) =>
+      y
+        .command(
+          'setup',
+          'install .gitattributes entries, the textconv diff driver, the merge driver and the pre-commit guard (idempotent)',
+          (yy) => yy,
+          lazy(() => import('./commands/git-setup.js')),
+        )
+        .command('textconv <file>', 'print a decrypted view for git diff (key names and fingerprints, no values)', (yy) => keyOption(file(yy)), lazy(() => import('./commands/git-textconv.js')))
+        .command(
+          'merge <base> <ours> <theirs> [path]',
+          'three-way merge of an encrypted file at the value level (git merge driver)',
+          (yy) => keyOption(yy),
+          lazy(() => import('./commands/git-merge.js')),
+        )
+        .command('pre-commit', 'refuse staged plaintext Secrets, unencrypted files the creation rules match, and private keys', (yy) => yy, lazy(() => import('./commands/git-pre-commit.js')))
+        .demandCommand(1, 'name a git subcommand: setup, textconv, merge or pre-commit'),
     )
     .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'name a command: gitseal --help lists them')

@@ -1,84 +1,14 @@
-import { isGitsealError, GitsealError } from '../../core/errors.js';
-import { bindingOf, type EncryptedDocument } from '../../core/encrypted-document.js';
-import { parseEncrypted } from '../../core/encrypted-store.js';
-import { isRecipientAlg, parseRecipient } from '../../core/recipients/index.js';
+/**
+ * `gitseal verify FILE...` and `gitseal verify --all [PATH...]`: reports
+ * every file and document; status 1 when any has a problem.
+ */
+import { fail, isGitsealError } from '../../core/errors.js';
 import type { Identity } from '../../core/recipients/types.js';
-import { openDocument, unwrapDek } from '../../core/seal.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
-import { readInput } from '../files.js';
 import { loadIdentities } from '../keys.js';
-import { policyOf } from '../open-file.js';
-import type { FilePolicy } from '../config.js';
+import { verifyFile, type FileReport } from '../verify-file.js';
 
-export interface Problem {
-  readonly code: string;
-  readonly message: string;
-}
-
-export interface DocumentReport {
-  readonly index: number;
-  readonly mode: string;
-  readonly name?: string | undefined;
-  readonly namespace?: string | undefined;
-  readonly scope: string;
-  readonly kids: string[];
-  readonly values: number;
-  readonly mac: 'ok' | 'unchecked' | 'failed';
-  readonly problems: Problem[];
-}
-
-export interface FileReport {
-  readonly file: string;
-  readonly ok: boolean;
-  readonly documents: DocumentReport[];
-  readonly problems: Problem[];
-}
-
-const problemOf = (e: unknown): Problem => (e instanceof GitsealError ? { code: e.code, message: e.message } : { code: 'E_INTERNAL', message: 'internal error' });
-
-function checkDocument(doc: EncryptedDocument, index: number, policy: FilePolicy, identities: readonly Identity[] | null): DocumentReport {
-  const problems: Problem[] = [];
-  const kids = doc.envelope.recipients.map((r) => r.kid);
-  try {
-    bindingOf(doc);
-  } catch (e) {
-    problems.push(problemOf(e));
-  }
-  for (const r of doc.envelope.recipients)
-    if (!isRecipientAlg(r.alg)) problems.push({ code: 'E_FORMAT', message: `recipient ${r.kid} uses unknown algorithm ${r.alg}` });
-  for (const s of policy.recipients) {
-    try {
-      const kid = parseRecipient(s).kid;
-      if (!kids.includes(kid)) problems.push({ code: 'E_RECIPIENT', message: `recipient ${kid} required by .gitseal.yaml is missing: run "gitseal updatekeys"` });
-    } catch (e) {
-      problems.push(problemOf(e));
-    }
-  }
-  let mac: DocumentReport['mac'] = 'unchecked';
-  if (identities && problems.length === 0) {
-    try {
-      openDocument(doc, unwrapDek(doc, identities));
-      mac = 'ok';
-    } catch (e) {
-      if (!isGitsealError(e, 'E_NO_KEY')) {
-        mac = 'failed';
-        problems.push(problemOf(e));
-      }
-    }
-  }
-  return { index, mode: doc.mode, name: doc.identity.name, namespace: doc.identity.namespace, scope: doc.scope, kids, values: doc.entries.length, mac, problems };
-}
-
-export async function verifyFile(file: string, identities: readonly Identity[] | null): Promise<FileReport> {
-  try {
-    const { docs } = parseEncrypted(readInput(file));
-    const policy = policyOf(file);
-    const documents = docs.map((d, i) => checkDocument(d, i, policy, identities));
-    return { file, ok: documents.every((d) => d.problems.length === 0), documents, problems: [] };
-  } catch (e) {
-    return { file, ok: false, documents: [], problems: [problemOf(e)] };
-  }
-}
+export { verifyFile, type DocumentReport, type FileReport, type Problem } from '../verify-file.js';
 
 async function identitiesAtHand(argv: Record<string, unknown>): Promise<Identity[] | null> {
   if (argv.withoutKey) return null;
@@ -100,10 +30,21 @@ function describe(r: FileReport): string {
     .join('\n');
 }
 
+/** `--all`: the repository's tracked files (or those under FILE...), then a summary line. */
+async function runAll(paths: string[], identities: Identity[] | null, json: boolean): Promise<number> {
+  const { verifyRepo, describeSummary } = await import('../verify-repo.js');
+  const report = await verifyRepo(process.cwd(), paths, identities);
+  if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else process.stdout.write([...report.files.map(describe), describeSummary(report.summary)].join('\n') + '\n');
+  return report.ok ? 0 : EXIT_CHECK_FAILED;
+}
+
 export async function run(argv: Record<string, unknown>): Promise<number> {
+  const files = (argv.files as string[] | undefined) ?? [];
+  if (!argv.all && files.length === 0) fail('E_USAGE', 'name the files to verify, or pass --all to verify the git repository');
   const identities = await identitiesAtHand(argv);
-  const reports: FileReport[] = [];
-  for (const file of argv.files as string[]) reports.push(await verifyFile(file, identities));
+  if (argv.all) return runAll(files, identities, Boolean(argv.json));
+  const reports = files.map((file) => verifyFile(file, identities));
   if (argv.json) process.stdout.write(JSON.stringify({ ok: reports.every((r) => r.ok), files: reports }, null, 2) + '\n');
   else process.stdout.write(reports.map(describe).join('\n') + '\n');
   return reports.every((r) => r.ok) ? 0 : EXIT_CHECK_FAILED;

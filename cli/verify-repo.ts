@@ -1,0 +1,113 @@
+/**
+ * `gitseal verify --all`: the repository's tracked files. A file a creation
+ * rule in `.gitseal.yaml` matches must be encrypted; every encrypted file
+ * must verify. Other files are skipped, most without being read: only
+ * matched files and YAML/JSON files that carry gitseal's markers are parsed.
+ */
+import { lstatSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { looksEncrypted } from '../core/diff-file.js';
+import { isEncryptedObject } from '../core/encrypted-document.js';
+import { detectFormat } from '../core/encrypted-store.js';
+import { MAX_ALIAS_COUNT } from '../core/yaml-store.js';
+import type { Identity } from '../core/recipients/types.js';
+import { findConfig, policyFor, type Config } from './config.js';
+import { readInput } from './files.js';
+import { trackedFiles } from './tracked-files.js';
+import { problemOf, verifyText, type FileReport } from './verify-file.js';
+
+export interface RepoSummary {
+  /** Files git tracks under the paths asked for. */
+  readonly tracked: number;
+  /** Files checked: the encrypted ones and those a creation rule matches. */
+  readonly checked: number;
+  /** Holding plaintext where a creation rule or the file's other documents say it must be encrypted (counted in `failed` too). */
+  readonly unencrypted: number;
+  readonly failed: number;
+}
+
+export interface RepoReport {
+  readonly ok: boolean;
+  readonly summary: RepoSummary;
+  /** One report per checked file, named by its path from the repository's top. */
+  readonly files: FileReport[];
+}
+
+const DATA_FILE = /\.(ya?ml|json)$/i;
+
+/**
+ * True when some document of `text` is gitseal output. False for text that
+ * does not parse, so a file that merely mentions gitseal (a schema, test
+ * vectors) is not mistaken for an encrypted one.
+ */
+export function holdsEncryptedDocument(text: string): boolean {
+  try {
+    if (detectFormat(text) === 'json') return isEncryptedObject(JSON.parse(text));
+    const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
+    if (!Array.isArray(docs)) return false;
+    return docs.some((d) => {
+      try {
+        return d.errors.length === 0 && isEncryptedObject(d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+const notEncrypted = (file: string): FileReport => ({
+  file,
+  ok: false,
+  documents: [],
+  // The file's name only: its content is plaintext that should never have been committed.
+  problems: [{ code: 'E_NOT_ENCRYPTED', message: `not encrypted, but a creation rule in .gitseal.yaml matches it: run "gitseal encrypt -i ${file}"` }],
+});
+
+/** The report for one tracked file, or null when it is none of verify's business. Never throws. */
+function checkTracked(abs: string, rel: string, matched: boolean, identities: readonly Identity[] | null): FileReport | null {
+  try {
+    if (!matched && !DATA_FILE.test(rel)) return null;
+    // Deleted from the work tree, a submodule or a symlink: nothing of ours to read here.
+    if (!lstatSync(abs, { throwIfNoEntry: false })?.isFile()) return null;
+    const text = readInput(abs);
+    // gitseal's markers are a cheap first test; only text that has them is parsed.
+    if (!looksEncrypted(text)) return matched ? notEncrypted(rel) : null;
+    if (!matched && !holdsEncryptedDocument(text)) return null;
+    return { ...verifyText(abs, text, identities), file: rel };
+  } catch (e) {
+    return { file: rel, ok: false, documents: [], problems: [problemOf(e)] };
+  }
+}
+
+/**
+ * Verifies the tracked files of the repository holding `cwd` (or those under
+ * `paths`). Throws E_USAGE outside a git work tree and E_CONFIG for an
+ * invalid `.gitseal.yaml` (once, not once per file); every per-file problem
+ * is in the report instead.
+ */
+export async function verifyRepo(cwd: string, paths: readonly string[], identities: readonly Identity[] | null): Promise<RepoReport> {
+  const { top, files: tracked } = await trackedFiles(cwd, paths);
+  // One lookup and parse of .gitseal.yaml per folder, not per file.
+  const configs = new Map<string, Config | null>();
+  const configIn = (dir: string): Config | null => {
+    if (!configs.has(dir)) configs.set(dir, findConfig(dir));
+    return configs.get(dir) ?? null;
+  };
+  const files: FileReport[] = [];
+  for (const rel of tracked) {
+    const abs = join(top, rel);
+    const report = checkTracked(abs, rel, policyFor(configIn(dirname(abs)), abs).matched, identities);
+    if (report) files.push(report);
+  }
+  const failed = files.filter((f) => !f.ok).length;
+  const unencrypted = files.filter((f) => f.problems.some((p) => p.code === 'E_NOT_ENCRYPTED')).length;
+  return { ok: failed === 0, summary: { tracked: tracked.length, checked: files.length, unencrypted, failed }, files };
+}
+
+export function describeSummary(s: RepoSummary): string {
+  const verdict = s.failed === 0 ? 'all ok' : `${s.failed} failed${s.unencrypted ? ` (${s.unencrypted} not encrypted)` : ''}`;
+  return `${s.checked} of ${s.tracked} tracked files checked: ${verdict}`;
+}

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { diffDocuments, fingerprint, matchDocuments, type DiffOptions, type DocumentDiff } from './diff.js';
 import type { EncryptedDocument } from './encrypted-document.js';
 import { parseEncrypted } from './encrypted-store.js';
-import { isGitsealError } from './errors.js';
 import { generateIdentity } from './recipients/index.js';
 import { openDocument, openSome, openedLeaves, unwrapDek } from './seal.js';
 import { encryptStream, openStream, renderOpened } from './stream.js';
 import { deriveSubkeys } from './subkeys.js';
+import { codeOf } from '../test/helpers/errors.js';
 
 const { identity: key } = generateIdentity();
 const { identity: other } = generateIdentity();
@@ -37,14 +37,6 @@ function edit(enc: string, change: (plain: string) => string, extra: { rotate?: 
 }
 const docs = (enc: string): EncryptedDocument[] => parseEncrypted(enc).docs;
 const diff = (a: string, b: string, opts: DiffOptions): DocumentDiff[] => diffDocuments(docs(a), docs(b), opts);
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-    return 'success';
-  } catch (e) {
-    return isGitsealError(e) ? e.code : `not a GitsealError: ${String(e)}`;
-  }
-}
 const keyless: DiffOptions = { identities: null };
 const withKey: DiffOptions = { identities: [key] };
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { b64url } from './bytes.js';
-import { isGitsealError, type GitsealError } from './errors.js';
 import { decodeKeystore, encodeKeystore, isKeystoreSealed, keystoreRecipients } from './keystore.js';
 import { formatRecipient, generateIdentity } from './recipients/index.js';
+import { errorOf } from '../test/helpers/errors.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const CREATED = '2026-11-23T09:00:00Z';
@@ -13,15 +13,6 @@ const entries = [hybrid, pq].map((g) => ({ ...g, created: CREATED }));
 const plain = encodeKeystore(entries);
 const sealed = encodeKeystore(entries, 'correct horse', FAST);
 
-function errorOf(f: () => unknown): GitsealError {
-  try {
-    f();
-  } catch (e) {
-    if (isGitsealError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a GitsealError');
-}
 
 const kids = (text: string, pass?: string): string[] => decodeKeystore(text, pass).map((i) => i.kid);
 

@@ -1,7 +1,7 @@
 /** Padmé padding with a floor (padding.ts): lengths, round trip, and malformed padding. */
 import { describe, expect, it } from 'vitest';
-import { isGitsealError } from './errors.js';
 import { pad, paddedLength, padmeLength, unpad } from './padding.js';
+import { codeOf } from '../test/helpers/errors.js';
 
 /** Nikitin et al. 2019, Algorithm 1, with 32-bit integer operations. */
 function padmeReference(L: number): number {
@@ -12,14 +12,6 @@ function padmeReference(L: number): number {
   return (L + mask) & ~mask;
 }
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-    return 'success';
-  } catch (e) {
-    return isGitsealError(e) ? e.code : `not a GitsealError: ${String(e)}`;
-  }
-}
 
 describe('padmeLength', () => {
   it('is Padmé for every length up to 2^20 and at powers of two beyond', () => {

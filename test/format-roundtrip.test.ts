@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isGitsealError } from '../core/errors.js';
 import { generateIdentity } from '../core/recipients/index.js';
 import { decryptStream, encryptStream } from '../core/stream.js';
 import { jsonFile, stringsOf, yamlStream } from './format-arbitrary.js';
+import { codeOf } from './helpers/errors.js';
 
 const { identity } = generateIdentity('mlkem1024');
 const encrypt = (text: string) => encryptStream(text, { recipients: [identity.recipient], scope: 'namespace' });
@@ -200,11 +200,3 @@ describe('round trip, hard cases', () => {
   });
 });
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-    return 'success';
-  } catch (e) {
-    return isGitsealError(e) ? e.code : `not a GitsealError: ${String(e)}`;
-  }
-}

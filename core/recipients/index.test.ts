@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { b64url } from '../bytes.js';
-import { isGitsealError, type GitsealError } from '../errors.js';
 import { formatRecipient, generateIdentity, identityFromSecret, parseRecipient, RECIPIENT_KINDS, unwrapWithAny } from './index.js';
+import { errorOf } from '../../test/helpers/errors.js';
 
 const ctx = { scopeBinding: 'ns/*', docId: new Uint8Array(randomBytes(16)) };
 
-function errorOf(f: () => unknown): GitsealError {
-  try {
-    f();
-  } catch (e) {
-    if (isGitsealError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a GitsealError');
-}
 
 describe('recipient strings', () => {
   for (const alg of Object.keys(RECIPIENT_KINDS) as (keyof typeof RECIPIENT_KINDS)[]) {

@@ -7,21 +7,13 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { b64url, concat, fromB64url, lengthPrefixed, utf8 } from '../bytes.js';
-import { isGitsealError } from '../errors.js';
 import { RECIPIENT_KINDS } from './index.js';
 import type { RecipientStanza } from './types.js';
+import { codeOf } from '../../test/helpers/errors.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const ctx = { scopeBinding: 'payments/db', docId: new Uint8Array(randomBytes(16)) };
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return isGitsealError(e) ? e.code : `not a GitsealError: ${String(e)}`;
-  }
-  return 'no error';
-}
 
 function flip(field: string, index: number, mask = 1): string {
   const b = fromB64url(field, 'field').slice();

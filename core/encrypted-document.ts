@@ -59,23 +59,27 @@ export interface SealedPartOnDisk {
   envelope: EnvelopeOnDisk;
 }
 
-export function toDisk(doc: EncryptedDocument): { header: Record<string, unknown>; sealed: SealedPartOnDisk } {
-  const sealed: SealedPartOnDisk = {
-    scope: doc.scope,
-    layout: doc.layout,
-    encryptedData: Object.fromEntries(doc.entries),
-    envelope: {
-      version: doc.envelope.version,
-      id: b64url(doc.envelope.docId),
-      recipients: doc.envelope.recipients.map((r) => ({ kid: r.kid, alg: r.alg, enc: r.enc, dek: r.dek })),
-      mac: b64url(doc.envelope.mac),
-    },
+export function envelopeToDisk(env: Envelope): EnvelopeOnDisk {
+  return {
+    version: env.version,
+    id: b64url(env.docId),
+    recipients: env.recipients.map((r) => ({ kid: r.kid, alg: r.alg, enc: r.enc, dek: r.dek })),
+    mac: b64url(env.mac),
   };
-  if (doc.mode === 'generic') return { header: { ...doc.readable }, sealed };
+}
+
+/** The readable fields: the object's identity for a Secret, the readable paths for a generic file. */
+export function headerToDisk(doc: EncryptedDocument): Record<string, unknown> {
+  if (doc.mode === 'generic') return { ...doc.readable };
   const metadata: Record<string, string> = {};
   if (doc.identity.name !== undefined) metadata.name = doc.identity.name;
   if (doc.identity.namespace !== undefined) metadata.namespace = doc.identity.namespace;
-  return { header: { apiVersion: API_VERSION, kind: KIND, metadata }, sealed };
+  return { apiVersion: API_VERSION, kind: KIND, metadata };
+}
+
+export function toDisk(doc: EncryptedDocument): { header: Record<string, unknown>; sealed: SealedPartOnDisk } {
+  const sealed = { scope: doc.scope, layout: doc.layout, encryptedData: Object.fromEntries(doc.entries), envelope: envelopeToDisk(doc.envelope) };
+  return { header: headerToDisk(doc), sealed };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

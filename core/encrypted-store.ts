@@ -8,7 +8,7 @@
  */
 import { parseAllDocuments, stringify } from 'yaml';
 import { fail } from './errors.js';
-import { fromDisk, GENERIC_KEY, toDisk, type EncryptedDocument, type SealedPartOnDisk } from './encrypted-document.js';
+import { envelopeToDisk, fromDisk, GENERIC_KEY, headerToDisk, toDisk, type EncryptedDocument, type SealedPartOnDisk } from './encrypted-document.js';
 import { refuseConflicted } from './merge-markers.js';
 
 export type FileFormat = 'yaml' | 'json';
@@ -19,18 +19,18 @@ export function detectFormat(text: string): FileFormat {
 
 const SAFE = /^[A-Za-z0-9._\-/*]+$/;
 
-function emitSealed(s: SealedPartOnDisk, entries: ReadonlyArray<readonly [string, string]>, indent: string): string[] {
+function emitSealed(doc: EncryptedDocument, indent: string): string[] {
   const i2 = indent + '  ';
-  const lines = [`${indent}scope: ${s.scope}`, `${indent}layout: ${s.layout}`];
-  const data = entries;
-  if (data.length === 0) lines.push(`${indent}encryptedData: {}`);
+  const env = envelopeToDisk(doc.envelope);
+  const lines = [`${indent}scope: ${doc.scope}`, `${indent}layout: ${doc.layout}`];
+  if (doc.entries.length === 0) lines.push(`${indent}encryptedData: {}`);
   else {
     lines.push(`${indent}encryptedData:`);
-    for (const [k, v] of data) lines.push(`${i2}${k}: ${v}`);
+    for (const [k, v] of doc.entries) lines.push(`${i2}${k}: ${v}`);
   }
-  lines.push(`${indent}envelope:`, `${i2}version: ${s.envelope.version}`, `${i2}id: ${s.envelope.id}`, `${i2}recipients:`);
-  for (const r of s.envelope.recipients) lines.push(`${i2}  - kid: ${r.kid}`, `${i2}    alg: ${r.alg}`, `${i2}    enc: ${r.enc}`, `${i2}    dek: ${r.dek}`);
-  lines.push(`${i2}mac: ${s.envelope.mac}`);
+  lines.push(`${indent}envelope:`, `${i2}version: ${env.version}`, `${i2}id: ${env.id}`, `${i2}recipients:`);
+  for (const r of env.recipients) lines.push(`${i2}  - kid: ${r.kid}`, `${i2}    alg: ${r.alg}`, `${i2}    enc: ${r.enc}`, `${i2}    dek: ${r.dek}`);
+  lines.push(`${i2}mac: ${env.mac}`);
   return lines;
 }
 
@@ -43,10 +43,10 @@ export function emitEncrypted(docs: readonly EncryptedDocument[], format: FileFo
   }
   return docs
     .map((doc) => {
-      const { header, sealed } = toDisk(doc);
+      const header = headerToDisk(doc);
       const head = Object.keys(header).length ? stringify(header, { lineWidth: 0 }) : '';
       const key = doc.mode === 'generic' ? GENERIC_KEY : 'spec';
-      return head + `${key}:\n` + emitSealed(sealed, doc.entries, '  ').join('\n') + '\n';
+      return head + `${key}:\n` + emitSealed(doc, '  ').join('\n') + '\n';
     })
     .join('---\n');
 }

@@ -3,7 +3,6 @@
  * `aead.test.ts` checks it against @noble/ciphers' gcm byte for byte.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { fail } from './errors.js';
 import { checkBytes } from './bytes.js';
 
 export const NONCE_LENGTH = 12;
@@ -40,11 +39,4 @@ export function gcmOpen(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): U
     return null;
   }
   return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-}
-
-/** gcmOpen that turns an authentication failure into E_TAMPERED naming `what`. */
-export function gcmOpenOrFail(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array, what: string): Uint8Array {
-  const plain = gcmOpen(key, sealed, aad);
-  if (plain === null) fail('E_TAMPERED', `${what} does not decrypt: the file was modified, or the value was moved from another key, document or scope`);
-  return plain;
 }

@@ -23,7 +23,7 @@
  */
 import { b64url, equalBytes } from './bytes.js';
 import { encodePath, type Path } from './name-tokens.js';
-import { renderPlain } from './plain-document.js';
+import { renderChunks } from './plain-document.js';
 import type { RecipientStanza } from './recipients/types.js';
 import { openedLeaves, type OpenedDocument } from './seal.js';
 import { renderOpened } from './stream.js';
@@ -174,7 +174,7 @@ function mergeDocument(b: OpenedDocument | undefined, o: OpenedDocument, t: Open
     chunks: lo.chunks,
     raws,
   };
-  return { plaintext: renderPlain({ chunks: lo.chunks, leaves: raws.map((raw) => ({ path: [], raw })) }), previous, conflicts };
+  return { plaintext: renderChunks(lo.chunks, raws), previous, conflicts };
 }
 
 /**

@@ -21,8 +21,13 @@ export interface PlainDocument {
 }
 
 export function renderPlain(doc: PlainDocument): string {
-  const parts: string[] = [doc.chunks[0] ?? ''];
-  for (let i = 0; i < doc.leaves.length; i++) parts.push(doc.leaves[i]!.raw, doc.chunks[i + 1] ?? '');
+  return renderChunks(doc.chunks, doc.leaves.map((l) => l.raw));
+}
+
+/** The text of a document from its layout chunks and its values' source text: chunk0 raw0 chunk1 … chunkN. */
+export function renderChunks(chunks: readonly string[], raws: readonly string[]): string {
+  const parts: string[] = [chunks[0] ?? ''];
+  for (let i = 0; i < raws.length; i++) parts.push(raws[i]!, chunks[i + 1] ?? '');
   return parts.join('');
 }
 

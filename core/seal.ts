@@ -200,7 +200,3 @@ export function openedLeaves(opened: OpenedDocument): Leaf[] {
   wipe(keys.names);
   return leaves;
 }
-
-export function openedPlain(opened: OpenedDocument): PlainDocument {
-  return { chunks: opened.chunks, leaves: opened.raws.map((raw) => ({ path: [], raw })) };
-}

@@ -8,7 +8,7 @@ import { GENERIC_KEY, isEncryptedObject, type EncryptedDocument } from './encryp
 import { detectFormat, emitEncrypted, parseEncrypted, type FileFormat } from './encrypted-store.js';
 import { checkSecret, isSecretManifest, SECRET_MAX_BYTES } from './k8s-secret.js';
 import type { Path } from './name-tokens.js';
-import { renderPlain } from './plain-document.js';
+import { renderChunks } from './plain-document.js';
 import type { Identity, Recipient } from './recipients/types.js';
 import type { Scope } from './scope.js';
 import { openDocument, sealDocument, unwrapDek, type OpenedDocument, type SealInput } from './seal.js';
@@ -117,7 +117,7 @@ export function openStream(text: string, identities: readonly Identity[]): { ope
 }
 
 export function renderOpened(opened: readonly OpenedDocument[]): string {
-  return opened.map((o) => renderPlain({ chunks: o.chunks, leaves: o.raws.map((raw) => ({ path: [], raw })) })).join('');
+  return opened.map((o) => renderChunks(o.chunks, o.raws)).join('');
 }
 
 export function decryptStream(text: string, identities: readonly Identity[]): string {

@@ -26,6 +26,15 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   E_SCOPE: 41,
   E_EDITOR: 50,
   E_EXEC: 51,
+  E_SERVER: 60,
+  E_AUTH: 61,
+  E_DENIED: 62,
+  E_RATE_LIMITED: 63,
+  E_ROOT_REVOKED: 64,
+  E_KEY_REVOKED: 65,
+  E_ROOT: 66,
+  E_POLICY: 67,
+  E_AUDIT: 68,
   E_INTERNAL: 70,
 };
 

@@ -28,6 +28,15 @@ export const ERROR_CODES = {
   E_CONFIG: 'the .gitseal.yaml configuration is invalid',
   E_EDITOR: 'the editor failed',
   E_EXEC: 'the command could not be run',
+  E_SERVER: 'the rewrap service could not be reached or answered wrongly',
+  E_AUTH: 'the rewrap service did not accept the credentials',
+  E_DENIED: 'the rewrap service policy denies the request',
+  E_RATE_LIMITED: 'the rewrap service asks to slow down',
+  E_ROOT_REVOKED: 'the root of trust refuses to unseal the org key (kill switch)',
+  E_KEY_REVOKED: 'the org key was revoked or destroyed',
+  E_ROOT: 'the root of trust is misconfigured or unreachable',
+  E_POLICY: 'the policy file is invalid',
+  E_AUDIT: 'the audit log is broken or was edited',
   E_INTERNAL: 'an internal error (this is a bug)',
 } as const;
 

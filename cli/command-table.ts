@@ -135,6 +135,51 @@ export function buildCli(args: string[]): Argv {
         .command('pre-commit', 'refuse staged plaintext Secrets, unencrypted files the creation rules match, and private keys', (yy) => yy, lazy(() => import('./commands/git-pre-commit.js')))
         .demandCommand(1, 'name a git subcommand: setup, textconv, merge or pre-commit'),
     )
+    .command('serve', 'run the rewrap service (the only holder of the org private key)', (y) =>
+      y
+        .option('config', { type: 'string', describe: 'service configuration file' })
+        .option('dev', { type: 'string', describe: 'make and run a local development service in DIR (default .gitseal-dev)' })
+        .option('port', { type: 'number', describe: 'listen on this port instead of the configured one' })
+        .conflicts('config', 'dev')
+        .command('init', 'create the org key file sealed by the root of trust', (yy) =>
+          yy
+            .option('config', { type: 'string', demandOption: true, describe: 'service configuration file' })
+            .option('import', { type: 'string', describe: 'move the keys of this local keystore into the service' }),
+          lazy(() => import('./commands/serve-init.js')),
+        ),
+      lazy(() => import('./commands/serve.js')),
+    )
+    .command('keys <action> [kid]', 'org keys of the rewrap service at GITSEAL_SERVER: list, rotate, revoke KID, destroy KID', (y) =>
+      y
+        .positional('action', { choices: ['list', 'rotate', 'revoke', 'destroy'] as const, demandOption: true })
+        .positional('kid', { type: 'string' })
+        .option('json', { type: 'boolean' }),
+      lazy(() => import('./commands/keys.js')),
+    )
+    .command('policy', 'the rewrap service policy', (y) =>
+      y
+        .command('check <subject> <scope>', 'explain whether SUBJECT may rewrap SCOPE, and which rule decides', (yy) =>
+          yy
+            .positional('subject', { type: 'string', demandOption: true })
+            .positional('scope', { type: 'string', demandOption: true })
+            .option('policy', { type: 'string', demandOption: true, describe: 'policy file' })
+            .option('operation', { choices: ['rewrap', 'keys.rotate', 'keys.revoke', 'keys.destroy'] as const, default: 'rewrap' as const })
+            .option('json', { type: 'boolean' }),
+          lazy(() => import('./commands/policy-check.js')),
+        )
+        .demandCommand(1, 'name a policy subcommand: check'),
+    )
+    .command('audit', 'the rewrap service audit log', (y) =>
+      y
+        .command('verify <log>', 'check that no record of the hash-chained audit log was edited, removed or reordered', (yy) =>
+          yy
+            .positional('log', { type: 'string', demandOption: true })
+            .option('expect-head', { type: 'string', describe: 'the last hash you recorded: detects removed trailing records' })
+            .option('json', { type: 'boolean' }),
+          lazy(() => import('./commands/audit-verify.js')),
+        )
+        .demandCommand(1, 'name an audit subcommand: verify'),
+    )
     .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'name a command: gitseal --help lists them')
     .strict()

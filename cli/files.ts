@@ -3,65 +3,17 @@
  * the same folder, fsync, rename) so a failure never leaves a half-written
  * file, and they keep the mode of the file they replace.
  */
-import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { GitsealError } from '../core/errors.js';
+import { ioError, writeAtomic } from '../kms/atomic-file.js';
+
+export { writeAtomic };
 
 export function readInput(file: string): string {
   try {
     return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     throw ioError(file, 'read', e);
-  }
-}
-
-function ioError(file: string, verb: string, e: unknown): GitsealError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unknown error');
-  return new GitsealError('E_IO', `cannot ${verb} ${file === '-' ? 'standard input' : file}: ${why}`);
-}
-
-export function writeAtomic(target: string, text: string, mode?: number): void {
-  // Never replace what is not a regular file: /dev/null, /dev/stdout or a FIFO
-  // is written to (a rename would put a plaintext file in its place), and a
-  // symlink is followed so the link stays and its target gets the new text.
-  const st = statSync(target, { throwIfNoEntry: false });
-  if (st && !st.isFile() && !st.isDirectory()) {
-    try {
-      writeFileSync(target, text);
-    } catch (e) {
-      throw ioError(target, 'write', e);
-    }
-    return;
-  }
-  const file = st && lstatSync(target).isSymbolicLink() ? realpathSync(target) : target;
-  const dir = dirname(file);
-  const tmp = join(dir, `.${basename(file)}.gitseal-${randomBytes(6).toString('hex')}.tmp`);
-  let keepMode = mode;
-  if (keepMode === undefined && existsSync(file)) keepMode = statSync(file).mode & 0o777;
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx', keepMode ?? 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, file);
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw e instanceof GitsealError ? e : ioError(file, 'write', e);
   }
 }
 

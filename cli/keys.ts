@@ -29,6 +29,22 @@ export async function passphraseFor(file: string): Promise<string> {
   return fail('E_PASSPHRASE', `${file} is sealed with a passphrase: set GITSEAL_PASSPHRASE or run on a terminal`);
 }
 
+/** True when a key is at hand: a keystore, or the rewrap service (GITSEAL_SERVER). */
+export const keyAtHand = (explicit?: string): boolean => keyFileFor(explicit) !== null || !!process.env.GITSEAL_SERVER;
+
+/**
+ * The identities that open `texts`: --key or GITSEAL_KEY_FILE first, then
+ * the rewrap service when GITSEAL_SERVER is set (it is asked only for
+ * these files' envelopes), then the default keystore.
+ */
+export async function identitiesFor(texts: readonly string[], explicit?: string): Promise<Identity[]> {
+  if (!explicit && !process.env.GITSEAL_KEY_FILE && process.env.GITSEAL_SERVER) {
+    const { serviceIdentities } = await import('./remote-identities.js');
+    return serviceIdentities(texts);
+  }
+  return loadIdentities(explicit);
+}
+
 /** Loads the identities at hand; throws E_NO_KEY when there is none. */
 export async function loadIdentities(explicit?: string): Promise<Identity[]> {
   const file = keyFileFor(explicit);

@@ -8,7 +8,7 @@ import { conflictView } from '../core/conflict-view.js';
 import { hasConflictMarkers, refuseConflicted, splitConflicts } from '../core/merge-markers.js';
 import { openStream, renderOpened } from '../core/stream.js';
 import { readInput } from './files.js';
-import { loadIdentities } from './keys.js';
+import { identitiesFor } from './keys.js';
 import { openFile, policyOf, type OpenFile } from './open-file.js';
 
 export interface EditableFile {
@@ -30,6 +30,6 @@ export async function openForEdit(file: string, keyFile: string | undefined): Pr
     refuseConflicted(text);
     throw new Error('unreachable: refuseConflicted throws for marked text');
   }
-  const { opened, format } = openStream(split.ours, await loadIdentities(keyFile));
+  const { opened, format } = openStream(split.ours, await identitiesFor([split.ours], keyFile));
   return { file: { file, text, opened, format, policy: policyOf(file) }, view: conflictView(opened, split.theirs), conflicted: true };
 }

@@ -7,7 +7,7 @@ import type { OpenedDocument } from '../core/seal.js';
 import { encryptStream, openStream, type EncryptOptions } from '../core/stream.js';
 import { findConfig, policyFor, type FilePolicy } from './config.js';
 import { readInput } from './files.js';
-import { loadIdentities } from './keys.js';
+import { identitiesFor } from './keys.js';
 
 export interface OpenFile {
   readonly file: string;
@@ -23,7 +23,7 @@ export function policyOf(file: string): FilePolicy {
 
 export async function openFile(file: string, keyFile: string | undefined): Promise<OpenFile> {
   const text = readInput(file);
-  const identities = await loadIdentities(keyFile);
+  const identities = await identitiesFor([text], keyFile);
   const { opened, format } = openStream(text, identities);
   return { file, text, opened, format, policy: policyOf(file) };
 }

@@ -92,21 +92,33 @@ export const keystoreRecipients = (text: string): string[] => readKeystore(text)
  * sealed key needs a passphrase that is missing or wrong.
  */
 export function decodeKeystore(text: string, passphrase?: string): Identity[] {
+  const secrets = keystoreSecrets(text, passphrase);
+  try {
+    return secrets.map((k) => recipientKind(k.alg).fromSecret(k.secret));
+  } finally {
+    for (const k of secrets) wipe(k.secret);
+  }
+}
+
+/**
+ * The raw secrets of a keystore, checked against their recipients, for
+ * moving the keys into the rewrap service. The caller wipes them. Throws as
+ * `decodeKeystore`.
+ */
+export function keystoreSecrets(text: string, passphrase?: string): { alg: RecipientAlg; secret: Uint8Array }[] {
   const keys = readKeystore(text);
   const derived = new Map<string, Uint8Array>(); // one scrypt run per distinct salt, not per key
+  const out: { alg: RecipientAlg; secret: Uint8Array }[] = [];
   try {
-    return keys.map((k, i) => {
+    for (const [i, k] of keys.entries()) {
       const secret = 'secret' in k ? fromB64url(k.secret, `key ${i + 1} secret`) : openSealed(k.kid, k.sealed, passphrase, derived);
-      try {
-        if (secret.length !== recipientKind(k.alg).secretLength) fail('E_KEYSTORE', `the keystore is malformed: key ${i + 1} has a secret of the wrong length`);
-        const identity = recipientKind(k.alg).fromSecret(secret);
-        if (identity.kid !== k.kid) fail('E_KEYSTORE', `the keystore is malformed: the secret of key ${i + 1} does not belong to ${k.kid}`);
-        return identity;
-      } finally {
-        wipe(secret);
-      }
-    });
+      out.push({ alg: k.alg, secret });
+      if (secret.length !== recipientKind(k.alg).secretLength) fail('E_KEYSTORE', `the keystore is malformed: key ${i + 1} has a secret of the wrong length`);
+      if (recipientKind(k.alg).fromSecret(secret).kid !== k.kid) fail('E_KEYSTORE', `the keystore is malformed: the secret of key ${i + 1} does not belong to ${k.kid}`);
+    }
+    return out;
   } catch (e) {
+    for (const k of out) wipe(k.secret);
     if (isGitsealError(e, 'E_FORMAT')) fail('E_KEYSTORE', `the keystore is malformed: ${e.message}`);
     throw e;
   } finally {

@@ -9,7 +9,7 @@ import { fail } from '../../core/errors.js';
 import type { Identity } from '../../core/recipients/types.js';
 import { EXIT_CHECK_FAILED, EXIT_CODES } from '../exit-codes.js';
 import { readInput } from '../files.js';
-import { keyFileFor, loadIdentities } from '../keys.js';
+import { identitiesFor as keysFor, keyAtHand } from '../keys.js';
 import type { FilePair, GitRange } from '../diff-git.js';
 import { renderErrors, renderText } from '../diff-render.js';
 
@@ -64,12 +64,12 @@ async function gitPairs(o: DiffOptions): Promise<{ range: GitRange; pairs: FileP
  */
 async function identitiesFor(o: DiffOptions, pairs: readonly FilePair[]): Promise<Identity[] | null> {
   if (o.withoutKey) return null;
-  if (!o.key && !keyFileFor(undefined)) {
-    if (o.showValues) fail('E_NO_KEY', '--show-values needs a key: pass --key KEYFILE or set GITSEAL_KEY_FILE');
+  if (!keyAtHand(o.key)) {
+    if (o.showValues) fail('E_NO_KEY', '--show-values needs a key: pass --key KEYFILE, set GITSEAL_KEY_FILE or GITSEAL_SERVER');
     return null;
   }
-  const encrypted = pairs.some((p) => [p.before, p.after].some((s) => s.kind === 'text' && looksEncrypted(s.text)));
-  return encrypted ? loadIdentities(o.key) : null;
+  const texts = pairs.flatMap((p) => [p.before, p.after]).flatMap((s) => (s.kind === 'text' && looksEncrypted(s.text) ? [s.text] : []));
+  return texts.length ? keysFor(texts, o.key) : null;
 }
 
 /** Two files that are not gitseal's are an error here; under --git they are simply not listed. */

@@ -4,7 +4,7 @@ import type { OpenedDocument } from '../../core/seal.js';
 import type { Scope } from '../../core/scope.js';
 import { encryptStream, openStream } from '../../core/stream.js';
 import { emitOutput, readInput } from '../files.js';
-import { loadIdentities } from '../keys.js';
+import { identitiesFor } from '../keys.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
 
@@ -12,7 +12,8 @@ import { progress } from '../progress.js';
 async function previousVersion(target: string | undefined, keyFile: string | undefined): Promise<OpenedDocument[] | undefined> {
   if (!target || target === '-' || !existsSync(target)) return undefined;
   try {
-    return openStream(readInput(target), await loadIdentities(keyFile)).opened;
+    const text = readInput(target);
+    return openStream(text, await identitiesFor([text], keyFile)).opened;
   } catch (e) {
     if (isGitsealError(e, 'E_NOT_ENCRYPTED') || isGitsealError(e, 'E_NO_KEY')) {
       if (isGitsealError(e, 'E_NO_KEY')) process.stderr.write(`gitseal: no key opens ${target}, so every value gets new ciphertext\n`);

@@ -6,9 +6,9 @@ import { b64url, fromB64url } from '../bytes.js';
 import { fail, isGitsealError } from '../errors.js';
 import { mlkem1024 } from './mlkem1024.js';
 import { mlkem1024x25519 } from './mlkem1024-x25519.js';
-import type { Identity, Recipient, RecipientAlg, RecipientKind, RecipientStanza, WrapContext } from './types.js';
+import type { Identity, IdentityOptions, Recipient, RecipientAlg, RecipientKind, RecipientStanza, WrapContext } from './types.js';
 
-export type { Identity, Recipient, RecipientAlg, RecipientKind, RecipientStanza, WrapContext } from './types.js';
+export type { Decapsulate, Identity, IdentityOptions, Recipient, RecipientAlg, RecipientKind, RecipientStanza, WrapContext } from './types.js';
 
 /** Every key type gitseal knows, by `alg`. Adding a key type adds one line here. */
 export const RECIPIENT_KINDS: { readonly [A in RecipientAlg]: RecipientKind } = {
@@ -65,10 +65,11 @@ export function generateIdentity(alg: RecipientAlg = 'mlkem1024-x25519'): { iden
 
 /**
  * Rebuilds an identity from its raw secret. Throws E_RECIPIENT for an
- * unknown alg and RangeError for a secret of the wrong length.
+ * unknown alg and RangeError for a secret of the wrong length. `options`
+ * may inject another ML-KEM-1024 decapsulation (see `Decapsulate`).
  */
-export function identityFromSecret(alg: RecipientAlg, secret: Uint8Array): Identity {
-  return recipientKind(alg).fromSecret(secret);
+export function identityFromSecret(alg: RecipientAlg, secret: Uint8Array, options?: IdentityOptions): Identity {
+  return recipientKind(alg).fromSecret(secret, options);
 }
 
 /** Kids come from the file: print only ones that look like kids, so a crafted kid cannot inject terminal escapes. */

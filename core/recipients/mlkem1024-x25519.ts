@@ -8,12 +8,12 @@
  * secret = ML-KEM keygen seed (64 B) || X25519 secret (32 B)
  * enc    = ML-KEM ciphertext (1568 B) || ephemeral X25519 public key (32 B)
  */
-import { randomFillSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomFillSync, type KeyObject } from 'node:crypto';
 import { ml_kem1024, type KEMPrepared } from '@noble/post-quantum/ml-kem.js';
 import { b64url, checkBytes, concat, defaultRandom, draw, lengthPrefixed, wipe, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
 import { computeKid, envelopeTampered, isStanzaFor, openDek, sealDek, stanzaField, WRAPPED_DEK_LENGTH } from './dek-wrap.js';
-import type { Identity, Recipient, RecipientKind, RecipientStanza, WrapContext } from './types.js';
+import type { Decapsulate, Identity, IdentityOptions, Recipient, RecipientKind, RecipientStanza, WrapContext } from './types.js';
 import { X25519_LENGTH, x25519Ephemeral, x25519KeyPair, x25519PrivateKey, x25519PublicKey, x25519RawPublic, x25519Shared } from './x25519.js';
 
 const ALG = 'mlkem1024-x25519';
@@ -26,6 +26,14 @@ export const SECRET_LENGTH = KEM_SEED + X25519_LENGTH;
 const ENC_LENGTH = KEM_CIPHERTEXT + X25519_LENGTH;
 
 const info = (ephPub: Uint8Array, recipientPub: Uint8Array): Uint8Array => lengthPrefixed([INFO_LABEL, ephPub, recipientPub]);
+
+/**
+ * A stanza's ephemeral X25519 public key, imported as a JWK: OpenSSL 3 takes
+ * it ~10× faster than the SPKI DER of `x25519PublicKey` (~10 µs against
+ * ~100 µs, most of an unwrap's X25519 cost). Any 32 bytes import; a
+ * low-order point still throws in `x25519Shared`.
+ */
+const ephemeralKey = (raw: Uint8Array): KeyObject => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(raw) }, format: 'jwk' });
 
 class HybridRecipient implements Recipient {
   readonly alg = ALG;
@@ -76,12 +84,15 @@ class HybridIdentity implements Identity {
   readonly recipient: HybridRecipient;
   readonly #skKem: Uint8Array;
   readonly #skX: KeyObject;
+  readonly #decapsulate: Decapsulate | undefined;
+  #wiped = false;
 
-  constructor(secret: Uint8Array) {
+  constructor(secret: Uint8Array, options?: IdentityOptions) {
     checkBytes(secret, SECRET_LENGTH, `${ALG} secret`);
     const { publicKey, secretKey } = ml_kem1024.keygen(secret.subarray(0, KEM_SEED));
     this.#skKem = secretKey;
     this.#skX = x25519PrivateKey(secret.subarray(KEM_SEED));
+    this.#decapsulate = options?.decapsulate;
     this.recipient = new HybridRecipient(concat(publicKey, x25519RawPublic(this.#skX)));
   }
 
@@ -90,20 +101,27 @@ class HybridIdentity implements Identity {
   }
 
   unwrap(stanza: RecipientStanza, ctx: WrapContext): Uint8Array | null {
+    if (this.#wiped) throw new Error(`the secret key of ${this.kid} was wiped`);
     if (!isStanzaFor(stanza, this.kid, ALG)) return null;
     const enc = stanzaField(stanza, 'enc', ENC_LENGTH);
     const wrapped = stanzaField(stanza, 'dek', WRAPPED_DEK_LENGTH);
     const ephPub = enc.subarray(KEM_CIPHERTEXT);
     let ikm: Uint8Array;
     try {
-      const ssKem = this.recipient.decapsulate(enc.subarray(0, KEM_CIPHERTEXT), this.#skKem);
-      const ssX = x25519Shared(this.#skX, ephPub); // throws on a low-order ephemeral key
+      const ct = enc.subarray(0, KEM_CIPHERTEXT);
+      const ssKem = this.#decapsulate ? this.#decapsulate(ct, this.#skKem) : this.recipient.decapsulate(ct, this.#skKem);
+      const ssX = x25519Shared(this.#skX, ephemeralKey(ephPub)); // throws on a low-order ephemeral key
       ikm = concat(ssKem, ssX);
       wipe(ssKem, ssX);
     } catch {
       return envelopeTampered(this.kid);
     }
     return openDek(ikm, info(ephPub, this.recipient.publicKey.subarray(KEM_PUBLIC)), wrapped, this.kid, ctx) ?? envelopeTampered(this.kid);
+  }
+
+  wipe(): void {
+    this.#wiped = true;
+    wipe(this.#skKem);
   }
 }
 
@@ -112,7 +130,7 @@ export const mlkem1024x25519: RecipientKind = {
   alg: ALG,
   secretLength: SECRET_LENGTH,
   parsePublic: (publicKey) => new HybridRecipient(publicKey),
-  fromSecret: (secret) => new HybridIdentity(secret),
+  fromSecret: (secret, options) => new HybridIdentity(secret, options),
   generate() {
     const secret = randomFillSync(new Uint8Array(SECRET_LENGTH));
     return { identity: new HybridIdentity(secret), secret };

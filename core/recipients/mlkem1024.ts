@@ -10,7 +10,7 @@ import { ml_kem1024, type KEMPrepared } from '@noble/post-quantum/ml-kem.js';
 import { b64url, checkBytes, defaultRandom, draw, lengthPrefixed, wipe, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
 import { computeKid, envelopeTampered, isStanzaFor, openDek, sealDek, stanzaField, WRAPPED_DEK_LENGTH } from './dek-wrap.js';
-import type { Identity, Recipient, RecipientKind, RecipientStanza, WrapContext } from './types.js';
+import type { Decapsulate, Identity, IdentityOptions, Recipient, RecipientKind, RecipientStanza, WrapContext } from './types.js';
 
 const ALG = 'mlkem1024';
 const INFO = lengthPrefixed(['gitseal/wrap/mlkem1024/v1']);
@@ -55,11 +55,14 @@ class KemIdentity implements Identity {
   readonly alg = ALG;
   readonly recipient: KemRecipient;
   readonly #sk: Uint8Array;
+  readonly #decapsulate: Decapsulate | undefined;
+  #wiped = false;
 
-  constructor(secret: Uint8Array) {
+  constructor(secret: Uint8Array, options?: IdentityOptions) {
     checkBytes(secret, SECRET_LENGTH, `${ALG} secret`);
     const { publicKey, secretKey } = ml_kem1024.keygen(secret);
     this.#sk = secretKey;
+    this.#decapsulate = options?.decapsulate;
     this.recipient = new KemRecipient(publicKey);
   }
 
@@ -68,16 +71,22 @@ class KemIdentity implements Identity {
   }
 
   unwrap(stanza: RecipientStanza, ctx: WrapContext): Uint8Array | null {
+    if (this.#wiped) throw new Error(`the secret key of ${this.kid} was wiped`);
     if (!isStanzaFor(stanza, this.kid, ALG)) return null;
     const ct = stanzaField(stanza, 'enc', ENC_LENGTH);
     const wrapped = stanzaField(stanza, 'dek', WRAPPED_DEK_LENGTH);
     let ss: Uint8Array;
     try {
-      ss = this.recipient.decapsulate(ct, this.#sk);
+      ss = this.#decapsulate ? this.#decapsulate(ct, this.#sk) : this.recipient.decapsulate(ct, this.#sk);
     } catch {
       return envelopeTampered(this.kid);
     }
     return openDek(ss, INFO, wrapped, this.kid, ctx) ?? envelopeTampered(this.kid);
+  }
+
+  wipe(): void {
+    this.#wiped = true;
+    wipe(this.#sk);
   }
 }
 
@@ -86,7 +95,7 @@ export const mlkem1024: RecipientKind = {
   alg: ALG,
   secretLength: SECRET_LENGTH,
   parsePublic: (publicKey) => new KemRecipient(publicKey),
-  fromSecret: (secret) => new KemIdentity(secret),
+  fromSecret: (secret, options) => new KemIdentity(secret, options),
   generate() {
     const secret = randomFillSync(new Uint8Array(SECRET_LENGTH));
     return { identity: new KemIdentity(secret), secret };

@@ -36,6 +36,22 @@ export interface Recipient {
   wrap(dek: Uint8Array, ctx: WrapContext, random?: RandomSource): RecipientStanza;
 }
 
+/**
+ * ML-KEM-1024 decapsulation (FIPS 203 ML-KEM.Decaps): ciphertext (1568 B)
+ * and expanded decapsulation key (3168 B) to the 32-byte shared secret,
+ * with implicit rejection (a bad ciphertext gives a pseudo-random secret, not
+ * an error). Throws when the key fails the FIPS 203 §7.3 input check. An
+ * identity uses @noble/post-quantum unless `fromSecret` is given another one
+ * (e.g. liboqs compiled to WebAssembly, checked against noble by the caller).
+ */
+export type Decapsulate = (ciphertext: Uint8Array, secretKey: Uint8Array) => Uint8Array;
+
+/** Options of `RecipientKind.fromSecret`. */
+export interface IdentityOptions {
+  /** The ML-KEM-1024 decapsulation to use instead of @noble/post-quantum's. */
+  decapsulate?: Decapsulate;
+}
+
 /** The secret side of a key. */
 export interface Identity {
   readonly kid: string;
@@ -48,6 +64,12 @@ export interface Identity {
    * scope/doc/tampered).
    */
   unwrap(stanza: RecipientStanza, ctx: WrapContext): Uint8Array | null;
+  /**
+   * Overwrites the secret key bytes this identity holds; afterwards `unwrap`
+   * throws. (Key objects held by node:crypto are freed, and cleared by
+   * OpenSSL, when they are garbage-collected.)
+   */
+  wipe?(): void;
 }
 
 /** One key type, as registered in `index.ts`. */
@@ -58,7 +80,7 @@ export interface RecipientKind {
   /** Throws E_RECIPIENT when the bytes are not a valid public key of this type. */
   parsePublic(publicKey: Uint8Array): Recipient;
   /** Throws RangeError when the secret has the wrong length. Does not keep a reference to `secret`. */
-  fromSecret(secret: Uint8Array): Identity;
+  fromSecret(secret: Uint8Array, options?: IdentityOptions): Identity;
   /** A new key from node:crypto randomness; `secret` is what a keystore stores. */
   generate(): { identity: Identity; secret: Uint8Array };
 }

@@ -1,0 +1,28 @@
+/**
+ * `gitseal keys list | rotate | revoke KID | destroy KID`: the org keys of
+ * the rewrap service at GITSEAL_SERVER (admin operations need a policy
+ * grant for keys.rotate / keys.revoke / keys.destroy).
+ */
+import { fail } from '../../core/errors.js';
+import { clientFromEnv } from '../../kms/client-env.js';
+
+export async function run(argv: Record<string, unknown>): Promise<number> {
+  const action = String(argv.action);
+  const client = clientFromEnv();
+  try {
+    if (action === 'list') {
+      const keys = await client.keys();
+      if (argv.json) process.stdout.write(JSON.stringify(keys, null, 2) + '\n');
+      else for (const k of keys) process.stdout.write(`${k.kid} ${k.state} ${k.alg} created ${k.created}\n`);
+      return 0;
+    }
+    const kid = typeof argv.kid === 'string' ? argv.kid : undefined;
+    if (action !== 'rotate' && !kid) fail('E_USAGE', `name the key: gitseal keys ${action} KID`);
+    const key = action === 'rotate' ? await client.rotate() : action === 'revoke' ? await client.revoke(kid!) : await client.destroy(kid!);
+    process.stdout.write(action === 'rotate' ? `new active key ${key.kid}\n${key.recipient}\n` : `${key.kid} is now ${key.state}\n`);
+    if (action === 'rotate') process.stderr.write('Add the new recipient to .gitseal.yaml, then run "gitseal updatekeys" on your files.\n');
+    return 0;
+  } finally {
+    client.close();
+  }
+}

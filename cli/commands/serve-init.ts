@@ -1,0 +1,30 @@
+/**
+ * `gitseal serve init --config FILE [--import KEYSTORE]`: the rewrap
+ * service's org key file, with a new key or the keys of a local keystore
+ * (moving the org key off laptops), sealed by the configured root of trust.
+ */
+import type { RecipientAlg } from '../../core/recipients/types.js';
+import { readInput } from '../files.js';
+import { passphraseFor } from '../keys.js';
+
+export async function run(argv: Record<string, unknown>): Promise<number> {
+  const { loadServiceConfig } = await import('../../kms/service-config.js');
+  const { openRoot } = await import('../../kms/roots/index.js');
+  const { Keyring } = await import('../../kms/keyring.js');
+  const config = loadServiceConfig(String(argv.config));
+  let keys: { alg: RecipientAlg; secret: Uint8Array }[] | undefined;
+  if (typeof argv.import === 'string') {
+    const text = readInput(argv.import);
+    const { isKeystoreSealed, keystoreSecrets } = await import('../../core/keystore.js');
+    keys = keystoreSecrets(text, isKeystoreSealed(text) ? await passphraseFor(argv.import) : undefined);
+  }
+  const root = await openRoot(config.root, process.env);
+  try {
+    const made = await Keyring.create(config.keys, root, keys);
+    for (const k of made) process.stdout.write(`${k.state} ${k.kid} ${k.recipient}\n`);
+  } finally {
+    for (const k of keys ?? []) k.secret.fill(0);
+    await root.close();
+  }
+  return 0;
+}

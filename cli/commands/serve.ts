@@ -1,0 +1,57 @@
+/**
+ * `gitseal serve --config FILE` runs the rewrap service; `gitseal serve
+ * --dev [DIR]` makes a local one (certificates, keys, policy) and says how
+ * to point the CLI at it.
+ */
+import { resolve } from 'node:path';
+import { fail } from '../../core/errors.js';
+
+async function serveUntilSignalled(start: () => Promise<{ url: string; close(): Promise<void> }>): Promise<number> {
+  const running = await start();
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.close();
+  return 0;
+}
+
+export async function run(argv: Record<string, unknown>): Promise<number> {
+  const { startService } = await import('../../kms/serve.js');
+  if (argv.dev !== undefined) {
+    const { devSetup } = await import('../../kms/dev-setup.js');
+    const dir = resolve(typeof argv.dev === 'string' && argv.dev !== '' ? argv.dev : '.gitseal-dev');
+    const dev = await devSetup(dir, typeof argv.port === 'number' ? argv.port : 8443);
+    Object.assign(process.env, dev.serviceEnv);
+    return serveUntilSignalled(async () => {
+      const s = await startService(dev.config, typeof argv.port === 'number' ? { port: argv.port } : {});
+      const env = { ...dev.clientEnv, GITSEAL_SERVER: s.url };
+      const recipients = s.keyring.keys().filter((k) => k.state === 'active').map((k) => k.recipient);
+      process.stdout.write(
+        [
+          `gitseal rewrap service (development) on ${s.url}, files in ${dir}${dev.created ? ' (new)' : ''}`,
+          'Point the CLI at it:',
+          ...Object.entries(env).map(([k, v]) => `  export ${k}=${v}`),
+          'Encrypt to its org key:',
+          `  gitseal init -r ${recipients[0] ?? '<none>'}`,
+          'Stop with Ctrl-C.',
+          '',
+        ].join('\n'),
+      );
+      return s;
+    });
+  }
+  const { loadServiceConfig } = await import('../../kms/service-config.js');
+  if (typeof argv.config !== 'string') fail('E_USAGE', 'name the configuration: gitseal serve --config FILE (or try gitseal serve --dev)');
+  const config = loadServiceConfig(argv.config as string);
+  return serveUntilSignalled(async () => {
+    const s = await startService(config, typeof argv.port === 'number' ? { port: argv.port } : {});
+    process.stdout.write(`gitseal rewrap service on ${s.url} (root ${config.root.type}, keys ${s.keyring.state}, ML-KEM ${s.kemBackend})\n`);
+    return s;
+  });
+}

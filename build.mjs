@@ -11,7 +11,10 @@ rmSync('dist', { recursive: true, force: true });
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: { gitseal: 'cli/main.ts' },
+  // The rewrap service's unwrap workers run in their own threads from their own entry (kms/unwrap-pool.ts finds it).
+  entryPoints: { gitseal: 'cli/main.ts', 'unwrap-worker': 'kms/unwrap-worker.ts' },
+  // Native (.node) and WebAssembly modules, and SDKs that read files next to their code, load from node_modules.
+  external: ['pkcs11js', '@oqs/liboqs-js', '@google-cloud/kms', '@aws-sdk/client-kms'],
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

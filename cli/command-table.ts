@@ -38,7 +38,8 @@ export function buildCli(args: string[]): Argv {
           .option('output', { alias: 'o', type: 'string', describe: 'keystore file to write (mode 0600)' })
           .option('passphrase', { type: 'boolean', describe: 'seal the key with a passphrase (GITSEAL_PASSPHRASE or a prompt)' })
           .option('alg', { choices: ['mlkem1024-x25519', 'mlkem1024'] as const, default: 'mlkem1024-x25519' as const })
-          .option('force', { type: 'boolean', describe: 'overwrite an existing keystore' }),
+          .option('force', { type: 'boolean', describe: 'overwrite an existing keystore' })
+          .option('signing-key', { type: 'boolean', describe: 'make an Ed25519 key that signs requests to the rewrap service instead' }),
       lazy(() => import('./commands/keygen.js')),
     )
     .command(

@@ -141,7 +141,7 @@ function readRule(raw: unknown, index: number, source: string): PolicyRule {
   });
   const scoped = operations.some((op) => !KEY_OPERATIONS.has(op));
   const scopeItems = r.list('scopes', scoped);
-  if (!scoped && scopeItems) r.error('scopes', 'key operations take no scopes: remove the field, or put rewrap in its own rule');
+  if (!scoped && scopeItems) r.error('scopes', 'key operations take no scopes: remove the field (scopes only limit rewrap)');
   const scopes = scopeItems ? r.patterns('scopes', scopeItems, SCOPE_PATTERN, "a scope pattern ('NS/NAME' with * globs, or '*')") : [];
   return { index, ...(name === undefined ? {} : { name: name as string }), effect, subjects, scopes, operations };
 }

@@ -124,7 +124,7 @@ export class UnwrapPool {
   static async start(opts: UnwrapPoolOptions = {}): Promise<UnwrapPool> {
     const threads = opts.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError('threads must be a positive integer');
-    const where = opts.workerUrl ? { url: opts.workerUrl, execArgv: opts.workerUrl.pathname.endsWith('.ts') ? tsxArgv() : [] } : defaultWorker();
+    const where = opts.workerUrl ? { url: opts.workerUrl, execArgv: /\.[cm]?ts$/.test(opts.workerUrl.pathname) ? tsxArgv() : [] } : defaultWorker();
     const pool = new UnwrapPool(where.url, where.execArgv, { backend: opts.backend ?? 'auto' });
     try {
       const ready = await Promise.all(Array.from({ length: threads }, () => pool.#spawn()));
@@ -184,7 +184,7 @@ export class UnwrapPool {
    * worker dies or the pool closes.
    */
   rewrap(items: RewrapItem[], responseKey: Uint8Array): Promise<RewrapResult[]> {
-    this.#checkOpen();
+    if (this.#closed) return Promise.reject(new Error('the unwrap pool was closed'));
     if (!(responseKey instanceof Uint8Array) || responseKey.length !== RESPONSE_KEY_LENGTH)
       return Promise.reject(new RangeError(`the response key is ${RESPONSE_KEY_LENGTH} bytes`));
     if (this.#state !== 'loaded') {

@@ -7,7 +7,19 @@ import type { RecipientAlg } from '../../core/recipients/types.js';
 import { writeAtomic } from '../files.js';
 import { defaultKeyFile, passphraseFor } from '../keys.js';
 
+/** `--signing-key`: a developer's Ed25519 key for signing requests to the rewrap service. */
+async function signingKey(out: string | undefined, force: boolean): Promise<void> {
+  if (!out) fail('E_USAGE', 'name the file: gitseal keygen --signing-key -o FILE');
+  if (existsSync(out) && !force) fail('E_IO', `${out} exists: pass --force to replace it`);
+  const { generateSigningKey } = await import('../../kms/auth/request-signature.js');
+  const key = generateSigningKey();
+  writeAtomic(out, key.privatePem, 0o600);
+  process.stderr.write(`gitseal: wrote a signing key to ${out} (mode 0600); give the service this public key (auth.ed25519.keys):\n`);
+  process.stdout.write(key.publicKey + '\n');
+}
+
 export async function run(argv: Record<string, unknown>): Promise<void> {
+  if (argv.signingKey) return signingKey(argv.output as string | undefined, argv.force === true);
   const out = (argv.output as string | undefined) ?? defaultKeyFile();
   if (existsSync(out) && !argv.force) fail('E_IO', `${out} exists: pass --force to replace it (the old key can no longer decrypt anything)`);
   mkdirSync(dirname(out), { recursive: true, mode: 0o700 });

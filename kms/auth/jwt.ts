@@ -67,19 +67,25 @@ export interface JwtVerifierOptions {
 export type JwtVerifier = (token: string, nowMs: number) => Promise<JWTPayload>;
 
 export function createJwtVerifier(o: JwtVerifierOptions): JwtVerifier {
-  let jwks: RemoteJWKSet | undefined;
-  const keys = async (): Promise<RemoteJWKSet> => {
-    if (jwks) return jwks;
+  // One JWKS resolver per issuer, made once its URL is known; a failed discovery is retried on the next token.
+  let jwks: Promise<RemoteJWKSet> | undefined;
+  const resolve = async (): Promise<RemoteJWKSet> => {
     let url: URL;
     try {
       url = await o.jwksUri();
     } catch {
       throw new AuthFailure('unavailable', `cannot find the signing keys of ${o.issuer}; try again later`);
     }
-    jwks = createRemoteJWKSet(url, {
+    return createRemoteJWKSet(url, {
       timeoutDuration: o.http.timeoutMs,
       ...(o.cooldownMs !== undefined ? { cooldownDuration: o.cooldownMs } : {}),
       [customFetch]: jwksFetch(o.http, o.headers),
+    });
+  };
+  const keys = (): Promise<RemoteJWKSet> => {
+    jwks ??= resolve().catch((e: unknown) => {
+      jwks = undefined;
+      throw e;
     });
     return jwks;
   };

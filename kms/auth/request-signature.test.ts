@@ -63,7 +63,7 @@ describe('developer keys', () => {
     for (const pem of [rsa, 'not a pem', aliceKey.privatePem.replace('PRIVATE', 'PUBLIC')]) {
       const e = errorOf(() => loadSigningKey(pem));
       expect(e.code).toBe('E_KEYSTORE');
-      expect(e.message).not.toContain(pem.slice(30, 60));
+      if (pem.length > 60) expect(e.message).not.toContain(pem.slice(30, 60));
     }
   });
 });

@@ -140,7 +140,7 @@ export class RequestSignatureAuthenticator implements Authenticator {
     const h = parseSignatureHeader(value);
     if (!h) return null;
     const key = this.#keys.get(h.keyId);
-    if (!key) throw new AuthFailure('unknown_key', `no developer key is configured with id ${h.keyId}`);
+    if (!key) throw new AuthFailure('unknown_key', 'the key id of the signed request is not configured on the service');
     if (Math.abs(req.now / 1000 - h.ts) > this.#maxSkew) {
       throw new AuthFailure('clock', `the request timestamp is more than ${this.#maxSkew} s from the service's clock; check the clocks`);
     }

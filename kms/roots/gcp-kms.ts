@@ -63,8 +63,12 @@ function clientOptions(config: GcpKmsRootConfig, env: NodeJS.ProcessEnv): Client
   return options;
 }
 
-const bytes = (v: Uint8Array | string | null | undefined): Uint8Array | undefined =>
-  typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'base64')) : (v ?? undefined);
+/** The client hands back Buffers (or base64 text): callers get a plain Uint8Array over the same bytes. */
+function bytes(v: Uint8Array | string | null | undefined): Uint8Array | undefined {
+  if (v === null || v === undefined) return undefined;
+  const b = typeof v === 'string' ? Buffer.from(v, 'base64') : v;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
 
 export async function openGcpKmsRoot(config: GcpKmsRootConfig, env: NodeJS.ProcessEnv): Promise<RootOfTrust> {
   const client = new KeyManagementServiceClient(clientOptions(config, env));

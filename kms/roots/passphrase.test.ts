@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { isGitsealError } from '../../core/errors.js';
+import { parseRootConfig, type PassphraseRootConfig } from './config.js';
+import { openPassphraseRoot } from './passphrase.js';
+
+const CONTEXT = 'gitseal/org-key/v1:org-test';
+const config = (extra: Record<string, unknown> = {}): PassphraseRootConfig =>
+  parseRootConfig({ type: 'passphrase', ...extra }, 'root') as PassphraseRootConfig;
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'success';
+  } catch (e) {
+    return isGitsealError(e) ? e.code : `not a GitsealError: ${String(e)}`;
+  }
+}
+
+describe('passphrase root', () => {
+  const secret = new Uint8Array(96).map((_, i) => i);
+
+  it('tells a wrong passphrase (E_PASSPHRASE) from a wrong context (E_TAMPERED)', async () => {
+    const right = await openPassphraseRoot(config(), { GITSEAL_ROOT_PASSPHRASE: 'right horse' });
+    const wrong = await openPassphraseRoot(config(), { GITSEAL_ROOT_PASSPHRASE: 'wrong horse' });
+    const sealed = await right.seal(secret, CONTEXT);
+    expect(await codeOf(wrong.unseal(sealed, CONTEXT))).toBe('E_PASSPHRASE');
+    expect(await codeOf(right.unseal(sealed, 'gitseal/org-key/v1:org-other'))).toBe('E_TAMPERED');
+    expect(await right.unseal(sealed, CONTEXT)).toEqual(secret);
+  });
+
+  it('needs a passphrase: E_ROOT naming the variable to set', async () => {
+    const e = await openPassphraseRoot(config(), {}).catch((x: unknown) => x);
+    expect(isGitsealError(e, 'E_ROOT')).toBe(true);
+    expect(String(e)).toContain('GITSEAL_ROOT_PASSPHRASE');
+    expect(await codeOf(openPassphraseRoot(config({ passphraseEnv: 'MY_PASS' }), { GITSEAL_ROOT_PASSPHRASE: 'x' }))).toBe('E_ROOT');
+  });
+
+  it('takes an inline passphrase or another variable', async () => {
+    const inline = await openPassphraseRoot(config({ passphrase: 'inline horse' }), {});
+    const fromEnv = await openPassphraseRoot(config({ passphraseEnv: 'MY_PASS' }), { MY_PASS: 'inline horse' });
+    expect(await fromEnv.unseal(await inline.seal(secret, CONTEXT), CONTEXT)).toEqual(secret);
+  });
+
+  it('unseals with the scrypt parameters in the blob, not those configured', async () => {
+    const env = { GITSEAL_ROOT_PASSPHRASE: 'horse' };
+    const light = await openPassphraseRoot(config({ scrypt: { N: 2 ** 14, r: 8, p: 1 } }), env);
+    const sealed = await light.seal(secret, CONTEXT);
+    expect(sealed[2]).toBe(14);
+    const standard = await openPassphraseRoot(config(), env);
+    expect(await standard.unseal(sealed, CONTEXT)).toEqual(secret);
+  });
+
+  it('refuses scrypt parameters out of range in a blob before running scrypt', async () => {
+    const root = await openPassphraseRoot(config(), { GITSEAL_ROOT_PASSPHRASE: 'horse' });
+    const sealed = await root.seal(secret, CONTEXT);
+    for (const [i, v] of [
+      [2, 30],
+      [2, 4],
+      [3, 0],
+      [4, 200],
+    ] as const) {
+      const bad = sealed.slice();
+      bad[i] = v;
+      expect(await codeOf(root.unseal(bad, CONTEXT))).toBe('E_KEYSTORE');
+    }
+  });
+
+  it('forgets the passphrase on close', async () => {
+    const root = await openPassphraseRoot(config(), { GITSEAL_ROOT_PASSPHRASE: 'horse' });
+    await root.close();
+    expect(await codeOf(root.seal(secret, CONTEXT))).toBe('E_ROOT');
+    await root.close();
+  });
+});

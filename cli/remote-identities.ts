@@ -46,7 +46,7 @@ function documentsOf(text: string): EncryptedDocument[] {
 export async function serviceIdentities(texts: readonly string[]): Promise<Identity[]> {
   const client = clientFromEnv();
   try {
-    const keys = (await client.keys()).filter((k) => k.state !== 'destroyed');
+    const keys = await client.keys();
     const kids = new Set(keys.map((k) => k.kid));
     const items: RewrapItem[] = [];
     const seen = new Set<string>();

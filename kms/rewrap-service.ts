@@ -28,7 +28,7 @@ export interface RewrapContext {
 const MESSAGES: Partial<Record<WireCode, (item: RewrapItem, subject: string) => string>> = {
   root_revoked: () => 'the root of trust refuses to unseal the org key (kill switch); ask the key owner',
   unknown_kid: (i) => `the service has no org key ${i.kid}`,
-  key_revoked: (i) => `the org key ${i.kid} was revoked`,
+  key_revoked: (i) => `the org key ${i.kid} was revoked or destroyed`,
   denied: (i, s) => `denied by policy for scope ${i.scope} (subject ${s})`,
 };
 

@@ -164,6 +164,7 @@ export function startRewrapServer(deps: ServerDeps, host = '127.0.0.1', port = 0
       metrics.authFailures.inc({ reason });
       const remote = req.socket.remoteAddress ?? 'unknown';
       await deps.audit.append([{ subject: 'unauthenticated', method: 'none', operation: 'authenticate', decision: 'deny', reason, requestId: idOf(req), remote }]);
+      if (reason === 'unavailable') throw new RewrapFault('unavailable', 503, 'the service cannot check credentials right now: try again');
       const wait = limiter.take(`ip:${remote}`);
       if (wait) throw new RewrapFault('rate_limited', 429, 'too many failed attempts: slow down', wait);
       log('warn', 'authentication failed', { route, reason, remote, requestId: idOf(req) });

@@ -32,7 +32,9 @@ const field = (e: unknown, k: string): unknown => (e !== null && typeof e === 'o
 function mapError(e: unknown, what: string, keyId: string): GitsealError {
   const name = String(field(e, 'name') ?? 'Error');
   if (REVOKED.has(name)) {
-    const message = String(field(e, 'message') ?? '').slice(0, 300);
+    const raw = String(field(e, 'message') ?? '');
+    // The SDK says 'UnknownError' when KMS sent no message (InvalidCiphertextException does not).
+    const message = raw === 'UnknownError' ? '' : raw.slice(0, 300);
     return new GitsealError('E_ROOT_REVOKED', `AWS KMS refused to ${what} with key ${keyId}: ${name}${message ? `: ${message}` : ''}`);
   }
   const status = field(field(e, '$metadata'), 'httpStatusCode');

@@ -171,18 +171,27 @@ class TokenSession {
     this.handles = null;
   }
 
-  /** Runs `op`, once more after a finalize when it fails; see the file comment. */
+  /** Runs `op` on this session; see `retrying`. */
   run<T>(what: string, op: (h: Handles) => T): T {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return op(this.open());
-      } catch (e) {
-        this.drop();
-        finalize(this.lib);
-        if (isGitsealError(e, 'E_ROOT')) throw e;
-        if (!isGitsealError(e) && !(e instanceof pkcs11js.NativeError)) throw e;
-        if (attempt === 2) throw isGitsealError(e) ? e : new GitsealError('E_ROOT_REVOKED', `${this.name} failed to ${what} (${reason(e)})`);
-      }
+    return retrying(this.lib, `${this.name} failed to ${what}`, () => op(this.open()), () => this.drop());
+  }
+}
+
+/**
+ * Runs `op`, and once more after a finalize when it fails (see the file
+ * comment). PKCS#11 failures become E_ROOT_REVOKED with `failure` and the
+ * CKR name; E_ROOT and errors that are not PKCS#11's pass unchanged.
+ */
+function retrying<T>(lib: Library, failure: string, op: () => T, drop: () => void): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return op();
+    } catch (e) {
+      drop();
+      finalize(lib);
+      if (isGitsealError(e, 'E_ROOT')) throw e;
+      if (!isGitsealError(e) && !(e instanceof pkcs11js.NativeError)) throw e;
+      if (attempt === 2) throw isGitsealError(e) ? e : new GitsealError('E_ROOT_REVOKED', `${failure} (${reason(e)})`);
     }
   }
 }
@@ -265,31 +274,32 @@ export async function createPkcs11Key(config: Pkcs11RootConfig, env: NodeJS.Proc
   const pin = readPin(config, env);
   const lib = acquire(config.module);
   const token = new TokenSession(lib, config, pin, true);
+  const label = JSON.stringify(config.tokenLabel);
   try {
-    const { p } = lib;
-    const session = token.login();
-    try {
-      if (token.findKey(session)) return false;
-      p.C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, [
-        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-        { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
-        { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
-        { type: pkcs11js.CKA_LABEL, value: config.keyLabel },
-        { type: pkcs11js.CKA_TOKEN, value: true },
-        { type: pkcs11js.CKA_PRIVATE, value: true },
-        { type: pkcs11js.CKA_SENSITIVE, value: true },
-        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-        { type: pkcs11js.CKA_ENCRYPT, value: true },
-        { type: pkcs11js.CKA_DECRYPT, value: true },
-      ]);
-      return true;
-    } finally {
-      closeQuietly(p, session);
-    }
-  } catch (e) {
-    if (isGitsealError(e) || !(e instanceof pkcs11js.NativeError)) throw e;
-    return fail('E_ROOT', `cannot make the key on token ${JSON.stringify(config.tokenLabel)} (${reason(e)})`);
+    return retrying(lib, `cannot make the key on token ${label}`, () => makeKey(lib.p, token, config.keyLabel), () => {});
   } finally {
     if (--lib.users === 0) finalize(lib);
+  }
+}
+
+function makeKey(p: PKCS11, token: TokenSession, label: string): boolean {
+  const session = token.login();
+  try {
+    if (token.findKey(session)) return false;
+    p.C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+      { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
+      { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
+      { type: pkcs11js.CKA_LABEL, value: label },
+      { type: pkcs11js.CKA_TOKEN, value: true },
+      { type: pkcs11js.CKA_PRIVATE, value: true },
+      { type: pkcs11js.CKA_SENSITIVE, value: true },
+      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+      { type: pkcs11js.CKA_ENCRYPT, value: true },
+      { type: pkcs11js.CKA_DECRYPT, value: true },
+    ]);
+    return true;
+  } finally {
+    closeQuietly(p, session);
   }
 }

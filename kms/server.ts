@@ -133,13 +133,17 @@ export function startRewrapServer(deps: ServerDeps, host = '127.0.0.1', port = 0
       key: deps.tls.key,
       minVersion: 'TLSv1.3',
       maxVersion: 'TLSv1.3',
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks the two timeouts above only this often (default 30 s): slow clients must go sooner.
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 4)),
+      // A TLS handshake that never finishes is dropped too.
+      handshakeTimeout: limits.headersTimeoutMs,
       ...(deps.tls.clientCa ? { ca: deps.tls.clientCa, requestCert: true, rejectUnauthorized: deps.tls.requireClientCert ?? false } : {}),
     },
     (req, res) => void handle(req, res),
   );
-  server.headersTimeout = limits.headersTimeoutMs;
-  server.requestTimeout = limits.requestTimeoutMs;
-  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.on('clientError', (_err, socket) => {
     metrics.requests.inc({ route: 'other', code: 'timeout' });
     if (socket.writable) socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-type: application/json\r\n\r\n{"error":"timeout","message":"the request did not arrive in time"}');

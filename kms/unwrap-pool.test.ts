@@ -213,15 +213,16 @@ describe('UnwrapPool life cycle', () => {
   });
 
   it('a worker that crashes rejects the calls it had and is replaced, with the keys', async () => {
-    // The real worker, whose answer to a marked item throws: an uncaught exception in its message handler.
+    // The real worker, whose message handler throws (an uncaught exception in the worker) on a marked item.
     const crashing = join(dir, 'crashing-worker.mts');
     writeFileSync(
       crashing,
       `import { parentPort } from 'node:worker_threads';\n` +
-        `let bomb = false;\n` +
-        `parentPort.on('message', (m) => { bomb = m.type === 'rewrap' && m.items.some((i) => i.scope === 'crash'); });\n` +
-        `const post = parentPort.postMessage.bind(parentPort);\n` +
-        `parentPort.postMessage = (m, t) => { if (bomb) throw new Error('boom'); post(m, t); };\n` +
+        `const on = parentPort.on.bind(parentPort);\n` +
+        `parentPort.on = (event, handler) => on(event, (m) => {\n` +
+        `  if (m.type === 'rewrap' && m.items.some((i) => i.scope === 'crash')) throw new Error('boom');\n` +
+        `  handler(m);\n` +
+        `});\n` +
         `await import(${JSON.stringify(new URL('./unwrap-worker.ts', import.meta.url).href)});\n`,
     );
     const pool = await UnwrapPool.start({ threads: 2, workerUrl: pathToFileURL(crashing) });

@@ -1,4 +1,5 @@
 /** The PKCS#11 root against a real SoftHSM2 token: pkcs11js, C_Initialize and all. */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,20 @@ describe.skipIf(!softHsmAvailable)('pkcs11 root (SoftHSM2)', () => {
     expect((await errorOf(a.unseal(sealed, 'another context'))).code).toBe('E_ROOT_REVOKED');
     expect(await b.unseal(sealed, CONTEXT)).toEqual(secret);
     expect(await a.unseal(sealed, CONTEXT)).toEqual(secret);
+  });
+
+  it('finds a token made after the module was initialized, without disturbing open roots', async () => {
+    const first = await root();
+    const sealed = await first.seal(secret, CONTEXT);
+    const made = spawnSync('softhsm2-util', ['--init-token', '--free', '--label', 'second', '--pin', token.pin, '--so-pin', '12345678'], {
+      env: { ...process.env, SOFTHSM2_CONF: token.conf },
+    });
+    expect(made.status).toBe(0);
+    expect(await createRootKey({ ...token.config, tokenLabel: 'second' }, token.env)).toBe(true);
+    const second = await root({ tokenLabel: 'second' });
+    expect(await second.unseal(await second.seal(secret, CONTEXT), CONTEXT)).toEqual(secret);
+    expect(await first.unseal(sealed, CONTEXT)).toEqual(secret);
+    expect((await errorOf(second.unseal(sealed, CONTEXT))).code).toBe('E_ROOT_REVOKED');
   });
 
   it('a refused login is E_ROOT_REVOKED and names neither PIN', async () => {

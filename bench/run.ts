@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bulk } from './bulk.js';
 import { coldStart } from './cold-start.js';
+import { decap } from './decap.js';
 import { diff } from './diff.js';
 import { encryptDecrypt } from './encrypt-decrypt.js';
 import { goalTable, makeWorkspace, removeWorkspace, verdict, type Benchmark, type Goal } from './harness.js';
@@ -21,6 +22,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['multidoc', multidoc],
   ['bulk', bulk],
   ['diff', diff],
+  ['decap', decap],
 ];
 
 const wanted = process.argv.slice(2);

@@ -36,8 +36,9 @@ export interface PoolKey {
   secret: Uint8Array;
 }
 
-/** Largest chunk of a batch sent to one worker at a time. */
+/** Chunk sizes: big at first (fewer messages), then shrinking, so the workers finish a batch together. */
 const MAX_CHUNK = 64;
+const MIN_CHUNK = 8;
 /** Chunks in flight per worker: one being worked on, one waiting, so the worker never idles between chunks. */
 const IN_FLIGHT = 2;
 
@@ -87,6 +88,15 @@ function tsxArgv(): string[] {
   const tsxPackage = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'));
   const api = new URL('dist/esm/api/index.mjs', tsxPackage).href;
   return ['--import', `data:text/javascript,${encodeURIComponent(`import { register } from ${JSON.stringify(api)}; register();`)}`];
+}
+
+/**
+ * Guided self-scheduling: a share of what remains, so the last chunks are
+ * small; a batch smaller than MIN_CHUNK × threads is split evenly instead.
+ */
+function chunkSize(remaining: number, threads: number): number {
+  const share = Math.ceil(remaining / (2 * threads));
+  return Math.min(remaining, MAX_CHUNK, Math.max(share, Math.min(MIN_CHUNK, Math.ceil(remaining / threads))));
 }
 
 const revokedResult = (error: WireCode, message: string): RewrapResult => ({ ok: false, error, message });
@@ -195,9 +205,12 @@ export class UnwrapPool {
     if (this.#slots.length === 0) return Promise.reject(new Error('no unwrap worker is running'));
     return new Promise<RewrapResult[]>((resolve, reject) => {
       const call: Call = { key: responseKey.slice(), results: new Array<RewrapResult>(items.length), remaining: items.length, settled: false, resolve, reject };
-      const size = Math.min(MAX_CHUNK, Math.ceil(items.length / this.#slots.length));
       const chunks: Chunk[] = [];
-      for (let base = 0; base < items.length; base += size) chunks.push({ call, base, items: items.slice(base, base + size) });
+      for (let base = 0; base < items.length; ) {
+        const size = chunkSize(items.length - base, this.#slots.length);
+        chunks.push({ call, base, items: items.slice(base, base + size) });
+        base += size;
+      }
       if (items.length === 1) this.#send(this.#leastBusy(), chunks[0]!);
       else {
         (chunks.length === 1 ? this.#urgent : this.#bulk).push(...chunks);

@@ -180,7 +180,7 @@ export class RewrapClient {
   #once(method: 'GET' | 'POST', path: string, body: Buffer): Promise<unknown> {
     const url = new URL(path, this.#base);
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, agent: this.#agent, headers: this.#headers(method, url.pathname, body), timeout: this.#timeout }, (res) => {
+      const req = request(url, { method, agent: this.#agent, headers: this.#headers(method, url.pathname + url.search, body), timeout: this.#timeout }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', () => reject(new RequestFailure('E_SERVER', `the rewrap service at ${this.#base.host} closed the connection`, true)));

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isGitsealError } from '../core/errors.js';
+import { generateIdentity, identityFromSecret } from '../core/recipients/index.js';
+import type { RecipientAlg } from '../core/recipients/types.js';
 import { crossCheck, loadDecapsulator, type KemBackend } from './kem-backend.js';
 
 const keyPair = () => ml_kem1024.keygen(new Uint8Array(randomBytes(64)));
@@ -87,4 +90,47 @@ describe('crossCheck', () => {
     const rejectsWrongly = (ct: Uint8Array, sk: Uint8Array): Uint8Array => (calls++ % 2 === 0 ? ml_kem1024.decapsulate(ct, sk) : new Uint8Array(32));
     expect(() => crossCheck(rejectsWrongly)).toThrow(/implicit rejection/);
   });
+});
+
+describe('identities with an injected decapsulation', () => {
+  for (const alg of ['mlkem1024-x25519', 'mlkem1024'] as RecipientAlg[]) {
+    it(`${alg}: unwraps what noble's identity unwraps, through liboqs, and refuses what it refuses`, async () => {
+      const backend = await loadDecapsulator('liboqs');
+      let calls = 0;
+      const decapsulate = (ct: Uint8Array, sk: Uint8Array): Uint8Array => {
+        calls++;
+        return backend.decapsulate(ct, sk);
+      };
+      const { identity, secret } = generateIdentity(alg);
+      const fast = identityFromSecret(alg, secret, { decapsulate });
+      expect(fast.kid).toBe(identity.kid);
+      for (let i = 0; i < 20; i++) {
+        const dek = new Uint8Array(randomBytes(32));
+        const ctx = { scopeBinding: 'ns/app', docId: new Uint8Array(randomBytes(16)) };
+        const stanza = identity.recipient.wrap(dek, ctx);
+        expect(fast.unwrap(stanza, ctx)).toEqual(dek);
+        expect(identity.unwrap(stanza, ctx)).toEqual(dek);
+        const moved = { ...ctx, scopeBinding: 'ns/other' };
+        for (const id of [fast, identity]) {
+          let code = 'none';
+          try {
+            id.unwrap(stanza, moved);
+          } catch (e) {
+            code = isGitsealError(e) ? e.code : String(e);
+          }
+          expect(code).toBe('E_TAMPERED');
+        }
+      }
+      expect(calls).toBe(40);
+      backend.close();
+    });
+
+    it(`${alg}: wipe() zeroes the secret key and unwrap throws afterwards`, () => {
+      const { identity } = generateIdentity(alg);
+      const ctx = { scopeBinding: '*', docId: new Uint8Array(16) };
+      const stanza = identity.recipient.wrap(new Uint8Array(32), ctx);
+      identity.wipe?.();
+      expect(() => identity.unwrap(stanza, ctx)).toThrow(/wiped/);
+    });
+  }
 });

@@ -45,6 +45,7 @@ function parseItem(v: unknown, i: number): RewrapItem {
 export function parseRewrapRequest(body: unknown): RewrapRequest {
   if (!isFields(body)) return badRequest('the body must be a JSON object');
   const clientKey = b64Field(body, 'clientKey', 'body', 43);
+  if (clientKey.length !== 43) badRequest('body.clientKey must be a 32-byte X25519 public key in base64url');
   const items = body['items'];
   if (!Array.isArray(items) || items.length === 0) return badRequest('items must be a non-empty list');
   if (items.length > MAX_BATCH) throw new RewrapFault('too_many_items', 413, `at most ${MAX_BATCH} items per request, got ${items.length}`);

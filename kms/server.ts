@@ -119,6 +119,7 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+const READ_ONLY = new Set(['/healthz', '/readyz', '/metrics', '/v1/keys']);
 const ADMIN_ROUTE = /^\/v1\/keys\/([\w.:-]{1,64})\/(revoke|destroy)$/;
 
 export function startRewrapServer(deps: ServerDeps, host = '127.0.0.1', port = 0): Promise<RunningServer> {
@@ -144,9 +145,14 @@ export function startRewrapServer(deps: ServerDeps, host = '127.0.0.1', port = 0
     },
     (req, res) => void handle(req, res),
   );
-  server.on('clientError', (_err, socket) => {
-    metrics.requests.inc({ route: 'other', code: 'timeout' });
-    if (socket.writable) socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-type: application/json\r\n\r\n{"error":"timeout","message":"the request did not arrive in time"}');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT';
+    const [status, code, message] = timeout ? [408, 'timeout', 'the request did not arrive in time'] : [400, 'bad_request', 'the request is not valid HTTP'];
+    metrics.requests.inc({ route: 'other', code: String(status) });
+    const requestId = randomBytes(8).toString('hex');
+    const body = JSON.stringify({ error: code, message, requestId });
+    if (socket.writable)
+      socket.end(`HTTP/1.1 ${status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-type: application/json\r\nx-request-id: ${requestId}\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
     else socket.destroy();
   });
 
@@ -210,6 +216,7 @@ export function startRewrapServer(deps: ServerDeps, host = '127.0.0.1', port = 0
   async function route(req: IncomingMessage, requestId: string): Promise<{ status: number; body: unknown; route: string }> {
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
+    if (READ_ONLY.has(path) && method !== 'GET' && method !== 'HEAD') throw new RewrapFault('method_not_allowed', 405, 'use GET');
     if (path === '/healthz') return { status: 200, body: { ok: true }, route: 'healthz' };
     if (path === '/readyz') {
       const why = closing ? 'shutting down' : deps.keyring.state !== 'ready' ? `${deps.keyring.state}: ${deps.keyring.lastError ?? ''}`.trim() : deps.notReady?.() ?? null;

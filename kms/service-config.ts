@@ -9,6 +9,7 @@ import { fail } from '../core/errors.js';
 import { parseAuthConfig, type AuthConfig } from './auth/config.js';
 import { parseRootConfig, type RootConfig } from './roots/config.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './server.js';
+import { MAX_BATCH } from './types.js';
 
 export const SERVICE_CONFIG_VERSION = 1;
 
@@ -39,6 +40,12 @@ function num(o: Fields, key: string, file: string, where: string, fallback: numb
   const v = o[key];
   if (v === undefined) return fallback;
   return typeof v === 'number' && v > 0 && v <= max ? v : bad(file, `${where}.${key} must be a positive number up to ${max}`);
+}
+
+/** A full batch must fit in one burst, or it would be refused with a Retry-After that never comes true. */
+function burstOf(rate: Fields, file: string): number {
+  const burst = num(rate, 'burst', file, 'limits.rate', DEFAULT_LIMITS.rate.burst);
+  return burst >= MAX_BATCH ? burst : bad(file, `limits.rate.burst must be at least ${MAX_BATCH} (one full batch)`);
 }
 
 const KNOWN = new Set(['gitseal-service', 'listen', 'tls', 'root', 'keys', 'policy', 'audit', 'auth', 'limits', 'workers', 'kemBackend']);
@@ -78,7 +85,7 @@ export function parseServiceConfig(text: string, file: string): ServiceConfig {
       headersTimeoutMs: num(limits, 'headersTimeoutMs', file, 'limits', DEFAULT_LIMITS.headersTimeoutMs),
       requestTimeoutMs: num(limits, 'requestTimeoutMs', file, 'limits', DEFAULT_LIMITS.requestTimeoutMs),
       keepAliveTimeoutMs: num(limits, 'keepAliveTimeoutMs', file, 'limits', DEFAULT_LIMITS.keepAliveTimeoutMs),
-      rate: { rate: num(rate, 'rate', file, 'limits.rate', DEFAULT_LIMITS.rate.rate), burst: num(rate, 'burst', file, 'limits.rate', DEFAULT_LIMITS.rate.burst) },
+      rate: { rate: num(rate, 'rate', file, 'limits.rate', DEFAULT_LIMITS.rate.rate), burst: burstOf(rate, file) },
     },
     ...(typeof workers === 'number' ? { workers } : {}),
     kemBackend,

@@ -146,11 +146,12 @@ describe('UnwrapPool', () => {
 
   it('clearKeys makes every item root_revoked; setKeys brings them back and replaces the previous keys', async () => {
     const c = client();
-    const batch = Array.from({ length: 100 }, () => makeItem(hybrid));
+    // 16 items go out as two chunks at once, before the kill switch.
+    const batch = Array.from({ length: 16 }, () => makeItem(hybrid));
     const items = batch.map((b) => b.item);
     const inFlight = pool.rewrap(items, c.key);
     await pool.clearKeys();
-    expectAllOpen(await inFlight, batch, c.open); // dispatched before the kill switch
+    expectAllOpen(await inFlight, batch, c.open);
     for (const r of await pool.rewrap(items, c.key)) expect(r).toMatchObject({ ok: false, error: 'root_revoked' });
 
     await pool.setKeys([poolKey(pq)]);
@@ -179,6 +180,21 @@ describe('UnwrapPool', () => {
     });
     expect(revoked).toBeGreaterThan(0);
     await pool.setKeys([poolKey(hybrid), poolKey(pq)]);
+  });
+
+  it('takes Buffers (views of the shared Buffer pool) as keys and response key, and leaves them alone', async () => {
+    const secrets = [Buffer.from(hybrid.secret), Buffer.from(pq.secret)];
+    expect(secrets[0]!.buffer.byteLength).toBeGreaterThan(secrets[0]!.length); // pooled
+    await pool.setKeys([
+      { alg: hybrid.identity.alg, secret: secrets[0]! },
+      { alg: pq.identity.alg, secret: secrets[1]! },
+    ]);
+    expect(secrets[0]!.equals(hybrid.secret)).toBe(true);
+    const c = client();
+    const key = Buffer.from(c.key);
+    const batch = Array.from({ length: 20 }, (_, i) => makeItem(i % 2 ? hybrid : pq));
+    expectAllOpen(await pool.rewrap(batch.map((b) => b.item), key), batch, c.open);
+    expect(key.equals(c.key)).toBe(true);
   });
 
   it('setKeys refuses keys of the wrong length or type before sending anything', async () => {

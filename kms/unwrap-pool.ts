@@ -5,8 +5,8 @@
  *
  * Batches are cut into chunks spread over the workers (each worker has at
  * most two chunks in flight, so a slow worker takes less); a single item goes
- * straight to the least busy worker. Chunks of calls of up to one chunk go
- * before those of bigger batches. A worker that dies rejects the calls it
+ * straight to the least busy worker. Chunks of calls of up to MAX_CHUNK items
+ * go before those of bigger batches. A worker that dies rejects the calls it
  * had in flight and is replaced, with the keys.
  */
 import { existsSync } from 'node:fs';
@@ -91,13 +91,26 @@ function tsxArgv(): string[] {
 }
 
 /**
- * Guided self-scheduling: a share of what remains, so the last chunks are
- * small; a batch smaller than MIN_CHUNK × threads is split evenly instead.
+ * Where a batch of n items is cut. Guided self-scheduling: each chunk is a
+ * share of what remains, so the last ones are small and the workers finish
+ * together; a batch of up to MIN_CHUNK × threads items is split evenly.
  */
-function chunkSize(remaining: number, threads: number): number {
-  const share = Math.ceil(remaining / (2 * threads));
-  return Math.min(remaining, MAX_CHUNK, Math.max(share, Math.min(MIN_CHUNK, Math.ceil(remaining / threads))));
+function chunkBounds(n: number, threads: number): number[] {
+  const bounds = [0];
+  if (n <= MIN_CHUNK * threads) {
+    const parts = Math.min(n, threads);
+    for (let p = 1; p <= parts; p++) bounds.push(Math.round((n * p) / parts));
+    return bounds;
+  }
+  for (let at = 0; at < n; ) {
+    at += Math.min(n - at, MAX_CHUNK, Math.max(MIN_CHUNK, Math.ceil((n - at) / (2 * threads))));
+    bounds.push(at);
+  }
+  return bounds;
 }
+
+/** A copy with its own ArrayBuffer of the exact size (`slice` of a Buffer is a view, and its `buffer` the shared pool). */
+const copyBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b);
 
 const revokedResult = (error: WireCode, message: string): RewrapResult => ({ ok: false, error, message });
 
@@ -138,8 +151,10 @@ export class UnwrapPool {
     const pool = new UnwrapPool(where.url, where.execArgv, { backend: opts.backend ?? 'auto' });
     try {
       const ready = await Promise.all(Array.from({ length: threads }, () => pool.#spawn()));
-      pool.#backend = ready[0]!.backend;
-      pool.#fallbackReason = ready[0]!.fallbackReason;
+      // The same checks run in every worker; name the weakest outcome should one of them have fallen back.
+      const worst = ready.find((r) => r.fallbackReason !== undefined) ?? ready[0]!;
+      pool.#backend = worst.backend;
+      pool.#fallbackReason = worst.fallbackReason;
     } catch (e) {
       await pool.close();
       throw e;
@@ -174,7 +189,7 @@ export class UnwrapPool {
       if (!(k.secret instanceof Uint8Array) || k.secret.length !== length) throw new RangeError(`a ${k.alg} secret is ${length} bytes`);
     }
     this.#wipeKeys();
-    this.#keys = keys.map((k) => ({ alg: k.alg, secret: k.secret.slice() }));
+    this.#keys = keys.map((k) => ({ alg: k.alg, secret: copyBytes(k.secret) }));
     this.#state = 'loaded';
     await Promise.all(this.#slots.map((slot) => this.#sendKeys(slot)));
   }
@@ -204,16 +219,13 @@ export class UnwrapPool {
     if (items.length === 0) return Promise.resolve([]);
     if (this.#slots.length === 0) return Promise.reject(new Error('no unwrap worker is running'));
     return new Promise<RewrapResult[]>((resolve, reject) => {
-      const call: Call = { key: responseKey.slice(), results: new Array<RewrapResult>(items.length), remaining: items.length, settled: false, resolve, reject };
+      const call: Call = { key: copyBytes(responseKey), results: new Array<RewrapResult>(items.length), remaining: items.length, settled: false, resolve, reject };
+      const bounds = chunkBounds(items.length, this.#slots.length);
       const chunks: Chunk[] = [];
-      for (let base = 0; base < items.length; ) {
-        const size = chunkSize(items.length - base, this.#slots.length);
-        chunks.push({ call, base, items: items.slice(base, base + size) });
-        base += size;
-      }
+      for (let c = 1; c < bounds.length; c++) chunks.push({ call, base: bounds[c - 1]!, items: items.slice(bounds[c - 1], bounds[c]) });
       if (items.length === 1) this.#send(this.#leastBusy(), chunks[0]!);
       else {
-        (chunks.length === 1 ? this.#urgent : this.#bulk).push(...chunks);
+        (items.length <= MAX_CHUNK ? this.#urgent : this.#bulk).push(...chunks);
         this.#pump();
       }
     });
@@ -358,9 +370,18 @@ export class UnwrapPool {
     slot.jobs.set(id, { kind: 'chunk', chunk });
     slot.chunks++;
     slot.items += chunk.items.length;
-    const key = chunk.call.key.slice().buffer;
+    const key = copyBytes(chunk.call.key).buffer as ArrayBuffer;
     const msg: ToWorker = { type: 'rewrap', id, base: chunk.base, items: chunk.items, key };
-    slot.worker.postMessage(msg, [key]);
+    try {
+      slot.worker.postMessage(msg, [key]);
+    } catch (e) {
+      // An item that cannot be cloned (not from JSON): the call fails, the worker is fine.
+      slot.jobs.delete(id);
+      slot.chunks--;
+      slot.items -= chunk.items.length;
+      new Uint8Array(key).fill(0);
+      this.#fail(chunk.call, e instanceof Error ? e : new Error('the items could not be sent to a worker'));
+    }
   }
 
   #control(slot: Slot, make: (id: number) => ToWorker, transfer: ArrayBuffer[] = []): Promise<void> {
@@ -373,7 +394,7 @@ export class UnwrapPool {
   }
 
   #sendKeys(slot: Slot): Promise<void> {
-    const keys = this.#keys.map((k) => ({ alg: k.alg, secret: k.secret.slice().buffer }));
+    const keys = this.#keys.map((k) => ({ alg: k.alg, secret: copyBytes(k.secret).buffer as ArrayBuffer }));
     return this.#control(slot, (id) => ({ type: 'setKeys', id, keys }), keys.map((k) => k.secret));
   }
 }

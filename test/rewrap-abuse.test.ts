@@ -43,7 +43,7 @@ describe('rewrap service under bad input and abuse', () => {
       developers: ['alice', 'flood', 'replayer'],
       policy: POLICY,
       auth: `  serviceAccounts: {issuer: "${k8s.issuer}", jwksUri: "${k8s.jwksUri}"}\n`,
-      extra: 'limits: {maxBodyBytes: 1048576, headersTimeoutMs: 600, requestTimeoutMs: 1200, rate: {rate: 40, burst: 40}}',
+      extra: 'limits: {maxBodyBytes: 1048576, headersTimeoutMs: 600, requestTimeoutMs: 1200, rate: {rate: 1000, burst: 1000}}',
     });
   });
 
@@ -156,7 +156,7 @@ describe('rewrap service under bad input and abuse', () => {
     const statuses: number[] = [];
     let retryAfter: unknown;
     for (let i = 0; i < 6; i++) {
-      const r = await signed('flood', JSON.stringify({ clientKey: b64url(x25519Ephemeral().publicKey), items: Array(10).fill(one) }));
+      const r = await signed('flood', JSON.stringify({ clientKey: b64url(x25519Ephemeral().publicKey), items: Array(250).fill(one) }));
       statuses.push(r.status);
       if (r.status === 429) retryAfter = r.headers['retry-after'];
     }

@@ -262,6 +262,7 @@ export class UnwrapPool {
       let started = false;
       let lastError: Error | undefined;
       worker.on('message', (msg: FromWorker) => {
+        if (typeof msg !== 'object' || msg === null) return;
         if (msg.type === 'ready') {
           started = true;
           this.#backoff = 100;

@@ -37,8 +37,9 @@ export type FromWorker =
 const port = parentPort;
 if (!port) throw new Error('unwrap-worker.ts runs only as a worker thread of UnwrapPool');
 
-const init = workerData as WorkerInit;
-const backend: KemBackend = await loadDecapsulator(init.backend);
+// Messages that arrive while the backend loads wait in the port: it starts with the listener at the end.
+const init = workerData as WorkerInit | undefined;
+const backend: KemBackend = await loadDecapsulator(init?.backend ?? 'auto');
 let identities = new Map<string, Identity>();
 
 function dropKeys(): void {
@@ -89,7 +90,7 @@ function rewrapOne(item: unknown, index: number, key: Uint8Array): RewrapResult 
     if (isGitsealError(e, 'E_TAMPERED')) return failure('tampered', 'the key envelope does not open for this scope and document');
     return failure('internal', 'the key envelope could not be unwrapped');
   }
-  if (dek === null) return failure('bad_request', `the key ${identity.kid} is of type ${identity.alg}, not ${item.alg}`);
+  if (dek === null) return failure('bad_request', `the key ${identity.kid} is of type ${identity.alg}, not the alg the item names`);
   try {
     return { ok: true, sealed: b64url(sealForCaller(key, index, dek, { kid: item.kid, scope: item.scope, docId: item.docId })) };
   } finally {

@@ -55,6 +55,7 @@ interface Call {
 interface Chunk {
   call: Call;
   base: number;
+  nonces?: number[];
   items: RewrapItem[];
 }
 
@@ -208,7 +209,13 @@ export class UnwrapPool {
    * bad_request, tampered, root_revoked); the call rejects only when a
    * worker dies or the pool closes.
    */
-  rewrap(items: RewrapItem[], responseKey: Uint8Array): Promise<RewrapResult[]> {
+  /**
+   * Unwraps and re-seals every item; item i is sealed under the nonce
+   * `indexes[i]` (its place in the caller's request, when only some of the
+   * request's items come here), or i.
+   */
+  rewrap(items: RewrapItem[], responseKey: Uint8Array, indexes?: readonly number[]): Promise<RewrapResult[]> {
+    if (indexes && indexes.length !== items.length) return Promise.reject(new RangeError('one index per item'));
     if (this.#closed) return Promise.reject(new Error('the unwrap pool was closed'));
     if (!(responseKey instanceof Uint8Array) || responseKey.length !== RESPONSE_KEY_LENGTH)
       return Promise.reject(new RangeError(`the response key is ${RESPONSE_KEY_LENGTH} bytes`));
@@ -222,7 +229,7 @@ export class UnwrapPool {
       const call: Call = { key: copyBytes(responseKey), results: new Array<RewrapResult>(items.length), remaining: items.length, settled: false, resolve, reject };
       const bounds = chunkBounds(items.length, this.#slots.length);
       const chunks: Chunk[] = [];
-      for (let c = 1; c < bounds.length; c++) chunks.push({ call, base: bounds[c - 1]!, items: items.slice(bounds[c - 1], bounds[c]) });
+      for (let c = 1; c < bounds.length; c++) chunks.push({ call, base: bounds[c - 1]!, items: items.slice(bounds[c - 1], bounds[c]), ...(indexes ? { nonces: indexes.slice(bounds[c - 1], bounds[c]) } : {}) });
       if (items.length === 1) this.#send(this.#leastBusy(), chunks[0]!);
       else {
         (items.length <= MAX_CHUNK ? this.#urgent : this.#bulk).push(...chunks);
@@ -372,7 +379,7 @@ export class UnwrapPool {
     slot.chunks++;
     slot.items += chunk.items.length;
     const key = copyBytes(chunk.call.key).buffer as ArrayBuffer;
-    const msg: ToWorker = { type: 'rewrap', id, base: chunk.base, items: chunk.items, key };
+    const msg: ToWorker = { type: 'rewrap', id, base: chunk.base, items: chunk.items, key, ...(chunk.nonces ? { nonces: chunk.nonces } : {}) };
     try {
       slot.worker.postMessage(msg, [key]);
     } catch (e) {

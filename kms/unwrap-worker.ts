@@ -25,7 +25,7 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: 'setKeys'; id: number; keys: { alg: RecipientAlg; secret: ArrayBuffer }[] }
   | { type: 'clearKeys'; id: number }
-  | { type: 'rewrap'; id: number; base: number; items: RewrapItem[]; key: ArrayBuffer };
+  | { type: 'rewrap'; id: number; base: number; items: RewrapItem[]; key: ArrayBuffer; nonces?: number[] };
 
 /** Worker → pool. */
 export type FromWorker =
@@ -98,10 +98,12 @@ function rewrapOne(item: unknown, index: number, key: Uint8Array): RewrapResult 
   }
 }
 
-function rewrap(items: unknown[], base: number, keyBuffer: ArrayBuffer): RewrapResult[] {
+/** Item j is sealed under nonce `nonces[j]` (its place in the caller's request), or `base + j`. */
+function rewrap(items: unknown[], base: number, keyBuffer: ArrayBuffer, nonces: unknown): RewrapResult[] {
   const key = new Uint8Array(keyBuffer);
+  const at = (j: number): number => (Array.isArray(nonces) && Number.isInteger(nonces[j]) ? (nonces[j] as number) : base + j);
   try {
-    return items.map((item, j) => rewrapOne(item, base + j, key));
+    return items.map((item, j) => rewrapOne(item, at(j), key));
   } finally {
     wipe(key);
   }
@@ -110,7 +112,7 @@ function rewrap(items: unknown[], base: number, keyBuffer: ArrayBuffer): RewrapR
 function handle(msg: ToWorker): FromWorker {
   switch (msg.type) {
     case 'rewrap':
-      return { type: 'results', id: msg.id, results: rewrap(msg.items, msg.base, msg.key) };
+      return { type: 'results', id: msg.id, results: rewrap(msg.items, msg.base, msg.key, msg.nonces) };
     case 'setKeys':
       try {
         setKeys(msg.keys);

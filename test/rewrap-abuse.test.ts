@@ -43,7 +43,7 @@ describe('rewrap service under bad input and abuse', () => {
       developers: ['alice', 'flood', 'replayer'],
       policy: POLICY,
       auth: `  serviceAccounts: {issuer: "${k8s.issuer}", jwksUri: "${k8s.jwksUri}"}\n`,
-      extra: 'limits: {maxBodyBytes: 1048576, headersTimeoutMs: 600, requestTimeoutMs: 1200, rate: {rate: 1000, burst: 1000}}',
+      extra: 'limits: {maxBodyBytes: 1048576, headersTimeoutMs: 600, requestTimeoutMs: 1200, rate: {rate: 100, burst: 1000}}',
     });
   });
 

@@ -63,7 +63,7 @@ export async function devSetup(dir: string, port = 8443): Promise<DevSetup> {
     writeAtomic(join(dir, `${DEV_KEY_ID}.pem`), signing.privatePem, 0o600);
     writeAtomic(join(dir, 'root-passphrase'), randomBytes(24).toString('base64url'), 0o600);
     writeAtomic(join(dir, 'policy.yaml'), POLICY, 0o644);
-    writeAtomic(file, serviceYaml(port).replace('PUBLIC', signing.publicKey), 0o644);
+    writeAtomic(file, serviceYaml(port || 8443).replace('PUBLIC', signing.publicKey), 0o644);
     created = true;
   }
   const serviceEnv = { [PASSPHRASE_ENV]: readFileSync(join(dir, 'root-passphrase'), 'utf8').trim() };

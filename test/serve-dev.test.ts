@@ -1,0 +1,62 @@
+/**
+ * `gitseal serve --dev DIR` from the built bundle (issue 5): it makes its
+ * CA, certificates, developer key, sealed org key and policy, prints how to
+ * point the CLI at it, and a file encrypted to the printed recipient then
+ * decrypts through it. SIGTERM stops it cleanly.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { gitsealCli, runGitseal } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gitseal-dev-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SECRET = `apiVersion: v1
+kind: Secret
+metadata:
+  name: web
+  namespace: shop
+stringData:
+  token: dev-mode-value
+`;
+
+it('serves a development rewrap service that the CLI decrypts through', async () => {
+  const child = spawn(process.execPath, [gitsealCli(), 'serve', '--dev', join(dir, 'svc'), '--port', '0'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir } });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve --dev did not start: ${err}`)), 30_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('Stop with Ctrl-C')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const env = Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(env).sort()).toEqual(['GITSEAL_SERVER', 'GITSEAL_SERVER_CA', 'GITSEAL_SIGNING_KEY', 'GITSEAL_SIGNING_KEY_ID']);
+    expect(statSync(env.GITSEAL_SIGNING_KEY!).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'svc', 'org-keys.yaml')).mode & 0o777).toBe(0o600);
+    const recipient = /gitseal init -r (\S+)/.exec(out)![1]!;
+    const work = join(dir, 'repo');
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work);
+    expect((await runGitseal(['init', '-r', recipient], { cwd: work })).status).toBe(0);
+    writeFileSync(join(work, 'web.yaml'), SECRET);
+    expect((await runGitseal(['encrypt', '-i', 'web.yaml'], { cwd: work })).status).toBe(0);
+    const d = await runGitseal(['decrypt', 'web.yaml'], { cwd: work, env });
+    expect(d.stderr).toBe('');
+    expect(d.stdout).toBe(SECRET);
+    expect(err).toContain('rewrap service listening');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited).toBe(0);
+});

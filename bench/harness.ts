@@ -32,9 +32,9 @@ export type Benchmark = (ws: Workspace) => Promise<Goal[]> | Goal[];
 export interface Goal {
   readonly bench: string;
   readonly what: string;
-  /** Measured value in `unit` (a ratio or ms). */
+  /** Measured value in `unit` (a ratio, ms or MB). */
   readonly measured: number | null;
-  readonly unit: '×' | 'ms';
+  readonly unit: '×' | 'ms' | 'MB';
   readonly limit: number;
   /** Why there is no measurement, when measured is null. */
   readonly note?: string;
@@ -214,7 +214,7 @@ export function note(text: string): void {
 
 export const fmtRatio = (r: number): string => `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
 export const fmtVal = (g: Pick<Goal, 'measured' | 'unit'>): string =>
-  g.measured === null ? '—' : g.unit === '×' ? fmtRatio(g.measured) : `${fmtMs(g.measured)} ms`;
+  g.measured === null ? '—' : g.unit === '×' ? fmtRatio(g.measured) : g.unit === 'MB' ? `${Math.round(g.measured)} MB` : `${fmtMs(g.measured)} ms`;
 export const verdict = (g: Goal): string => (g.measured === null ? 'SKIP' : g.measured <= g.limit ? 'PASS' : 'MISS');
 
 export function goalTable(goals: readonly Goal[], withBench = false): void {
@@ -223,7 +223,7 @@ export function goalTable(goals: readonly Goal[], withBench = false): void {
   console.log(`   ${pad('goal', w)} ${lpad('measured', 10)} ${lpad('goal', 10)}  result`);
   for (const g of goals) {
     const label = withBench ? `${g.bench}: ${g.what}` : g.what;
-    const limit = `≤ ${g.unit === '×' ? `${g.limit}×` : `${g.limit.toLocaleString('en-US')} ms`}`;
+    const limit = `≤ ${g.unit === '×' ? `${g.limit}×` : `${g.limit.toLocaleString('en-US')} ${g.unit}`}`;
     console.log(`   ${pad(label, w)} ${lpad(fmtVal(g), 10)} ${lpad(limit, 10)}  ${verdict(g)}${g.note ? `  (${g.note})` : ''}`);
   }
 }

@@ -15,6 +15,7 @@ import { diff } from './diff.js';
 import { encryptDecrypt } from './encrypt-decrypt.js';
 import { goalTable, makeWorkspace, removeWorkspace, verdict, type Benchmark, type Goal } from './harness.js';
 import { multidoc } from './multidoc.js';
+import { rewrap } from './rewrap.js';
 
 const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['cold-start', coldStart],
@@ -23,6 +24,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['bulk', bulk],
   ['diff', diff],
   ['decap', decap],
+  ['rewrap', rewrap],
 ];
 
 const wanted = process.argv.slice(2);

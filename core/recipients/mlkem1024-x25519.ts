@@ -8,7 +8,7 @@
  * secret = ML-KEM keygen seed (64 B) || X25519 secret (32 B)
  * enc    = ML-KEM ciphertext (1568 B) || ephemeral X25519 public key (32 B)
  */
-import { createPublicKey, randomFillSync, type KeyObject } from 'node:crypto';
+import { randomFillSync, type KeyObject } from 'node:crypto';
 import { ml_kem1024, type KEMPrepared } from '@noble/post-quantum/ml-kem.js';
 import { b64url, checkBytes, concat, defaultRandom, draw, lengthPrefixed, wipe, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
@@ -26,14 +26,6 @@ export const SECRET_LENGTH = KEM_SEED + X25519_LENGTH;
 const ENC_LENGTH = KEM_CIPHERTEXT + X25519_LENGTH;
 
 const info = (ephPub: Uint8Array, recipientPub: Uint8Array): Uint8Array => lengthPrefixed([INFO_LABEL, ephPub, recipientPub]);
-
-/**
- * A stanza's ephemeral X25519 public key, imported as a JWK: OpenSSL 3 takes
- * it ~10× faster than the SPKI DER of `x25519PublicKey` (~10 µs against
- * ~100 µs, most of an unwrap's X25519 cost). Any 32 bytes import; a
- * low-order point still throws in `x25519Shared`.
- */
-const ephemeralKey = (raw: Uint8Array): KeyObject => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(raw) }, format: 'jwk' });
 
 class HybridRecipient implements Recipient {
   readonly alg = ALG;
@@ -110,7 +102,7 @@ class HybridIdentity implements Identity {
     try {
       const ct = enc.subarray(0, KEM_CIPHERTEXT);
       const ssKem = this.#decapsulate ? this.#decapsulate(ct, this.#skKem) : this.recipient.decapsulate(ct, this.#skKem);
-      const ssX = x25519Shared(this.#skX, ephemeralKey(ephPub)); // throws on a low-order ephemeral key
+      const ssX = x25519Shared(this.#skX, ephPub); // throws on a low-order ephemeral key
       ikm = concat(ssKem, ssX);
       wipe(ssKem, ssX);
     } catch {

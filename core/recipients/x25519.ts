@@ -5,13 +5,12 @@
  * against @noble/curves.
  */
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { checkBytes, concat } from '../bytes.js';
+import { b64url, checkBytes, concat, fromB64url } from '../bytes.js';
 
 export const X25519_LENGTH = 32;
 
-// DER headers of PKCS#8 and SPKI for the X25519 OID 1.3.101.110; the raw key follows.
+// DER header of PKCS#8 for the X25519 OID 1.3.101.110; the raw key follows.
 const PKCS8_PREFIX = Uint8Array.from(Buffer.from('302e020100300506032b656e04220420', 'hex'));
-const SPKI_PREFIX = Uint8Array.from(Buffer.from('302a300506032b656e032100', 'hex'));
 
 /** Imports a raw 32-byte X25519 secret (any bytes; clamping happens at use). */
 export function x25519PrivateKey(secret: Uint8Array): KeyObject {
@@ -24,25 +23,25 @@ export function x25519PrivateKey(secret: Uint8Array): KeyObject {
   }
 }
 
-/** Imports a raw 32-byte X25519 public key. */
+// OpenSSL 3 imports and exports a JWK about 10× faster than SPKI DER (~10 µs against ~100 µs), and DER
+// encoding at key generation costs ~85 µs more: public keys cross the boundary as JWK on the hot paths.
+
+/** Imports a raw 32-byte X25519 public key (any 32 bytes; a low-order point throws in `x25519Shared`). */
 export function x25519PublicKey(pub: Uint8Array): KeyObject {
   checkBytes(pub, X25519_LENGTH, 'x25519 public key');
-  return createPublicKey({ key: Buffer.from(concat(SPKI_PREFIX, pub)), format: 'der', type: 'spki' });
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(pub) }, format: 'jwk' });
 }
 
 /** Raw 32 bytes of a public key object (or of the public half of a private one). */
 export function x25519RawPublic(key: KeyObject): Uint8Array {
-  const spki = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'der', type: 'spki' });
-  return Uint8Array.from(spki.subarray(spki.length - X25519_LENGTH));
+  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' });
+  return fromB64url(jwk.x ?? '', 'x25519 public key');
 }
 
 /** A fresh ephemeral key pair; the private half never leaves the KeyObject. */
 export function x25519Ephemeral(): { privateKey: KeyObject; publicKey: Uint8Array } {
-  // Asking for the public half already DER-encoded saves a KeyObject and an export per wrap.
-  const { privateKey, publicKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'der', type: 'spki' } });
-  // @types/node has no overload for an encoded public half beside a KeyObject private half; node returns a Buffer.
-  const spki = publicKey as unknown as Buffer;
-  return { privateKey, publicKey: Uint8Array.from(spki.subarray(spki.length - X25519_LENGTH)) };
+  const { privateKey, publicKey } = generateKeyPairSync('x25519');
+  return { privateKey, publicKey: x25519RawPublic(publicKey) };
 }
 
 /** The key pair of a given 32-byte secret (known-answer vectors); wipes `secret`. */

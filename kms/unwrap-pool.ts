@@ -37,6 +37,7 @@ export interface PoolKey {
 }
 
 /** Chunk sizes: big at first (fewer messages), then shrinking, so the workers finish a batch together. */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 };
 const MAX_CHUNK = 64;
 const MIN_CHUNK = 8;
 /** Chunks in flight per worker: one being worked on, one waiting, so the worker never idles between chunks. */
@@ -262,7 +263,8 @@ export class UnwrapPool {
 
   /** A new worker; resolves when it has loaded its backend, rejects when it dies first. */
   #spawn(): Promise<Extract<FromWorker, { type: 'ready' }>> {
-    const worker = new Worker(this.#url, { workerData: this.#init, execArgv: this.#execArgv });
+    // A worker holds a few chunks at a time: small heaps keep the service's memory down (issue 5: RSS ≤ 150 MB).
+    const worker = new Worker(this.#url, { workerData: this.#init, execArgv: this.#execArgv, resourceLimits: WORKER_HEAP });
     const slot: Slot = { worker, jobs: new Map(), chunks: 0, items: 0, dead: false };
     this.#slots.push(slot);
     return new Promise((resolve, reject) => {

@@ -25,8 +25,10 @@ export interface TestServiceOptions {
   rootEnv?: Record<string, string>;
   /** Extra YAML under auth: (serviceAccounts, oidc, mtls). */
   auth?: string;
-  /** Extra top-level YAML (limits, workers). */
+  /** Extra top-level YAML (limits). */
   extra?: string;
+  /** Unwrap worker threads (default 1). */
+  workers?: number;
   /** Issue a client certificate per developer too (mTLS). */
   clientCerts?: boolean;
 }
@@ -79,7 +81,7 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
     'keys: org-keys.yaml',
     'policy: policy.yaml',
     'audit: audit.log',
-    'workers: 1',
+    `workers: ${opts.workers ?? 1}`,
     `auth:\n${ed}${opts.auth ?? ''}`,
     opts.extra ?? '',
   ].join('\n');

@@ -47,7 +47,7 @@ export function buildCli(args: string[]): Argv {
       'write .gitseal.yaml (recipients, creation rules, readable paths, scope)',
       (y) =>
         y
-          .option('recipient', { alias: 'r', type: 'string', array: true, describe: 'public recipient (default: your keystore)' })
+          .option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe: 'public recipient, repeatable (default: your keystore)' })
           .option('scope', { choices: ['strict', 'namespace', 'cluster'] as const, default: 'strict' as const })
           .option('key', { type: 'string', describe: 'keystore whose recipients to use' })
           .option('force', { type: 'boolean', describe: 'overwrite an existing .gitseal.yaml' }),
@@ -58,7 +58,7 @@ export function buildCli(args: string[]): Argv {
       'encrypt the values of a YAML/JSON file (a Secret becomes an EncryptedSecret)',
       (y) =>
         keyOption(output(file(y)))
-          .option('recipient', { alias: 'r', type: 'string', array: true, describe: 'recipient (default: .gitseal.yaml)' })
+          .option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe: 'recipient, repeatable (default: .gitseal.yaml)' })
           .option('scope', { choices: ['strict', 'namespace', 'cluster'] as const, describe: 'scope binding (default: .gitseal.yaml, else strict)' }),
       lazy(() => import('./commands/encrypt.js')),
     )
@@ -85,7 +85,7 @@ export function buildCli(args: string[]): Argv {
     .command(
       'updatekeys <files..>',
       'apply recipient changes from .gitseal.yaml; values keep their ciphertext',
-      (y) => keyOption(files(y)).option('recipient', { alias: 'r', type: 'string', array: true, describe: 'recipients instead of .gitseal.yaml' }),
+      (y) => keyOption(files(y)).option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe: 'recipients instead of .gitseal.yaml, repeatable' }),
       lazy(() => import('./commands/updatekeys.js')),
     )
     .command('rotate <files..>', 'new DEK: every value is re-encrypted', (y) => keyOption(files(y)), lazy(() => import('./commands/rotate.js')))

@@ -221,3 +221,14 @@ describe.concurrent('init and help', () => {
     expect((await ok(ws, ['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe('recipients on the command line', () => {
+  it('-r takes one value, so the file may follow it, and repeats', async () => {
+    const ws = await newWorkspace();
+    const other = await ws.keygen('other.yaml');
+    ws.write('secret.yaml', SECRET);
+    const r = await ok(ws, ['encrypt', '-r', ws.recipient, '-r', other.recipient, 'secret.yaml']);
+    expect(r.stdout).toContain(ws.kid);
+    expect(r.stdout).toContain(other.kid);
+  });
+});

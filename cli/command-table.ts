@@ -150,6 +150,17 @@ export function buildCli(args: string[]): Argv {
         ),
       lazy(() => import('./commands/serve.js')),
     )
+    .command('controller', 'run the Kubernetes controller: EncryptedSecret → Secret (keys from GITSEAL_SERVER)', (y) =>
+      y
+        .option('kubeconfig', { type: 'string', describe: 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)' })
+        .option('namespaces', { type: 'string', describe: 'comma-separated namespaces to watch (default: all)' })
+        .option('workers', { type: 'number', describe: 'concurrent reconciles (default 16)' })
+        .option('leader-elect', { type: 'boolean', describe: 'elect one writing replica through a Lease' })
+        .option('lease-namespace', { type: 'string', default: 'gitseal' })
+        .option('lease-name', { type: 'string', default: 'gitseal-controller' })
+        .option('metrics-addr', { type: 'string', default: ':8080', describe: 'HOST:PORT of /metrics, /healthz, /readyz ("" for none)' }),
+      lazy(() => import('./commands/controller.js')),
+    )
     .command('keys <action> [kid]', 'org keys of the rewrap service at GITSEAL_SERVER: list, rotate, revoke KID, destroy KID', (y) =>
       y
         .positional('action', { choices: ['list', 'rotate', 'revoke', 'destroy'] as const, demandOption: true })

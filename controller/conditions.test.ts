@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { readyStatus, reasonOf, statusChanged } from './conditions.js';
+import type { EncryptedSecretObject } from './encrypted-secret.js';
+
+const cr = (generation: number, status?: EncryptedSecretObject['status']): EncryptedSecretObject => ({
+  apiVersion: 'gitseal.dev/v1',
+  kind: 'EncryptedSecret',
+  metadata: { name: 'db', namespace: 'payments', generation },
+  ...(status ? { status } : {}),
+});
+
+describe('Ready condition', () => {
+  const t0 = new Date('2026-11-23T10:00:00Z');
+  const t1 = new Date('2026-11-23T10:05:00Z');
+
+  it('records the generation it reflects and the Secret name when decrypted', () => {
+    const s = readyStatus(cr(3), 'Decrypted', 'ok', t0);
+    expect(s).toMatchObject({ observedGeneration: 3, secretName: 'db', lastSyncTime: t0.toISOString() });
+    expect(s.conditions).toEqual([{ type: 'Ready', status: 'True', reason: 'Decrypted', message: 'ok', lastTransitionTime: t0.toISOString(), observedGeneration: 3 }]);
+  });
+
+  it('keeps lastTransitionTime while the status stays, and moves it when it flips', () => {
+    const first = readyStatus(cr(1), 'RewrapUnavailable', 'down', t0);
+    const again = readyStatus(cr(1, first), 'RewrapDenied', 'no', t1);
+    expect(again.conditions![0]!.lastTransitionTime).toBe(t0.toISOString());
+    const back = readyStatus(cr(1, again), 'Decrypted', 'ok', t1);
+    expect(back.conditions![0]!.lastTransitionTime).toBe(t1.toISOString());
+  });
+
+  it('keeps the last good sync on failure', () => {
+    const good = readyStatus(cr(1), 'Decrypted', 'ok', t0);
+    const bad = readyStatus(cr(2, good), 'Tampered', 'bad', t1);
+    expect(bad).toMatchObject({ secretName: 'db', lastSyncTime: t0.toISOString(), observedGeneration: 2 });
+  });
+
+  it('needs a write only when what it says changes', () => {
+    const s = readyStatus(cr(1), 'Decrypted', 'ok', t0);
+    expect(statusChanged(undefined, s)).toBe(true);
+    expect(statusChanged(s, readyStatus(cr(1, s), 'Decrypted', 'ok', t1))).toBe(false);
+    expect(statusChanged(s, readyStatus(cr(2, s), 'Decrypted', 'ok', t1))).toBe(true);
+    expect(statusChanged(s, readyStatus(cr(1, s), 'RewrapUnavailable', 'down', t1))).toBe(true);
+  });
+
+  it('maps error codes to reasons', () => {
+    expect(['E_DENIED', 'E_AUTH', 'E_KEY_REVOKED', 'E_SERVER', 'E_ROOT_REVOKED', 'E_SCOPE', 'E_TAMPERED', 'E_FORMAT'].map(reasonOf)).toEqual([
+      'RewrapDenied', 'RewrapDenied', 'RewrapDenied', 'RewrapUnavailable', 'RewrapUnavailable', 'ScopeMismatch', 'Tampered', 'Invalid',
+    ]);
+  });
+});

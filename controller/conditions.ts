@@ -1,0 +1,82 @@
+/**
+ * The Ready condition of an EncryptedSecret (DESIGN §5) and the pure
+ * decision whether a status write is needed: a status is written only when
+ * what it says changes, so a resync does not touch the API.
+ */
+import type { ErrorCode } from '../core/errors.js';
+import type { Condition, EncryptedSecretObject, EncryptedSecretStatus } from './encrypted-secret.js';
+
+export const REASONS = {
+  Decrypted: 'the Secret is written and current',
+  RewrapDenied: 'the rewrap service refuses this object (policy, credentials or key)',
+  RewrapUnavailable: 'the rewrap service or its root of trust is not available; the Secret is left as it was',
+  ScopeMismatch: "the object's namespace or name is not the one it was encrypted for",
+  Tampered: 'the encrypted object was modified',
+  SecretNotOwned: 'a Secret of this name exists and was not made by gitseal (annotate gitseal.dev/adopt: "true" to take it over)',
+  Invalid: 'the object is not a valid EncryptedSecret or the Secret inside is not valid',
+} as const;
+export type Reason = keyof typeof REASONS;
+
+/** Failures as condition reasons. */
+export function reasonOf(code: ErrorCode | string): Exclude<Reason, 'Decrypted'> {
+  switch (code) {
+    case 'E_DENIED':
+    case 'E_AUTH':
+    case 'E_KEY_REVOKED':
+    case 'E_NO_KEY':
+      return 'RewrapDenied';
+    case 'E_SERVER':
+    case 'E_RATE_LIMITED':
+    case 'E_ROOT_REVOKED':
+    case 'E_ROOT':
+      return 'RewrapUnavailable';
+    case 'E_SCOPE':
+      return 'ScopeMismatch';
+    case 'E_TAMPERED':
+      return 'Tampered';
+    case 'SecretNotOwned':
+      return 'SecretNotOwned';
+    default:
+      return 'Invalid';
+  }
+}
+
+/** Failures worth retrying soon; the others wait for the object to change (with a slow backoff meanwhile). */
+export const transient = (reason: Reason): boolean => reason === 'RewrapUnavailable';
+
+export function readyStatus(cr: EncryptedSecretObject, reason: Reason, message: string, now: Date): EncryptedSecretStatus {
+  const ok = reason === 'Decrypted';
+  const generation = cr.metadata.generation ?? 0;
+  const previous = cr.status?.conditions?.find((c) => c.type === 'Ready');
+  const status: Condition['status'] = ok ? 'True' : 'False';
+  const ready: Condition = {
+    type: 'Ready',
+    status,
+    reason,
+    message,
+    // Kept when the status itself does not change, as Kubernetes conventions ask.
+    lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now.toISOString(),
+    observedGeneration: generation,
+  };
+  return {
+    observedGeneration: generation,
+    conditions: [...(cr.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), ready],
+    ...(ok ? { secretName: cr.metadata.name, lastSyncTime: now.toISOString() } : cr.status?.secretName ? { secretName: cr.status.secretName } : {}),
+    ...(!ok && cr.status?.lastSyncTime ? { lastSyncTime: cr.status.lastSyncTime } : {}),
+  };
+}
+
+/** True when `next` says something `current` does not (sync times alone do not count). */
+export function statusChanged(current: EncryptedSecretStatus | undefined, next: EncryptedSecretStatus): boolean {
+  const ready = (s: EncryptedSecretStatus | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
+  const a = ready(current);
+  const b = ready(next);
+  return (
+    current?.observedGeneration !== next.observedGeneration ||
+    a?.status !== b?.status ||
+    a?.reason !== b?.reason ||
+    a?.message !== b?.message ||
+    a?.observedGeneration !== b?.observedGeneration ||
+    current?.secretName !== next.secretName
+  );
+}

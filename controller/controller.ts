@@ -1,0 +1,235 @@
+/**
+ * The controller's wiring (DESIGN §5): informers over EncryptedSecrets and
+ * the Secrets it manages → a rate-limited work queue → reconcile workers,
+ * which run only on the leader. Handlers only enqueue keys; a change the
+ * controller made itself (its own status or Secret write) is not enqueued
+ * again.
+ */
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import type { PublicOrgKey } from '../kms/keyring.js';
+import type { Logger } from '../kms/log.js';
+import { transient } from './conditions.js';
+import type { SecretObject } from './desired-secret.js';
+import { GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';
+import { startHealthServer, type HealthServer } from './http-server.js';
+import { kubeApi, type KubeApi } from './kube-api.js';
+import { LeaderElector, leaseStoreFor } from './leader-election.js';
+import { controllerMetrics, type ControllerMetrics } from './metrics.js';
+import { reconcile } from './reconciler.js';
+import { RewrapBatcher, type Unwrapper } from './rewrap-batcher.js';
+import { ServiceKids } from './service-kids.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface ControllerOptions {
+  kubeConfig: KubeConfig;
+  /** Namespaces to watch; all when empty. */
+  namespaces?: readonly string[];
+  client: Unwrapper & { keys(): Promise<PublicOrgKey[]> };
+  workers?: number;
+  /** Leader election on a Lease; without it this replica always leads. */
+  leaderElection?: { namespace: string; name?: string; identity: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  log: Logger;
+  /** Where /metrics, /healthz and /readyz listen; none when absent. */
+  http?: { host: string; port: number };
+  now?: () => Date;
+}
+
+type Cache<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
+
+const splitKey = (key: string): [string, string] => {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+};
+
+export class Controller {
+  readonly queue = new WorkQueue({ baseDelayMs: 50, maxDelayMs: 5 * 60_000 });
+  readonly metrics: ControllerMetrics;
+  readonly api: KubeApi;
+  #crs: Map<string, Cache<EncryptedSecretObject & KubernetesObject>> = new Map();
+  #secrets: Map<string, Cache<SecretObject & KubernetesObject>> = new Map();
+  #synced = false;
+  #leading = false;
+  #elector: LeaderElector | undefined;
+  #http: HealthServer | undefined;
+  #workers: Promise<void>[] = [];
+  /** Per key: the generation the Secret reflects and the Secret resourceVersion written, to tell own writes from drift. */
+  #done = new Map<string, { generation: number | undefined; written: string | undefined; ready: boolean }>();
+  /** When a change to the key was first seen and not yet written, for the sync-duration histogram. */
+  #seen = new Map<string, number>();
+  readonly #batcher: RewrapBatcher;
+  readonly #kids: ServiceKids;
+  readonly #now: () => Date;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.api = kubeApi(opts.kubeConfig);
+    this.#batcher = new RewrapBatcher(opts.client);
+    this.#kids = new ServiceKids(opts.client);
+    this.#now = opts.now ?? (() => new Date());
+    this.metrics = controllerMetrics({
+      objects: () => {
+        let ready = 0;
+        let notReady = 0;
+        for (const c of this.#crs.values())
+          for (const cr of c.list()) (cr.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? ready++ : notReady++);
+        return { ready, notReady };
+      },
+      isLeader: () => this.#leading,
+      queueDepth: () => this.queue.length,
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.#leading;
+  }
+
+  /** Why the controller is not ready, or null. */
+  notReady(): string | null {
+    return this.#synced ? null : 'informers have not synced yet';
+  }
+
+  async start(): Promise<void> {
+    const { kubeConfig: kc, log } = this.opts;
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const core = kc.makeApiClient(CoreV1Api);
+    const namespaces = this.opts.namespaces?.length ? this.opts.namespaces : [''];
+    const selector = `${MANAGED_LABEL}=${MANAGED_VALUE}`;
+    for (const ns of namespaces) {
+      const crPath = ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`;
+      const crs = makeInformer<EncryptedSecretObject & KubernetesObject>(kc, crPath, () =>
+        ns ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns }) : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL }),
+      );
+      const secretPath = ns ? `/api/v1/namespaces/${ns}/secrets` : '/api/v1/secrets';
+      const secrets = makeInformer<SecretObject & KubernetesObject>(
+        kc,
+        secretPath,
+        async () => (ns ? core.listNamespacedSecret({ namespace: ns, labelSelector: selector }) : core.listSecretForAllNamespaces({ labelSelector: selector })) as never,
+        selector,
+      );
+      crs.on('add', (o) => this.#onCr(o));
+      crs.on('update', (o) => this.#onCr(o));
+      crs.on('delete', (o) => this.#forget(keyOf(o)));
+      secrets.on('update', (o) => this.#onSecret(o));
+      secrets.on('delete', (o) => this.#onSecret(o, true));
+      for (const inf of [crs, secrets] as Informer<KubernetesObject>[]) inf.on('error', (e: unknown) => log('warn', 'watch failed; the informer retries', { error: e instanceof Error ? e.message.slice(0, 200) : 'error' }));
+      this.#crs.set(ns, crs);
+      this.#secrets.set(ns, secrets);
+    }
+    await Promise.all([...this.#crs.values(), ...this.#secrets.values()].map((i) => i.start()));
+    this.#synced = true;
+    log('info', 'informers synced', { namespaces: namespaces.join(',') || '*', objects: [...this.#crs.values()].reduce((n, c) => n + c.list().length, 0) });
+    if (this.opts.http) this.#http = await startHealthServer(this.metrics.registry, () => this.notReady(), this.opts.http.host, this.opts.http.port);
+    const le = this.opts.leaderElection;
+    if (!le) this.#lead();
+    else {
+      const store = leaseStoreFor(kc.makeApiClient(CoordinationV1Api), le.namespace, le.name ?? 'gitseal-controller');
+      this.#elector = new LeaderElector(store, { identity: le.identity, ...(le.leaseDurationMs ? { leaseDurationMs: le.leaseDurationMs } : {}), ...(le.renewDeadlineMs ? { renewDeadlineMs: le.renewDeadlineMs } : {}), ...(le.retryPeriodMs ? { retryPeriodMs: le.retryPeriodMs } : {}), log });
+      this.#elector.onStartedLeading(() => this.#lead());
+      this.#elector.onStoppedLeading(() => {
+        this.#leading = false;
+        log('warn', 'lost the lease: stopped writing');
+      });
+      this.#elector.start();
+    }
+  }
+
+  get httpPort(): number | undefined {
+    return this.#http?.port;
+  }
+
+  async stop(): Promise<void> {
+    this.#leading = false;
+    await this.queue.shutDownWithDrain();
+    await Promise.all(this.#workers);
+    await this.#elector?.stop({ release: true });
+    for (const inf of [...this.#crs.values(), ...this.#secrets.values()]) await inf.stop();
+    await this.#http?.close();
+  }
+
+  #lead(): void {
+    if (this.#leading) return;
+    this.#leading = true;
+    this.opts.log('info', 'leading: reconciling');
+    // Everything known gets one look: what changed while another replica led, or before a restart.
+    for (const c of this.#crs.values()) for (const cr of c.list()) this.queue.add(keyOf(cr));
+    if (this.#workers.length === 0) for (let i = 0; i < (this.opts.workers ?? 16); i++) this.#workers.push(this.#work());
+  }
+
+  #onCr(cr: EncryptedSecretObject): void {
+    const key = keyOf(cr);
+    const done = this.#done.get(key);
+    // Our own status write, or a resync: nothing new to do.
+    if (done && done.ready && done.generation === cr.metadata.generation) return;
+    if (!this.#seen.has(key)) this.#seen.set(key, performance.now());
+    this.queue.add(key);
+  }
+
+  #onSecret(secret: SecretObject, deleted = false): void {
+    const owner = secret.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'EncryptedSecret');
+    if (!owner) return;
+    const key = `${secret.metadata.namespace}/${owner.name}`;
+    const done = this.#done.get(key);
+    if (!deleted && done?.written === secret.metadata.resourceVersion) return;
+    // Someone edited or deleted a Secret we write: repair it.
+    if (done) done.ready = false;
+    this.queue.add(key);
+  }
+
+  #forget(key: string): void {
+    this.#done.delete(key);
+    this.#seen.delete(key);
+    this.queue.forget(key);
+  }
+
+  #cache<T>(map: Map<string, ObjectCache<T>>, namespace: string, name: string): T | undefined {
+    return (map.get(namespace) ?? map.get(''))?.get(name, namespace);
+  }
+
+  async #work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === null) return;
+      try {
+        if (!this.#leading) {
+          this.queue.addAfter(key, 1_000);
+          continue;
+        }
+        await this.#reconcileKey(key);
+      } finally {
+        this.queue.done(key);
+      }
+    }
+  }
+
+  async #reconcileKey(key: string): Promise<void> {
+    const [namespace, name] = splitKey(key);
+    const out = await reconcile(namespace, name, {
+      api: this.api,
+      unwrap: (item) => this.#batcher.unwrap(item),
+      serviceKids: () => this.#kids.get(),
+      getCr: (ns, n) => this.#cache(this.#crs, ns, n),
+      getManagedSecret: (ns, n) => this.#cache(this.#secrets, ns, n),
+      log: this.opts.log,
+      now: this.#now,
+    }).catch((e: unknown) => {
+      // A failed status or event write: try again later.
+      this.opts.log('warn', 'reconcile did not finish', { key, error: e instanceof Error ? e.message.slice(0, 200) : 'error' });
+      return { result: 'error' as const, reason: 'RewrapUnavailable' as const };
+    });
+    if (out.result === 'gone') return this.#forget(key);
+    this.metrics.reconciles.inc({ result: out.result });
+    if (out.result === 'error') {
+      this.metrics.failures.inc({ reason: out.reason ?? 'Invalid' });
+      this.#done.set(key, { generation: undefined, written: undefined, ready: false });
+      // Unavailable: soon again; refused: slowly (the object or the policy must change first).
+      if (out.reason && transient(out.reason)) this.queue.addRateLimited(key);
+      else this.queue.addAfter(key, Math.min(5 * 60_000, 10_000 * 2 ** Math.min(this.queue.failures(key), 5)));
+      return;
+    }
+    this.queue.forget(key);
+    const previous = this.#done.get(key);
+    this.#done.set(key, { generation: out.generation, written: out.written ?? previous?.written, ready: true });
+    const seen = this.#seen.get(key);
+    this.#seen.delete(key);
+    if (out.result === 'applied' && seen !== undefined) this.metrics.syncDuration.observe((performance.now() - seen) / 1000);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The native Secret an EncryptedSecret stands for: the decrypted manifest's
+ * type, labels, annotations, data (stringData folded in, as the API server
+ * does) and immutability, owned by the CR. `sameSecret` decides whether the
+ * live Secret already is it, so nothing is written when nothing changed.
+ */
+import { parse } from 'yaml';
+import { fail } from '../core/errors.js';
+import { isSecretManifest } from '../core/k8s-secret.js';
+import { renderOpened } from '../core/stream.js';
+import type { OpenedDocument } from '../core/seal.js';
+import { GROUP, KIND, MANAGED_LABEL, MANAGED_VALUE, VERSION, type EncryptedSecretObject, type OwnerReference } from './encrypted-secret.js';
+
+export interface SecretObject {
+  apiVersion: 'v1';
+  kind: 'Secret';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: OwnerReference[];
+    uid?: string;
+    resourceVersion?: string;
+  };
+  type?: string;
+  data?: Record<string, string>;
+  immutable?: boolean;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function stringMap(v: unknown, what: string): Record<string, string> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isRecord(v)) return fail('E_SECRET_INVALID', `${what} must be a mapping`);
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = x === null ? '' : String(x);
+  return out;
+}
+
+export const ownerReferenceTo = (cr: EncryptedSecretObject): OwnerReference => ({
+  apiVersion: `${GROUP}/${VERSION}`,
+  kind: KIND,
+  name: cr.metadata.name,
+  uid: cr.metadata.uid ?? '',
+  controller: true,
+  blockOwnerDeletion: true,
+});
+
+/**
+ * Builds the Secret from the opened document. Throws E_SCOPE when the
+ * manifest inside names another object than the CR that carries it (a CR
+ * moved within a cluster-scoped binding), E_SECRET_INVALID when it is not a
+ * Secret.
+ */
+export function desiredSecret(cr: EncryptedSecretObject, opened: OpenedDocument): SecretObject {
+  const manifest: unknown = parse(renderOpened([opened]), { maxAliasCount: 100 });
+  if (!isRecord(manifest) || !isSecretManifest(manifest)) return fail('E_SECRET_INVALID', 'the decrypted document is not a v1 Secret');
+  const md = isRecord(manifest.metadata) ? manifest.metadata : {};
+  const namespace = cr.metadata.namespace ?? '';
+  if (md.name !== cr.metadata.name || (md.namespace !== undefined && md.namespace !== namespace))
+    fail('E_SCOPE', `the Secret inside is ${String(md.namespace ?? namespace)}/${String(md.name)}, not ${namespace}/${cr.metadata.name}: the object was moved`);
+  const data: Record<string, string> = {};
+  // The API server stores data in canonical base64; the manifest may wrap or pad it otherwise.
+  for (const [k, v] of Object.entries(stringMap(manifest.data, 'data') ?? {})) data[k] = Buffer.from(v, 'base64').toString('base64');
+  for (const [k, v] of Object.entries(stringMap(manifest.stringData, 'stringData') ?? {})) data[k] = Buffer.from(v, 'utf8').toString('base64');
+  const labels = { ...stringMap(md.labels, 'metadata.labels'), [MANAGED_LABEL]: MANAGED_VALUE };
+  const annotations = stringMap(md.annotations, 'metadata.annotations');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: cr.metadata.name, namespace, labels, ...(annotations ? { annotations } : {}), ownerReferences: [ownerReferenceTo(cr)] },
+    type: typeof manifest.type === 'string' ? manifest.type : 'Opaque',
+    data,
+    ...(manifest.immutable === true ? { immutable: true } : {}),
+  };
+}
+
+const sameMap = (a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean => {
+  const x = Object.entries(a ?? {});
+  return x.length === Object.keys(b ?? {}).length && x.every(([k, v]) => (b ?? {})[k] === v);
+};
+
+/** True when `live` is owned by this CR. */
+export const ownedBy = (live: SecretObject, cr: EncryptedSecretObject): boolean =>
+  (live.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.uid === cr.metadata.uid);
+
+/**
+ * True when the live Secret already has everything the controller sets:
+ * the labels and annotations it manages (others may add more), type, data,
+ * immutability and the controller ownerReference.
+ */
+export function sameSecret(live: SecretObject, desired: SecretObject, cr: EncryptedSecretObject): boolean {
+  const has = (have: Record<string, string> | undefined, want: Record<string, string> | undefined) => Object.entries(want ?? {}).every(([k, v]) => have?.[k] === v);
+  return (
+    ownedBy(live, cr) &&
+    (live.type ?? 'Opaque') === desired.type &&
+    sameMap(live.data, desired.data) &&
+    (live.immutable === true) === (desired.immutable === true) &&
+    has(live.metadata.labels, desired.metadata.labels) &&
+    has(live.metadata.annotations, desired.metadata.annotations)
+  );
+}

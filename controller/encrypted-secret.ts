@@ -1,0 +1,85 @@
+/**
+ * An EncryptedSecret as the API server gives it, seen through the format:
+ * the document the CR carries (only apiVersion, kind, name, namespace and
+ * spec count; what the API server adds is ignored) and the rewrap item for
+ * the org key the service holds.
+ */
+import { b64url } from '../core/bytes.js';
+import { bindingOf, type EncryptedDocument } from '../core/encrypted-document.js';
+import { parseEncrypted } from '../core/encrypted-store.js';
+import { fail } from '../core/errors.js';
+import type { RewrapItem } from '../kms/types.js';
+
+export const GROUP = 'gitseal.dev';
+export const VERSION = 'v1';
+export const PLURAL = 'encryptedsecrets';
+export const KIND = 'EncryptedSecret';
+/** Set to "true" on an EncryptedSecret to let the controller take over a Secret it did not create. */
+export const ADOPT_ANNOTATION = 'gitseal.dev/adopt';
+/** Put on every Secret the controller writes, so its informer watches only those. */
+export const MANAGED_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_VALUE = 'gitseal';
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  deletionTimestamp?: string | Date;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface EncryptedSecretStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  secretName?: string;
+  lastSyncTime?: string;
+}
+
+export interface EncryptedSecretObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: unknown;
+  status?: EncryptedSecretStatus;
+}
+
+export const keyOf = (o: { metadata: { namespace?: string; name: string } }): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/** The format's document of a CR; throws the format's errors (E_FORMAT, E_VERSION, …) when the spec is not a sealed Secret. */
+export function documentOf(cr: EncryptedSecretObject): EncryptedDocument {
+  const { apiVersion, kind, metadata, spec } = cr;
+  const text = JSON.stringify({ apiVersion, kind, metadata: { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) }, spec });
+  const { docs } = parseEncrypted(text);
+  const doc = docs[0]!;
+  if (doc.mode !== 'secret') fail('E_FORMAT', 'the EncryptedSecret does not hold an encrypted Secret');
+  return doc;
+}
+
+/** The rewrap item for the first envelope stanza whose kid the service holds, or null. */
+export function rewrapItemOf(doc: EncryptedDocument, serviceKids: ReadonlySet<string>): RewrapItem | null {
+  const stanza = doc.envelope.recipients.find((s) => serviceKids.has(s.kid));
+  if (!stanza) return null;
+  return { kid: stanza.kid, alg: stanza.alg as RewrapItem['alg'], enc: stanza.enc, dek: stanza.dek, scope: bindingOf(doc), docId: b64url(doc.envelope.docId) };
+}

@@ -1,0 +1,110 @@
+/**
+ * One reconcile of one EncryptedSecret (DESIGN §5): open its envelope
+ * through the rewrap service, decrypt, build the Secret, and write it only
+ * when the live one differs. Every exit records the Ready condition. A
+ * Secret is never deleted or blanked because something failed; the only
+ * delete replaces an immutable Secret whose new content is already in hand.
+ */
+import { wipe } from '../core/bytes.js';
+import { isGitsealError } from '../core/errors.js';
+import { openDocument } from '../core/seal.js';
+import type { UnwrapResult } from '../kms/client.js';
+import type { Logger } from '../kms/log.js';
+import type { RewrapItem } from '../kms/types.js';
+import { readyStatus, REASONS, reasonOf, statusChanged, type Reason } from './conditions.js';
+import { desiredSecret, ownedBy, sameSecret, type SecretObject } from './desired-secret.js';
+import { ADOPT_ANNOTATION, documentOf, rewrapItemOf, type EncryptedSecretObject } from './encrypted-secret.js';
+import type { KubeApi } from './kube-api.js';
+
+export interface ReconcilerDeps {
+  api: KubeApi;
+  unwrap(item: RewrapItem): Promise<UnwrapResult>;
+  /** Kids of the org keys the rewrap service holds; throws a GitsealError when it cannot be asked. */
+  serviceKids(): Promise<ReadonlySet<string>>;
+  getCr(namespace: string, name: string): EncryptedSecretObject | undefined;
+  /** The live Secret from the informer of managed Secrets, when it is there. */
+  getManagedSecret(namespace: string, name: string): SecretObject | undefined;
+  log: Logger;
+  now(): Date;
+}
+
+export interface Outcome {
+  result: 'applied' | 'unchanged' | 'error' | 'gone';
+  reason?: Reason;
+  /** The resourceVersion of the Secret this reconcile wrote, so its own watch event is not taken for drift. */
+  written?: string;
+  /** The generation the Secret now reflects. */
+  generation?: number;
+}
+
+class Refusal extends Error {
+  constructor(readonly reason: Exclude<Reason, 'Decrypted'>, message: string) {
+    super(message);
+  }
+}
+
+function refuse(reason: Exclude<Reason, 'Decrypted'>, message: string): never {
+  throw new Refusal(reason, message);
+}
+
+/** Messages from the format and the service carry no secret (core/errors.ts); keep them, or the reason's text. */
+function refusalOf(e: unknown): Refusal {
+  if (e instanceof Refusal) return e;
+  if (isGitsealError(e)) return new Refusal(reasonOf(e.code), e.message);
+  return new Refusal('RewrapUnavailable', 'an unexpected error; see the controller log');
+}
+
+async function decrypt(cr: EncryptedSecretObject, deps: ReconcilerDeps): Promise<SecretObject> {
+  const doc = documentOf(cr);
+  const kids = await deps.serviceKids();
+  const item = rewrapItemOf(doc, kids) ?? refuse('RewrapDenied', `the rewrap service holds none of the org keys this object is for (${doc.envelope.recipients.map((r) => r.kid).join(', ')})`);
+  const r = await deps.unwrap(item);
+  if (!r.ok) {
+    // The envelope binds namespace/name through the scope: when it does not open, the object was moved.
+    if (r.wire === 'tampered') refuse('ScopeMismatch', `the key envelope does not open for ${item.scope}: the object's namespace or name is not the one it was encrypted for`);
+    refuse(reasonOf(r.code), r.message);
+  }
+  try {
+    return desiredSecret(cr, openDocument(doc, r.dek));
+  } finally {
+    wipe(r.dek);
+  }
+}
+
+async function write(cr: EncryptedSecretObject, desired: SecretObject, deps: ReconcilerDeps): Promise<{ written?: string }> {
+  const { namespace, name } = desired.metadata;
+  const live = deps.getManagedSecret(namespace, name) ?? (await deps.api.getSecret(namespace, name));
+  if (live && !ownedBy(live, cr) && cr.metadata.annotations?.[ADOPT_ANNOTATION] !== 'true') refuse('SecretNotOwned', REASONS.SecretNotOwned);
+  if (live && sameSecret(live, desired, cr)) return {};
+  if (live?.immutable && live.metadata.uid) {
+    await deps.api.deleteSecret(namespace, name, live.metadata.uid);
+    deps.log('info', 'replacing an immutable Secret', { namespace, name });
+  }
+  const out = await deps.api.applySecret(desired);
+  return out.metadata.resourceVersion ? { written: out.metadata.resourceVersion } : {};
+}
+
+export async function reconcile(namespace: string, name: string, deps: ReconcilerDeps): Promise<Outcome> {
+  const cr = deps.getCr(namespace, name);
+  if (!cr || cr.metadata.deletionTimestamp) return { result: 'gone' };
+  const previous = cr.status?.conditions?.find((c) => c.type === 'Ready');
+  let outcome: Outcome;
+  let message: string;
+  try {
+    const desired = await decrypt(cr, deps);
+    const { written } = await write(cr, desired, deps);
+    outcome = { result: written ? 'applied' : 'unchanged', reason: 'Decrypted', ...(written ? { written } : {}), ...(cr.metadata.generation !== undefined ? { generation: cr.metadata.generation } : {}) };
+    message = written ? `Secret ${name} written` : `Secret ${name} is current`;
+  } catch (e) {
+    const r = refusalOf(e);
+    if (!(e instanceof Refusal) && !isGitsealError(e)) deps.log('error', 'reconcile failed', { namespace, name, error: e instanceof Error ? e.name : 'error' });
+    outcome = { result: 'error', reason: r.reason };
+    message = r.message;
+  }
+  const reason = outcome.reason!;
+  const next = readyStatus(cr, reason, reason === 'Decrypted' ? REASONS.Decrypted : message, deps.now());
+  if (statusChanged(cr.status, next)) await deps.api.patchStatus(cr, next);
+  if (outcome.result === 'applied') await deps.api.event(cr, 'Normal', 'Decrypted', message).catch(() => {});
+  else if (outcome.result === 'error' && previous?.reason !== reason) await deps.api.event(cr, 'Warning', reason, message).catch(() => {});
+  return outcome;
+}

@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bulk } from './bulk.js';
 import { coldStart } from './cold-start.js';
+import { controller } from './controller.js';
 import { decap } from './decap.js';
 import { diff } from './diff.js';
 import { encryptDecrypt } from './encrypt-decrypt.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['diff', diff],
   ['decap', decap],
   ['rewrap', rewrap],
+  ['controller', controller],
 ];
 
 const wanted = process.argv.slice(2);

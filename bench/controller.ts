@@ -1,0 +1,115 @@
+/**
+ * controller: `gitseal controller` from the bundle as its own process,
+ * against the Kubernetes API double (in this process) and `gitseal serve`
+ * (its own process) on loopback.
+ * - cold start: 10,000 existing EncryptedSecrets → 10,000 Secrets written;
+ * - change latency: 1,000 updates, one at a time, from the API write of the
+ *   EncryptedSecret to the Secret with the new value in the API;
+ * - the controller's peak RSS with 10,000 objects.
+ * The seed target (1 s from change to Secret) is printed beside the goals.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { parseRecipient } from '../core/recipients/index.js';
+import { encryptStream } from '../core/stream.js';
+import { devSetup } from '../kms/dev-setup.js';
+import { startApiDouble } from '../test/k8s/api-double.js';
+import { median, note, type Goal, type Workspace } from './harness.js';
+
+const OBJECTS = 10_000;
+const CHANGES = 1_000;
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const manifest = (i: number, value: string): string =>
+  `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-${i}\n  namespace: ns-${i % 20}\ntype: Opaque\nstringData:\n  password: ${value}\n  user: app-${i}\n`;
+
+function spawnLogged(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, ['dist/gitseal.mjs', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      text += d.toString();
+      const m = ready.exec(text);
+      if (m) resolve({ child, match: m });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`gitseal ${args[0]} exited with ${code}: ${text.slice(-500)}`)));
+  });
+}
+
+const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+export async function controller(ws: Workspace): Promise<Goal[]> {
+  console.log('\n== controller (gitseal controller and gitseal serve as processes, Kubernetes API double over HTTP)');
+  const dev = await devSetup(join(ws.dir, 'serve-ctl'));
+  const serve = await spawnLogged(['serve', '--config', dev.config.file, '--port', '0'], { ...ws.env, ...dev.serviceEnv }, /rewrap service on (https:\/\/\S+)/);
+  const k8s = await startApiDouble();
+  const kubeconfig = join(ws.dir, 'kubeconfig');
+  k8s.writeKubeconfig(kubeconfig);
+  const kc = new KubeConfig();
+  kc.loadFromString(k8s.kubeconfig());
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  let ctl: ChildProcess | undefined;
+  try {
+    const { ApiextensionsV1Api } = await import('@kubernetes/client-node');
+    await kc.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({ body: parse(readFileSync('schemas/encryptedsecret.crd.yaml', 'utf8')) as never });
+    const recipient = parseRecipient(readFileSync(dev.config.keys, 'utf8').match(/recipient: (\S+)/)![1]!);
+    const encrypt = (i: number, value: string) => parse(encryptStream(manifest(i, value), { recipients: [recipient], scope: 'strict' })) as { metadata: { name: string; namespace: string } };
+
+    const t0 = performance.now();
+    const crs = Array.from({ length: OBJECTS }, (_, i) => encrypt(i, `v0-${i}`));
+    note(`encrypted ${fmt(OBJECTS)} EncryptedSecrets in ${fmt(performance.now() - t0)} ms (setup, not measured)`);
+    for (let i = 0; i < OBJECTS; i += 50)
+      await Promise.all(crs.slice(i, i + 50).map((cr) => custom.createNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace: cr.metadata.namespace, body: cr })));
+
+    const env = { ...ws.env, ...dev.clientEnv, GITSEAL_SERVER: serve.match[1]! };
+    const started = performance.now();
+    const c = await spawnLogged(['controller', '--kubeconfig', kubeconfig, '--metrics-addr', '127.0.0.1:0', '--workers', '32'], env, /informers synced/);
+    ctl = c.child;
+    while (k8s.list('v1', 'Secret').length < OBJECTS) {
+      if (performance.now() - started > 300_000) throw new Error('cold start did not finish in 5 minutes');
+      await sleep(50);
+    }
+    const cold = (performance.now() - started) / 1000;
+    note(`cold start: ${fmt(OBJECTS)} Secrets written ${cold.toFixed(1)} s after the controller started (goal ≤ 30 s)`);
+    await sleep(1_000);
+
+    const latencies: number[] = [];
+    const changes = Array.from({ length: CHANGES }, (_, n) => encrypt(n % OBJECTS, `v1-${n}`));
+    for (const [n, cr] of changes.entries()) {
+      const { namespace, name } = cr.metadata;
+      const live = k8s.get('gitseal.dev/v1', 'EncryptedSecret', namespace, name) as { metadata: Record<string, unknown> };
+      const want = Buffer.from(`v1-${n}`).toString('base64');
+      const t = performance.now();
+      await custom.replaceNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace, name, body: { ...cr, metadata: { ...live.metadata, ...cr.metadata } } });
+      while ((k8s.get('v1', 'Secret', namespace, name) as { data?: Record<string, string> } | undefined)?.data?.password !== want) {
+        if (performance.now() - t > 10_000) throw new Error(`change ${n} not written within 10 s`);
+        await new Promise((r) => setImmediate(r));
+      }
+      latencies.push(performance.now() - t);
+    }
+    latencies.sort((a, b) => a - b);
+    const p50 = median(latencies);
+    const p99 = latencies[Math.floor(latencies.length * 0.99)]!;
+    const rss = peakRssMb(ctl.pid!);
+    note(`change → Secret over ${fmt(CHANGES)} changes: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (seed target 1,000 ms)`);
+    note(`controller peak RSS with ${fmt(OBJECTS)} objects: ${rss.toFixed(0)} MB`);
+    writeFileSync(join(ws.dir, 'controller-latencies.json'), JSON.stringify(latencies));
+    return [
+      { bench: 'controller', what: `cold start, ${fmt(OBJECTS)} objects`, measured: cold * 1000, unit: 'ms', limit: 30_000 },
+      { bench: 'controller', what: 'change → Secret p50', measured: p50, unit: 'ms', limit: 25, note: 'seed target 1,000 ms' },
+      { bench: 'controller', what: 'change → Secret p99', measured: p99, unit: 'ms', limit: 100, note: 'seed target 1,000 ms' },
+      { bench: 'controller', what: `controller peak RSS, ${fmt(OBJECTS)} objects`, measured: rss, unit: 'MB', limit: 200 },
+    ];
+  } finally {
+    ctl?.kill('SIGTERM');
+    serve.child.kill('SIGTERM');
+    await k8s.close();
+  }
+}

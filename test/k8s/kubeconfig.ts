@@ -1,0 +1,22 @@
+/** Kubeconfig text for the double: one cluster, one token user, one context (namespace default). */
+import { stringify } from 'yaml';
+
+export const tokenFor = (user: string): string => `api-double-token:${user}`;
+
+export function userFromAuthorization(header: string | undefined): string | undefined {
+  const m = /^Bearer api-double-token:(.+)$/.exec(header ?? '');
+  return m?.[1];
+}
+
+export function kubeconfigText(server: string, user = 'test-user'): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    // client-node refuses plain http unless TLS verification is marked off (there is no TLS to verify).
+    clusters: [{ name: 'api-double', cluster: { server, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: user, user: { token: tokenFor(user) } }],
+    contexts: [{ name: 'api-double', context: { cluster: 'api-double', user, namespace: 'default' } }],
+    'current-context': 'api-double',
+    preferences: {},
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * The REST verbs on resource paths: list / watch / create /
+ * deletecollection on collections; get / replace / patch / apply / delete
+ * on objects and their status subresource, with query parameters parsed
+ * as the apiserver does.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { APPLY, applyProducer, checkPatchOptions, patchProducer } from './apply.js';
+import { ApiError, errors, fieldErr, type Obj } from './errors.js';
+import { isObjBody, mediaType, readBody, sendJson, type ResourcePath } from './http.js';
+import { listObjects } from './list.js';
+import { managerFromUserAgent } from './managed.js';
+import { gr, type DeleteOptions, type Registry } from './registry.js';
+import { apiVersionOf, type Catalog, type ResourceType } from './resources.js';
+import { fieldMatcher, labelMatcher } from './selectors.js';
+import type { Store } from './store.js';
+import { metaOf, str } from './values.js';
+import type { WatchHub } from './watch.js';
+
+export interface Deps {
+  catalog: Catalog;
+  store: Store;
+  registry: Registry;
+  hub: WatchHub;
+}
+
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  q: URLSearchParams;
+  rt: ResourceType;
+  rp: ResourcePath;
+  d: Deps;
+}
+
+const truthy = (v: string | null): boolean => v === 'true' || v === '1';
+
+function selectors(c: Ctx, extraName?: string) {
+  const label = labelMatcher(c.q.get('labelSelector'));
+  const fieldSel = [c.q.get('fieldSelector'), extraName ? `metadata.name=${extraName}` : null].filter(Boolean).join(',');
+  const field = fieldMatcher(fieldSel, c.rt.fields, c.rt.namespaced);
+  return { match: (o: Obj) => label(o) && field(o), hasSelector: Boolean(c.q.get('labelSelector') || fieldSel) };
+}
+
+async function decodeBody(c: Ctx): Promise<Obj> {
+  const text = await readBody(c.req);
+  const type = mediaType(c.req.headers['content-type']);
+  let body: unknown;
+  try {
+    if (type === 'application/yaml') body = parseYaml(text);
+    else if (type === 'application/json' || type === '' || type === '*/*') body = JSON.parse(text);
+    else throw errors.unsupportedMediaType(['application/json', 'application/yaml']);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw errors.badRequest(`${c.rt.kind} in version "${c.rt.version}" cannot be handled as a ${c.rt.kind}: ${(e as Error).message}`);
+  }
+  if (!isObjBody(body)) throw errors.badRequest(`${c.rt.kind} in version "${c.rt.version}" cannot be handled as a ${c.rt.kind}: the body is not a JSON object`);
+  return body;
+}
+
+function writeOptions(c: Ctx) {
+  const dryRun = c.q.getAll('dryRun');
+  if (dryRun.some((v) => v !== 'All')) throw errors.badRequest(`Invalid dryRun value: ${dryRun.join(',')}; valid values are: All`);
+  return { manager: c.q.get('fieldManager') || managerFromUserAgent(c.req.headers['user-agent']), dryRun: dryRun.length > 0 };
+}
+
+function watch(c: Ctx, name?: string): void {
+  const { match } = selectors(c, name);
+  const rv = c.q.get('resourceVersion') ?? '';
+  const sendInitialEvents = truthy(c.q.get('sendInitialEvents'));
+  const bookmarks = truthy(c.q.get('allowWatchBookmarks'));
+  if (sendInitialEvents && (c.q.get('resourceVersionMatch') !== 'NotOlderThan' || !bookmarks)) {
+    throw errors.invalid('ListOptions', 'meta.k8s.io', '', [
+      fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan and allowWatchBookmarks is true'),
+    ]);
+  }
+  let fromRv: number | undefined;
+  if (rv !== '' && rv !== '0') {
+    fromRv = Number(rv);
+    if (!Number.isInteger(fromRv) || fromRv < 0) throw errors.badRequest(`invalid resource version "${rv}"`);
+  }
+  const timeout = c.q.get('timeoutSeconds');
+  c.d.hub.open(c.res, {
+    rt: c.rt,
+    ...(c.rp.namespace !== undefined ? { namespace: c.rp.namespace } : {}),
+    match,
+    ...(fromRv !== undefined ? { fromRv } : {}),
+    bookmarks,
+    sendInitialEvents,
+    ...(timeout ? { timeoutMs: Number(timeout) * 1000 } : {}),
+  });
+}
+
+function list(c: Ctx): void {
+  const { match, hasSelector } = selectors(c);
+  const limit = Number(c.q.get('limit') ?? 0);
+  const body = listObjects(c.d.store, c.rt, c.rp.namespace, {
+    match,
+    hasSelector,
+    ...(limit > 0 ? { limit } : {}),
+    ...(c.q.get('continue') ? { continueToken: c.q.get('continue') as string } : {}),
+    ...(c.q.get('resourceVersion') ? { resourceVersion: c.q.get('resourceVersion') as string } : {}),
+    ...(c.q.get('resourceVersionMatch') ? { resourceVersionMatch: c.q.get('resourceVersionMatch') as string } : {}),
+  });
+  sendJson(c.res, 200, body);
+}
+
+async function deleteOptions(c: Ctx): Promise<DeleteOptions> {
+  const text = await readBody(c.req);
+  let body: Obj = {};
+  if (text.trim()) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (isObjBody(parsed)) body = parsed;
+    } catch (e) {
+      throw errors.badRequest(`error decoding DeleteOptions: ${(e as Error).message}`);
+    }
+  }
+  let policy = str(c.q.get('propagationPolicy')) || str(body.propagationPolicy);
+  const orphan = c.q.get('orphanDependents') ?? (typeof body.orphanDependents === 'boolean' ? String(body.orphanDependents) : null);
+  if (!policy && orphan !== null) policy = orphan === 'true' ? 'Orphan' : 'Background';
+  const pre = isObjBody(body.preconditions) ? body.preconditions : {};
+  const dryRun = c.q.getAll('dryRun').length > 0 || (Array.isArray(body.dryRun) && body.dryRun.length > 0);
+  return {
+    ...(policy ? { propagationPolicy: policy } : {}),
+    preconditions: { ...(str(pre.uid) ? { uid: str(pre.uid) } : {}), ...(str(pre.resourceVersion) ? { resourceVersion: str(pre.resourceVersion) } : {}) },
+    dryRun,
+  };
+}
+
+async function collection(c: Ctx): Promise<void> {
+  const method = c.req.method;
+  if (method === 'GET') return truthy(c.q.get('watch')) || c.rp.watchPrefix ? watch(c) : list(c);
+  if (method === 'POST') {
+    if (c.rt.namespaced && c.rp.namespace === undefined) throw errors.methodNotAllowed('create', gr(c.rt));
+    const body = await decodeBody(c);
+    return sendJson(c.res, 201, c.d.registry.create(c.rt, c.rp.namespace, body, writeOptions(c)));
+  }
+  if (method === 'DELETE') {
+    const d = await deleteOptions(c);
+    const { match } = selectors(c);
+    const items: Obj[] = [];
+    for (const stored of c.d.store.list(c.rt.storageKey, c.rp.namespace)) {
+      const view = c.rt.fromStorage(stored);
+      if (!match(view)) continue;
+      c.d.registry.delete(c.rt, str(metaOf(view).namespace), str(metaOf(view).name) ?? '', d);
+      items.push(view);
+    }
+    return sendJson(c.res, 200, { apiVersion: apiVersionOf(c.rt), kind: c.rt.listKind, metadata: { resourceVersion: String(c.d.store.rv) }, items });
+  }
+  throw errors.methodNotAllowed(method ?? '', gr(c.rt));
+}
+
+async function object(c: Ctx, name: string): Promise<void> {
+  const method = c.req.method;
+  const sub = c.rp.subresource;
+  const ns = c.rp.namespace;
+  if (method === 'GET') {
+    if (!sub && (truthy(c.q.get('watch')) || c.rp.watchPrefix)) return watch(c, name);
+    return sendJson(c.res, 200, c.d.registry.read(c.rt, ns, name));
+  }
+  if (method === 'PUT') {
+    const body = await decodeBody(c);
+    const r = c.d.registry.update(c.rt, ns, name, sub, writeOptions(c), 'put', c.rt.allowCreateOnUpdate, () => ({ obj: body }));
+    return sendJson(c.res, r.created ? 201 : 200, r.obj);
+  }
+  if (method === 'PATCH') {
+    const type = mediaType(c.req.headers['content-type']);
+    const isApply = type === APPLY;
+    const opts = writeOptions(c);
+    const fieldManager = c.q.get('fieldManager') ?? undefined;
+    checkPatchOptions(isApply, fieldManager, c.q.get('force'));
+    const text = await readBody(c.req);
+    const produce = isApply ? applyProducer(c.rt, sub, text, fieldManager as string, truthy(c.q.get('force'))) : patchProducer(c.rt, type, text);
+    const r = c.d.registry.update(c.rt, ns, name, sub, opts, isApply ? 'apply' : 'patch', isApply, produce);
+    return sendJson(c.res, r.created ? 201 : 200, r.obj);
+  }
+  if (method === 'DELETE' && !sub) {
+    const d = await deleteOptions(c);
+    return sendJson(c.res, 200, c.d.registry.delete(c.rt, ns, name, d));
+  }
+  throw errors.methodNotAllowed(method ?? '', gr(c.rt));
+}
+
+export async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, rp: ResourcePath, d: Deps): Promise<void> {
+  const rt = d.catalog.find(rp.group, rp.version, rp.plural);
+  if (!rt) throw errors.notFoundPath();
+  if (rp.name && rt.namespaced && rp.namespace === undefined) throw errors.notFoundPath();
+  if (!rt.namespaced && rp.namespace !== undefined) throw errors.notFoundPath();
+  if (rp.subresource && !(rp.subresource === 'status' && rt.status)) throw errors.notFoundPath();
+  const c: Ctx = { req, res, q: url.searchParams, rt, rp, d };
+  if (rp.name) return object(c, rp.name);
+  return collection(c);
+}

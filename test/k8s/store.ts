@@ -1,0 +1,116 @@
+/**
+ * The storage layer: objects by resource, one global resourceVersion
+ * counter (like etcd's revision), and a bounded history of changes that
+ * watches replay and consistent (paginated / exact-version) lists are
+ * reconstructed from. compact() forgets the history, so older versions
+ * answer 410 Gone.
+ */
+import type { Obj } from './errors.js';
+import { clone, metaOf, str } from './values.js';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface Change {
+  rv: number;
+  type: EventType;
+  key: string;
+  /** The object after the change (for DELETED: as deleted, carrying the deletion's resourceVersion). */
+  obj: Obj;
+  /** The object before the change. */
+  prev?: Obj;
+}
+
+const objKey = (o: Obj): string => `${str(metaOf(o).namespace) ?? ''}/${str(metaOf(o).name) ?? ''}`;
+
+export class Store {
+  rv = 0;
+  /** Every change with rv > minRv is still in the history. */
+  minRv = 0;
+  private readonly data = new Map<string, Map<string, Obj>>();
+  private history: Change[] = [];
+  private readonly listeners: ((c: Change) => void)[] = [];
+
+  constructor(private readonly historySize: number) {}
+
+  onChange(fn: (c: Change) => void): void {
+    this.listeners.push(fn);
+  }
+
+  private bucket(key: string): Map<string, Obj> {
+    let b = this.data.get(key);
+    if (!b) this.data.set(key, (b = new Map()));
+    return b;
+  }
+
+  get(key: string, namespace: string, name: string): Obj | undefined {
+    const o = this.data.get(key)?.get(`${namespace}/${name}`);
+    return o && clone(o);
+  }
+
+  /** Current objects of a resource, in key order (namespace, then name). */
+  list(key: string, namespace?: string): Obj[] {
+    const b = this.data.get(key);
+    if (!b) return [];
+    return [...b.entries()]
+      .filter(([k]) => namespace === undefined || k.startsWith(`${namespace}/`))
+      .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
+      .map(([, o]) => clone(o));
+  }
+
+  findByUid(uid: string): { key: string; obj: Obj } | undefined {
+    for (const [key, b] of this.data) for (const o of b.values()) if (metaOf(o).uid === uid) return { key, obj: clone(o) };
+    return undefined;
+  }
+
+  keys(): string[] {
+    return [...this.data.keys()];
+  }
+
+  /** Writes obj (undefined: deletes `prev`), assigning the next resourceVersion; returns the stored copy. */
+  commit(type: EventType, key: string, obj: Obj, prev: Obj | undefined): Obj {
+    this.rv += 1;
+    const stored = clone(obj);
+    const m = metaOf(stored);
+    m.resourceVersion = String(this.rv);
+    stored.metadata = m;
+    const b = this.bucket(key);
+    if (type === 'DELETED') b.delete(objKey(stored));
+    else b.set(objKey(stored), stored);
+    const change: Change = { rv: this.rv, type, key, obj: stored, ...(prev ? { prev: clone(prev) } : {}) };
+    this.history.push(change);
+    while (this.history.length > this.historySize) {
+      const dropped = this.history.shift() as Change;
+      this.minRv = dropped.rv;
+    }
+    for (const fn of this.listeners) fn(change);
+    return clone(stored);
+  }
+
+  /** Changes after `rv` (caller checks rv >= minRv). */
+  since(rv: number): Change[] {
+    return this.history.filter((c) => c.rv > rv);
+  }
+
+  /** The resource's objects as they were at `rv`, or undefined when that is older than the history. */
+  snapshot(key: string, rv: number, namespace?: string): Obj[] | undefined {
+    if (rv < this.minRv) return undefined;
+    const state = new Map<string, Obj>();
+    for (const o of this.list(key)) state.set(objKey(o), o);
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const c = this.history[i] as Change;
+      if (c.rv <= rv) break;
+      if (c.key !== key) continue;
+      if (c.type === 'ADDED') state.delete(objKey(c.obj));
+      else if (c.prev) state.set(objKey(c.prev), clone(c.prev));
+    }
+    return [...state.entries()]
+      .filter(([k]) => namespace === undefined || k.startsWith(`${namespace}/`))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => o);
+  }
+
+  compact(): void {
+    this.history = [];
+    this.minRv = this.rv;
+  }
+}

@@ -48,6 +48,7 @@ export class Controller {
   #crs: Map<string, Cache<EncryptedSecretObject & KubernetesObject>> = new Map();
   #secrets: Map<string, Cache<SecretObject & KubernetesObject>> = new Map();
   #synced = false;
+  #stopping = false;
   #leading = false;
   #elector: LeaderElector | undefined;
   #http: HealthServer | undefined;
@@ -114,10 +115,19 @@ export class Controller {
       this.#crs.set(ns, crs);
       this.#secrets.set(ns, secrets);
     }
-    await Promise.all([...this.#crs.values(), ...this.#secrets.values()].map((i) => i.start()));
+    const informers = [...this.#crs.values(), ...this.#secrets.values()];
+    await Promise.all(informers.map((i) => i.start()));
+    // start() resolves even when the first list failed; an informer has synced once it knows a resourceVersion.
+    while (!informers.every((i) => (i as unknown as { latestResourceVersion(): string }).latestResourceVersion())) {
+      if (this.#stopping) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     this.#synced = true;
     log('info', 'informers synced', { namespaces: namespaces.join(',') || '*', objects: [...this.#crs.values()].reduce((n, c) => n + c.list().length, 0) });
-    if (this.opts.http) this.#http = await startHealthServer(this.metrics.registry, () => this.notReady(), this.opts.http.host, this.opts.http.port);
+    if (this.opts.http) {
+      this.#http = await startHealthServer(this.metrics.registry, () => this.notReady(), this.opts.http.host, this.opts.http.port);
+      log('info', 'serving /metrics, /healthz and /readyz', { port: this.#http.port });
+    }
     const le = this.opts.leaderElection;
     if (!le) this.#lead();
     else {
@@ -137,6 +147,7 @@ export class Controller {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.#leading = false;
     await this.queue.shutDownWithDrain();
     await Promise.all(this.#workers);

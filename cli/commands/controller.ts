@@ -31,8 +31,7 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
     ...(typeof argv.metricsAddr === 'string' && argv.metricsAddr !== '' ? { http: addressOf(argv.metricsAddr) } : {}),
     ...(argv.leaderElect ? { leaderElection: { namespace: String(argv.leaseNamespace ?? 'gitseal'), name: String(argv.leaseName ?? 'gitseal-controller'), identity: process.env.POD_NAME ?? hostname() } } : {}),
   });
-  await controller.start();
-  await new Promise<void>((done) => {
+  const signalled = new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -41,6 +40,9 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // The first list may wait for an API server that is not up yet; a signal must still stop it.
+  await Promise.race([controller.start(), signalled]);
+  await signalled;
   log('info', 'shutting down');
   await controller.stop();
   client.close();

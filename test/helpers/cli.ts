@@ -64,7 +64,8 @@ export function gitsealCli(): string {
       if (!before) buildOnce();
       continue;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'gitseal-cli-'));
+    // Inside node_modules, so the packages the bundle leaves external (native, WebAssembly, SDKs) resolve as in an install.
+    const dir = mkdtempSync(join(ROOT, 'node_modules', '.gitseal-cli-'));
     try {
       cpSync(DIST, dir, { recursive: true });
     } catch {

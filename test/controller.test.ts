@@ -36,7 +36,7 @@ describe('gitseal controller', () => {
     expect(s.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'EncryptedSecret', name: 'db', uid: live.metadata.uid, controller: true })]);
     await until('Ready', () => ready(env.getCr('payments', 'db'))?.status === 'True');
     expect(env.getCr('payments', 'db')!.status).toMatchObject({ observedGeneration: live.metadata.generation, secretName: 'db' });
-    expect(env.k8s.list('v1', 'Event', 'payments').some((e) => (e as { reason?: string }).reason === 'Decrypted')).toBe(true);
+    await until('the Decrypted event', () => env.k8s.list('v1', 'Event', 'payments').some((e) => (e as { reason?: string }).reason === 'Decrypted'));
   });
 
   it('follows an update of the EncryptedSecret', async () => {

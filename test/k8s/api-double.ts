@@ -1,5 +1,5 @@
 /**
- * A Kubernetes API server double on 127.0.0.1 over plain HTTP, faithful
+ * A Kubernetes API server double on 127.0.0.1 over plain HTTP (or https with a given certificate), faithful
  * enough for @kubernetes/client-node (CRUD, patch, server-side apply,
  * list/watch, informers) and kubectl (discovery, apply, get, wait) to run
  * unchanged against it. Built in: Namespaces, Secrets, ConfigMaps,
@@ -8,6 +8,7 @@
  * (requests log, compaction, dropped watches, injected failures).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { builtinResources } from './builtins.js';
@@ -17,6 +18,7 @@ import { ApiError, errors, reasonForCode, type Obj } from './errors.js';
 import { Controllers } from './gc.js';
 import { mediaType, parseResourcePath, sendError, sendJson } from './http.js';
 import { kubeconfigText, userFromAuthorization } from './kubeconfig.js';
+import { openapiV3 } from './openapi.js';
 import { Registry } from './registry.js';
 import { handleResource } from './rest.js';
 import { Catalog } from './resources.js';
@@ -47,7 +49,7 @@ export interface FailurePattern {
 }
 
 export interface ApiDouble {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT (https:// with the tls option) */
   url: string;
   kubeconfig(opts?: { user?: string }): string;
   writeKubeconfig(path: string, opts?: { user?: string }): void;
@@ -72,6 +74,8 @@ export interface ApiDoubleOptions {
   historySize?: number;
   /** Period of BOOKMARK events on watches that allow them (default 1000 ms). */
   bookmarkIntervalMs?: number;
+  /** Serve https with this certificate (for 127.0.0.1) and key; `ca` defaults to the certificate itself. */
+  tls?: { cert: string; key: string; ca?: string };
 }
 
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
@@ -134,6 +138,10 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
         res.end('ok');
         return;
       }
+      if (url.pathname.startsWith('/openapi/v3') && method === 'GET') {
+        const doc = openapiV3(catalog, url.pathname.replace(/\/$/, ''));
+        if (doc) return sendJson(res, 200, doc);
+      }
       const rp = parseResourcePath(url.pathname, catalog);
       if (rp) return await handleResource(req, res, url, rp, { catalog, store, registry, hub });
       const doc = method === 'GET' ? discovery(catalog, url.pathname.replace(/\/$/, '') || '/', serverAddress) : undefined;
@@ -148,12 +156,14 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  const listener = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
+  const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : createServer(listener);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   serverAddress = `127.0.0.1:${port}`;
-  const url = `http://${serverAddress}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${serverAddress}`;
+  const ca = opts.tls ? (opts.tls.ca ?? opts.tls.cert) : undefined;
 
   const typeOf = (apiVersion: string, kind: string) => {
     const rt = catalog.byKind(apiVersion, kind);
@@ -163,8 +173,8 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
 
   return {
     url,
-    kubeconfig: (o) => kubeconfigText(url, o?.user),
-    writeKubeconfig: (path, o) => writeFileSync(path, kubeconfigText(url, o?.user)),
+    kubeconfig: (o) => kubeconfigText(url, o?.user, ca),
+    writeKubeconfig: (path, o) => writeFileSync(path, kubeconfigText(url, o?.user, ca)),
     get(apiVersion, kind, namespace, name) {
       const rt = typeOf(apiVersion, kind);
       const o = store.get(rt.storageKey, rt.namespaced ? (namespace ?? '') : '', name);

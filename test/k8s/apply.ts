@@ -6,7 +6,9 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { errors, fieldErr, type Obj } from './errors.js';
-import { decodeManaged, recordApply } from './managed.js';
+import { FieldSet } from './fieldset.js';
+import { compare, toFieldSet } from './fieldwalk.js';
+import { ApplyConflict, decodeManaged, recordApply } from './managed.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { fieldContext, type Produced } from './registry.js';
 import type { ResourceType } from './resources.js';
@@ -70,7 +72,55 @@ export function applyProducer(
   if (!isObj(cfg)) throw errors.badRequest('error decoding YAML: the applied configuration is not an object');
   const config = prepareConfig(rt, subresource, cfg);
   const ctx = fieldContext(rt, subresource);
-  return (live) => recordApply(live, config, decodeManaged(live), manager, force, ctx);
+  return (live) => {
+    let result: Produced;
+    try {
+      result = recordApply(live, config, decodeManaged(live), manager, force, ctx);
+    } catch (e) {
+      // The apiserver lets `kubectl apply --server-side` take over fields from client-side apply
+      // when their live values still match the last-applied annotation.
+      if (!(e instanceof ApplyConflict) || manager !== 'kubectl' || !live) throw e;
+      const allowed = allowedByLastApplied(live, rt);
+      if (!allowed || !e.paths.every((p) => allowed.has(p))) throw e;
+      result = recordApply(live, config, decodeManaged(live), manager, true, ctx);
+    }
+    if (manager === 'kubectl' && live && lastApplied(live) !== undefined) syncLastApplied(result.obj, config);
+    return result;
+  };
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function lastApplied(o: Obj): string | undefined {
+  const ann = metaOf(o).annotations;
+  return isObj(ann) && typeof ann[LAST_APPLIED] === 'string' ? ann[LAST_APPLIED] : undefined;
+}
+
+/** Fields of the last-applied configuration whose live values are unchanged since. */
+function allowedByLastApplied(live: Obj, rt: ResourceType): FieldSet | undefined {
+  const text = lastApplied(live);
+  if (!text) return undefined;
+  let last: unknown;
+  try {
+    last = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(last)) return undefined;
+  const c = compare(last, live, rt.schema);
+  return toFieldSet(last, rt.schema).difference(c.modified).difference(c.added).difference(c.removed);
+}
+
+/** What the apiserver's lastAppliedUpdater does: keep the annotation equal to what kubectl applied. */
+function syncLastApplied(obj: Obj, config: Obj): void {
+  const copy = structuredClone(config);
+  const cm = metaOf(copy);
+  if (isObj(cm.annotations)) {
+    delete cm.annotations[LAST_APPLIED];
+    if (Object.keys(cm.annotations).length === 0) delete cm.annotations;
+  }
+  const m = meta(obj);
+  m.annotations = { ...(isObj(m.annotations) ? m.annotations : {}), [LAST_APPLIED]: JSON.stringify(copy) };
 }
 
 /** The applied configuration as the field manager sees it: decoded, without fields this endpoint resets. */

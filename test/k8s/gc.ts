@@ -1,7 +1,8 @@
 /**
  * The controllers that finish deletions, run as a debounced sweep a few
- * milliseconds after any change (like kube-controller-manager, but
- * faster): the garbage collector (dependents whose owners are all gone
+ * milliseconds after any change that can leave work (a deletion, an owned
+ * object, an object being deleted) — like kube-controller-manager, but
+ * faster: the garbage collector (dependents whose owners are all gone
  * are deleted, dangling references to a gone owner are dropped, `orphan`
  * and `foregroundDeletion` finalizers are served), the namespace
  * controller (a terminating namespace is emptied, then removed) and the
@@ -37,7 +38,11 @@ export class Controllers {
     private readonly registry: Registry,
     private readonly delayMs = 5,
   ) {
-    store.onChange(() => this.schedule());
+    // Only changes that can leave work behind: deletions, owned objects, objects being deleted.
+    store.onChange((c) => {
+      const m = metaOf(c.obj);
+      if (c.type === 'DELETED' || m.deletionTimestamp || refsOf(c.obj).length > 0) this.schedule();
+    });
   }
 
   stop(): void {
@@ -53,12 +58,37 @@ export class Controllers {
     }, this.delayMs);
   }
 
-  private everything(): Entry[] {
+  /** Objects that own something, are owned, or are being deleted (others need no attention). */
+  private relevant(): { entries: Entry[]; uids: Map<string, Entry>; owners: Set<string> } {
+    const owners = new Set<string>();
+    const raw: { key: string; obj: Readonly<Obj> }[] = [];
+    for (const r of this.store.scan()) {
+      const refs = refsOf(r.obj as Obj);
+      for (const ref of refs) owners.add(String(ref.uid));
+      if (refs.length > 0 || metaOf(r.obj as Obj).deletionTimestamp) raw.push(r);
+    }
+    const uids = new Map<string, Entry>();
+    for (const r of this.store.scan()) {
+      const uid = String(metaOf(r.obj as Obj).uid);
+      if (!owners.has(uid)) continue;
+      const rt = this.catalog.byStorage(r.key)[0];
+      if (rt) uids.set(uid, { rt, obj: rt.fromStorage(r.obj as Obj) });
+    }
+    const entries: Entry[] = [];
+    for (const r of raw) {
+      const rt = this.catalog.byStorage(r.key)[0];
+      if (rt) entries.push({ rt, obj: rt.fromStorage(structuredClone(r.obj) as Obj) });
+    }
+    return { entries, uids, owners };
+  }
+
+  /** Objects in a namespace, across resources. */
+  private contentOf(namespace: string): Entry[] {
     const out: Entry[] = [];
-    for (const key of this.store.keys()) {
-      const rt = this.catalog.byStorage(key)[0];
-      if (!rt) continue;
-      for (const o of this.store.list(key)) out.push({ rt, obj: rt.fromStorage(o) });
+    for (const r of this.store.scan()) {
+      if (metaOf(r.obj as Obj).namespace !== namespace) continue;
+      const rt = this.catalog.byStorage(r.key)[0];
+      if (rt?.namespaced) out.push({ rt, obj: rt.fromStorage(structuredClone(r.obj) as Obj) });
     }
     return out;
   }
@@ -100,18 +130,17 @@ export class Controllers {
 
   sweep(): void {
     if (this.stopped) return;
-    const all = this.everything();
-    const byUid = new Map(all.map((e) => [String(metaOf(e.obj).uid), e]));
-    const dependentsOf = (uid: string): Entry[] => all.filter((e) => refsOf(e.obj).some((r) => r.uid === uid));
+    const { entries, uids } = this.relevant();
+    const dependentsOf = (uid: string): Entry[] => entries.filter((e) => refsOf(e.obj).some((r) => r.uid === uid));
 
-    for (const e of all) {
+    for (const e of entries) {
       const refs = refsOf(e.obj);
       if (refs.length === 0) continue;
       const absent = new Set<string>();
       let solid = 0;
       let foreground = false;
       for (const r of refs) {
-        const owner = this.resolveOwner(e, r, byUid);
+        const owner = this.resolveOwner(e, r, uids);
         if (owner === 'unknown') solid++;
         else if (!owner) absent.add(String(r.uid));
         else if (metaOf(owner.obj).deletionTimestamp && finalizersOf(owner.obj).includes('foregroundDeletion')) foreground = true;
@@ -121,7 +150,7 @@ export class Controllers {
       else if (absent.size > 0) this.dropRefs(e, absent);
     }
 
-    for (const e of all) {
+    for (const e of entries) {
       const m = metaOf(e.obj);
       if (!m.deletionTimestamp) continue;
       const uid = String(m.uid);
@@ -133,12 +162,13 @@ export class Controllers {
         this.removeFinalizer(e, 'foregroundDeletion');
       }
       if (fins.includes(CRD_CLEANUP_FINALIZER)) this.cleanupCrd(e);
-      if (e.rt.group === '' && e.rt.plural === 'namespaces') this.emptyNamespace(e, all);
+      if (e.rt.group === '' && e.rt.plural === 'namespaces') this.emptyNamespace(e);
     }
   }
 
   /** The owner entry; undefined when it does not exist; 'unknown' when its kind is not served here. */
   private resolveOwner(dep: Entry, ref: Obj, byUid: Map<string, Entry>): Entry | undefined | 'unknown' {
+    // (byUid holds every object some reference names.)
     const rt = this.catalog.byKind(String(ref.apiVersion), String(ref.kind));
     if (!rt) return 'unknown';
     const owner = byUid.get(String(ref.uid));
@@ -156,9 +186,9 @@ export class Controllers {
     if (left.length === 0) this.removeFinalizer(crd, CRD_CLEANUP_FINALIZER);
   }
 
-  private emptyNamespace(ns: Entry, all: Entry[]): void {
+  private emptyNamespace(ns: Entry): void {
     const name = nameOf(ns.obj);
-    const content = all.filter((e) => e.rt.namespaced && nsOf(e.obj) === name);
+    const content = this.contentOf(name);
     for (const e of content) this.remove(e, 'Background');
     if (content.length > 0) return;
     this.quietly(() =>

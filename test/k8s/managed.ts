@@ -42,10 +42,22 @@ export function decodeManaged(obj: Obj | undefined): Managed {
       set: FieldSet.fromFieldsV1(raw.fieldsV1),
     };
     if (typeof raw.subresource === 'string' && raw.subresource) e.subresource = raw.subresource;
-    if (typeof raw.time === 'string') e.time = raw.time;
+    if (typeof raw.time === 'string' && !Number.isNaN(Date.parse(raw.time))) e.time = new Date(raw.time).toISOString().replace(/\.\d+Z$/, 'Z');
     out.set(identity(e), e);
   }
   return out;
+}
+
+/**
+ * The managed fields a non-apply write brings along (the apiserver honours them, so clients can
+ * edit managedFields; `[{}]` clears them); undefined when absent or empty, meaning "keep the live ones".
+ */
+export function managedFromWrite(obj: Obj): Managed | undefined {
+  const list = isObj(obj.metadata) ? (obj.metadata as Obj).managedFields : undefined;
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  if (list.length === 1 && isObj(list[0]) && Object.keys(list[0]).length === 0) return new Map();
+  const m = decodeManaged(obj);
+  return m.size > 0 ? m : undefined;
 }
 
 /** Encoded and sorted like the apiserver: Apply before Update, then by time, manager, apiVersion. */
@@ -187,6 +199,17 @@ function printManager(e: ManagerEntry): string {
   return s;
 }
 
+/** A 409 from Apply that still knows which paths conflicted. */
+export class ApplyConflict extends ApiError {
+  constructor(
+    message: string,
+    causes: { reason: string; message: string; field: string }[],
+    readonly paths: Path[],
+  ) {
+    super(409, 'Conflict', message, { causes });
+  }
+}
+
 function conflictError(conflicts: { entry: ManagerEntry; path: Path }[]): ApiError {
   conflicts.sort((a, b) => cmp(a.entry.manager, b.entry.manager) || cmp(pathString(a.path), pathString(b.path)));
   const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.entry)}`, field: pathString(c.path) }));
@@ -204,7 +227,7 @@ function conflictError(conflicts: { entry: ManagerEntry; path: Path }[]): ApiErr
     for (const m of [...byManager.keys()].sort()) lines.push(`conflicts with ${m}:`, ...(byManager.get(m) ?? []).map((p) => `- ${p}`));
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   }
-  return new ApiError(409, 'Conflict', message, { causes });
+  return new ApplyConflict(message, causes, conflicts.map((c) => c.path));
 }
 
 /** The manager name the apiserver derives from a User-Agent: its part before the first '/'. */

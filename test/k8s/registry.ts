@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CRD_CLEANUP_FINALIZER } from './crd.js';
 import { errors, fieldErr, type Obj } from './errors.js';
-import { decodeManaged, encodeManaged, recordUpdate, type FieldContext, type Managed } from './managed.js';
+import { decodeManaged, encodeManaged, managedFromWrite, recordUpdate, type FieldContext, type Managed } from './managed.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import { isObj } from './schema.js';
 import type { Store } from './store.js';
@@ -20,6 +20,10 @@ export interface WriteOptions {
   /** The field manager recorded for Update operations. */
   manager: string;
   dryRun: boolean;
+  /** Ignore | Warn (the default) | Strict: what to do about unknown fields. */
+  fieldValidation?: string;
+  /** Collects Warning header texts. */
+  warnings?: string[];
 }
 
 export interface Produced {
@@ -77,13 +81,22 @@ export class Registry {
   }
 
   /** The NamespaceLifecycle admission plugin: content only goes into namespaces that exist and are not terminating. */
-  private admitNamespace(rt: ResourceType, namespace: string | undefined): void {
+  private admitNamespace(rt: ResourceType, namespace: string | undefined, name: string): void {
     if (!rt.namespaced || namespace === undefined) return;
     const ns = this.store.get('/namespaces', '', namespace);
     if (!ns) throw errors.notFound({ group: '', plural: 'namespaces' }, namespace);
     if (metaOf(ns).deletionTimestamp) {
-      throw errors.forbidden(gr(rt), str(metaOf(ns).name) ?? '', `unable to create new content in namespace ${namespace} because it is being terminated`);
+      throw errors.forbidden(gr(rt), name, `unable to create new content in namespace ${namespace} because it is being terminated`);
     }
+  }
+
+  /** Runs the kind's decoder and applies the fieldValidation directive to the unknown fields it drops. */
+  private decode(rt: ResourceType, o: Obj, opts: WriteOptions): void {
+    const unknown = rt.decode?.(o) ?? [];
+    if (unknown.length === 0 || opts.fieldValidation === 'Ignore') return;
+    const texts = unknown.map((f) => `unknown field "${f}"`);
+    if (opts.fieldValidation === 'Strict') throw errors.badRequest(`strict decoding error: ${texts.join(', ')}`);
+    opts.warnings?.push(...texts);
   }
 
   private validate(rt: ResourceType, o: Obj, old: Obj | undefined): void {
@@ -94,8 +107,9 @@ export class Registry {
   create(rt: ResourceType, namespace: string | undefined, body: Obj, opts: WriteOptions, managed?: Managed): Obj {
     const o = clone(body);
     this.typeMeta(rt, o);
-    rt.decode?.(o);
+    this.decode(rt, o, opts);
     this.placeNamespace(rt, o, namespace);
+    const base = managedFromWrite(o) ?? new Map();
     const m = meta(o);
     if (str(m.resourceVersion)) throw errors.badRequest('resourceVersion should not be set on objects to be created');
     if (!str(m.name) && str(m.generateName)) {
@@ -108,11 +122,11 @@ export class Registry {
     if (rt.generation) m.generation = 1;
     if (rt.status) delete o.status;
     rt.prepareCreate?.(o);
-    this.admitNamespace(rt, namespace);
+    this.admitNamespace(rt, namespace, str(m.name) ?? '');
     this.validate(rt, o, undefined);
     const name = str(m.name) as string;
     if (this.store.get(rt.storageKey, namespace ?? '', name)) throw errors.alreadyExists(gr(rt), name);
-    const entries = managed ?? recordUpdate(undefined, o, new Map(), opts.manager, fieldContext(rt));
+    const entries = managed ?? recordUpdate(undefined, o, base, opts.manager, fieldContext(rt));
     meta(o).managedFields = encodeManaged(entries);
     if (meta(o).managedFields && (meta(o).managedFields as unknown[]).length === 0) delete meta(o).managedFields;
     if (opts.dryRun) return o;
@@ -146,12 +160,15 @@ export class Registry {
     const p = produce(clone(live));
     const c = clone(p.obj);
     this.typeMeta(rt, c);
-    rt.decode?.(c);
+    this.decode(rt, c, opts);
     const m = meta(c);
     const lm = metaOf(live);
     if (str(m.name) !== undefined && m.name !== name) throw errors.badRequest(`the name of the object (${String(m.name)}) does not match the name on the URL (${name})`);
     m.name = name;
     this.placeNamespace(rt, c, namespace);
+    if (str(m.uid) && m.uid !== lm.uid) {
+      throw errors.conflict(gr(rt), name, `Precondition failed: UID in precondition: ${String(m.uid)}, UID in object meta: ${String(lm.uid)}`);
+    }
     const rv = str(m.resourceVersion);
     if (rv) {
       if (rv !== lm.resourceVersion) throw errors.staleConflict(gr(rt), name);
@@ -185,7 +202,8 @@ export class Registry {
       if (!deepEqual(without(next, ...ignore), without(live, ...ignore))) meta(next).generation = Number(lm.generation ?? 0) + 1;
     }
     this.validate(rt, next, live);
-    const entries = p.managed ?? recordUpdate(live, next, decodeManaged(live), opts.manager, fieldContext(rt, subresource));
+    const base = (subresource ? undefined : managedFromWrite(c)) ?? decodeManaged(live);
+    const entries = p.managed ?? recordUpdate(live, next, base, opts.manager, fieldContext(rt, subresource));
     const encoded = encodeManaged(entries);
     if (encoded.length > 0) meta(next).managedFields = encoded;
     else delete meta(next).managedFields;

@@ -34,8 +34,11 @@ export interface ResourceType {
   nameCheck: NameCheck;
   /** Field selector fields beyond metadata.name / metadata.namespace. */
   fields: Record<string, (o: Obj) => string | undefined>;
-  /** The JSON decoder's checks (400 on malformed input), normalizing in place. */
-  decode?(o: Obj): void;
+  /**
+   * The JSON decoder's checks (400 on malformed input), normalizing in place; may return the unknown
+   * fields it dropped (custom resources), which fieldValidation turns into warnings or errors.
+   */
+  decode?(o: Obj): string[] | void;
   prepareCreate?(o: Obj): void;
   prepareUpdate?(o: Obj, old: Obj): void;
   /** The kind's own validation (422); metadata is validated separately. */

@@ -11,7 +11,7 @@ import { ApiError, errors, fieldErr, type Obj } from './errors.js';
 import { isObjBody, mediaType, readBody, sendJson, type ResourcePath } from './http.js';
 import { listObjects } from './list.js';
 import { managerFromUserAgent } from './managed.js';
-import { gr, type DeleteOptions, type Registry } from './registry.js';
+import { gr, type DeleteOptions, type Registry, type WriteOptions } from './registry.js';
 import { apiVersionOf, type Catalog, type ResourceType } from './resources.js';
 import { fieldMatcher, labelMatcher } from './selectors.js';
 import type { Store } from './store.js';
@@ -59,10 +59,21 @@ async function decodeBody(c: Ctx): Promise<Obj> {
   return body;
 }
 
-function writeOptions(c: Ctx) {
+function writeOptions(c: Ctx): WriteOptions {
   const dryRun = c.q.getAll('dryRun');
   if (dryRun.some((v) => v !== 'All')) throw errors.badRequest(`Invalid dryRun value: ${dryRun.join(',')}; valid values are: All`);
-  return { manager: c.q.get('fieldManager') || managerFromUserAgent(c.req.headers['user-agent']), dryRun: dryRun.length > 0 };
+  const fieldValidation = c.q.get('fieldValidation') ?? 'Warn';
+  if (!['Ignore', 'Warn', 'Strict'].includes(fieldValidation)) {
+    throw errors.badRequest(`fieldValidation must be one of Ignore, Warn, Strict; got ${JSON.stringify(fieldValidation)}`);
+  }
+  return { manager: c.q.get('fieldManager') || managerFromUserAgent(c.req.headers['user-agent']), dryRun: dryRun.length > 0, fieldValidation, warnings: [] };
+}
+
+/** Sends a write's result with its Warning headers (299 - "text"). */
+function reply(c: Ctx, code: number, body: unknown, opts: WriteOptions): void {
+  const warnings = [...new Set(opts.warnings ?? [])];
+  if (warnings.length > 0) c.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  sendJson(c.res, code, body);
 }
 
 function watch(c: Ctx, name?: string): void {
@@ -135,7 +146,8 @@ async function collection(c: Ctx): Promise<void> {
   if (method === 'POST') {
     if (c.rt.namespaced && c.rp.namespace === undefined) throw errors.methodNotAllowed('create', gr(c.rt));
     const body = await decodeBody(c);
-    return sendJson(c.res, 201, c.d.registry.create(c.rt, c.rp.namespace, body, writeOptions(c)));
+    const opts = writeOptions(c);
+    return reply(c, 201, c.d.registry.create(c.rt, c.rp.namespace, body, opts), opts);
   }
   if (method === 'DELETE') {
     const d = await deleteOptions(c);
@@ -162,8 +174,9 @@ async function object(c: Ctx, name: string): Promise<void> {
   }
   if (method === 'PUT') {
     const body = await decodeBody(c);
-    const r = c.d.registry.update(c.rt, ns, name, sub, writeOptions(c), 'put', c.rt.allowCreateOnUpdate, () => ({ obj: body }));
-    return sendJson(c.res, r.created ? 201 : 200, r.obj);
+    const opts = writeOptions(c);
+    const r = c.d.registry.update(c.rt, ns, name, sub, opts, 'put', c.rt.allowCreateOnUpdate, () => ({ obj: body }));
+    return reply(c, r.created ? 201 : 200, r.obj, opts);
   }
   if (method === 'PATCH') {
     const type = mediaType(c.req.headers['content-type']);
@@ -174,7 +187,7 @@ async function object(c: Ctx, name: string): Promise<void> {
     const text = await readBody(c.req);
     const produce = isApply ? applyProducer(c.rt, sub, text, fieldManager as string, truthy(c.q.get('force'))) : patchProducer(c.rt, type, text);
     const r = c.d.registry.update(c.rt, ns, name, sub, opts, isApply ? 'apply' : 'patch', isApply, produce);
-    return sendJson(c.res, r.created ? 201 : 200, r.obj);
+    return reply(c, r.created ? 201 : 200, r.obj, opts);
   }
   if (method === 'DELETE' && !sub) {
     const d = await deleteOptions(c);

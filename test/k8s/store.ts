@@ -57,13 +57,9 @@ export class Store {
       .map(([, o]) => clone(o));
   }
 
-  findByUid(uid: string): { key: string; obj: Obj } | undefined {
-    for (const [key, b] of this.data) for (const o of b.values()) if (metaOf(o).uid === uid) return { key, obj: clone(o) };
-    return undefined;
-  }
-
-  keys(): string[] {
-    return [...this.data.keys()];
+  /** Every stored object, uncopied: read-only, for sweeps that must not pay for cloning. */
+  *scan(): Generator<{ key: string; obj: Readonly<Obj> }> {
+    for (const [key, b] of this.data) for (const obj of b.values()) yield { key, obj };
   }
 
   /** Writes obj (undefined: deletes `prev`), assigning the next resourceVersion; returns the stored copy. */

@@ -28,47 +28,53 @@ const OBJECT_META_KEYS = new Set([
   'managedFields',
 ]);
 
-export function pruneAndDefault(obj: Obj, schema: Schema): void {
-  for (const k of Object.keys(obj)) {
-    if (k === 'apiVersion' || k === 'kind') continue;
-    if (k === 'metadata') {
-      if (isObj(obj.metadata)) for (const mk of Object.keys(obj.metadata)) if (!OBJECT_META_KEYS.has(mk)) delete obj.metadata[mk];
-      continue;
+/** Prunes and defaults in place; returns the paths of the unknown fields it dropped (e.g. `spec.foo`). */
+export function pruneAndDefault(obj: Obj, schema: Schema): string[] {
+  const dropped: string[] = [];
+  if (isObj(obj.metadata)) {
+    for (const mk of Object.keys(obj.metadata)) {
+      if (OBJECT_META_KEYS.has(mk)) continue;
+      delete obj.metadata[mk];
+      dropped.push(`metadata.${mk}`);
     }
   }
-  walk(obj, schema, true);
+  walk(obj, schema, '', dropped, true);
+  return dropped;
 }
 
-function walk(v: unknown, s: Schema, root = false): void {
+function walk(v: unknown, s: Schema, path: string, dropped: string[], root = false): void {
   if (isObj(v)) {
     const props = isObj(s.properties) ? s.properties : undefined;
     const extra = isObj(s.additionalProperties) ? s.additionalProperties : undefined;
     const keepAll = s['x-kubernetes-preserve-unknown-fields'] === true || s.additionalProperties === true;
     const embedded = s['x-kubernetes-embedded-resource'] === true;
     for (const k of Object.keys(v)) {
-      if (root && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
-      if (embedded && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
+      if ((root || embedded) && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
+      const at = path ? `${path}.${k}` : k;
       const ps = props && isObj(props[k]) ? (props[k] as Schema) : extra;
       if (!ps) {
-        if (!keepAll) delete v[k];
+        if (!keepAll) {
+          delete v[k];
+          dropped.push(at);
+        }
         continue;
       }
       if (v[k] === null && ps.nullable !== true) {
         delete v[k];
         continue;
       }
-      walk(v[k], ps);
+      walk(v[k], ps, at, dropped);
     }
     if (props) {
       for (const [k, ps] of Object.entries(props)) {
         if (v[k] === undefined && isObj(ps) && ps.default !== undefined) {
           v[k] = clone(ps.default);
-          walk(v[k], ps);
+          walk(v[k], ps, path ? `${path}.${k}` : k, dropped);
         }
       }
     }
   } else if (Array.isArray(v) && isObj(s.items)) {
-    for (const item of v) walk(item, s.items);
+    v.forEach((item, i) => walk(item, s.items as Schema, `${path}[${i}]`, dropped));
   }
 }
 

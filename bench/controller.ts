@@ -29,7 +29,8 @@ const manifest = (i: number, value: string): string =>
   `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-${i}\n  namespace: ns-${i % 20}\ntype: Opaque\nstringData:\n  password: ${value}\n  user: app-${i}\n`;
 
 function spawnLogged(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['dist/gitseal.mjs', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = args[0] === 'controller' && process.env.BENCH_CONTROLLER_NODE_ARGS ? process.env.BENCH_CONTROLLER_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/gitseal.mjs', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -74,9 +75,10 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
     const started = performance.now();
     const c = await spawnLogged(['controller', '--kubeconfig', kubeconfig, '--metrics-addr', '127.0.0.1:0', '--workers', '32'], env, /informers synced/);
     ctl = c.child;
+    // Listing copies every object: look only every 100 ms, so the bench does not take the CPU it measures.
     while (k8s.list('v1', 'Secret').length < OBJECTS) {
       if (performance.now() - started > 300_000) throw new Error('cold start did not finish in 5 minutes');
-      await sleep(50);
+      await sleep(100);
     }
     const cold = (performance.now() - started) / 1000;
     note(`cold start: ${fmt(OBJECTS)} Secrets written ${cold.toFixed(1)} s after the controller started (goal ≤ 30 s)`);
@@ -90,7 +92,13 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
       const want = Buffer.from(`v1-${n}`).toString('base64');
       const t = performance.now();
       await custom.replaceNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace, name, body: { ...cr, metadata: { ...live.metadata, ...cr.metadata } } });
-      while ((k8s.get('v1', 'Secret', namespace, name) as { data?: Record<string, string> } | undefined)?.data?.password !== want) {
+      // Read the Secret only when the store has moved on (a get copies the object).
+      let seenRv = '';
+      for (;;) {
+        if (k8s.resourceVersion !== seenRv) {
+          seenRv = k8s.resourceVersion;
+          if ((k8s.get('v1', 'Secret', namespace, name) as { data?: Record<string, string> } | undefined)?.data?.password === want) break;
+        }
         if (performance.now() - t > 10_000) throw new Error(`change ${n} not written within 10 s`);
         await new Promise((r) => setImmediate(r));
       }

@@ -112,6 +112,22 @@ describe('gitseal controller', () => {
     await until('the Secret gone', () => env.getSecret('payments', 'api') === undefined);
   });
 
+  it('carries the type, labels and annotations of the manifest, and replaces an immutable Secret whole', async () => {
+    const tls = (v: string) =>
+      env.encrypt(
+        secretManifest('payments', 'tls', { 'tls.crt': `crt-${v}`, 'tls.key': `key-${v}` }, 'immutable: true\n')
+          .replace('type: Opaque', 'type: kubernetes.io/tls')
+          .replace('labels: {app: tls}', 'labels: {app: tls}\n  annotations: {team: payments}'),
+      );
+    await env.createCr(tls('1'));
+    await until('the TLS Secret', () => env.getSecret('payments', 'tls') !== undefined);
+    const first = env.getSecret('payments', 'tls')!;
+    expect(first).toMatchObject({ type: 'kubernetes.io/tls', immutable: true, metadata: { annotations: { team: 'payments' } } });
+    await env.replaceCr(tls('2'));
+    await until('the replaced Secret', () => env.getSecret('payments', 'tls')?.data?.['tls.key'] === b64('key-2'));
+    expect(env.getSecret('payments', 'tls')!.metadata.uid).not.toBe(first.metadata.uid);
+  });
+
   it('writes nothing after a restart when everything is current', async () => {
     await until('all settled', () => env.controllers[0]!.queue.length === 0);
     await new Promise((r) => setTimeout(r, 300));

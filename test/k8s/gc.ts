@@ -31,6 +31,8 @@ const nameOf = (o: Obj): string => str(metaOf(o).name) ?? '';
 export class Controllers {
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** Every object's uid, so an owner reference can be checked without a scan. */
+  private readonly uids = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -38,10 +40,16 @@ export class Controllers {
     private readonly registry: Registry,
     private readonly delayMs = 5,
   ) {
-    // Only changes that can leave work behind: deletions, owned objects, objects being deleted.
+    // Only changes that can leave work behind: deletions, objects being deleted, and owned objects
+    // whose owner is not (or no longer) there. A sweep scans the whole store, so an owned object
+    // whose owners all exist must not cause one: with thousands of owned Secrets that is quadratic.
+    for (const r of store.scan()) this.uids.add(String(metaOf(r.obj as Obj).uid));
     store.onChange((c) => {
       const m = metaOf(c.obj);
-      if (c.type === 'DELETED' || m.deletionTimestamp || refsOf(c.obj).length > 0) this.schedule();
+      const uid = String(m.uid);
+      if (c.type === 'DELETED') this.uids.delete(uid);
+      else this.uids.add(uid);
+      if (c.type === 'DELETED' || m.deletionTimestamp || refsOf(c.obj).some((r) => !this.uids.has(String(r.uid)))) this.schedule();
     });
   }
 

@@ -154,7 +154,7 @@ export function buildCli(args: string[]): Argv {
       y
         .option('kubeconfig', { type: 'string', describe: 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)' })
         .option('namespaces', { type: 'string', describe: 'comma-separated namespaces to watch (default: all)' })
-        .option('workers', { type: 'number', describe: 'concurrent reconciles (default 16)' })
+        .option('workers', { type: 'number', describe: 'concurrent reconciles (default 64; they mostly wait on the API and the rewrap service)' })
         .option('leader-elect', { type: 'boolean', describe: 'elect one writing replica through a Lease' })
         .option('lease-namespace', { type: 'string', default: 'gitseal' })
         .option('lease-name', { type: 'string', default: 'gitseal-controller' })

@@ -162,7 +162,7 @@ export class Controller {
     this.opts.log('info', 'leading: reconciling');
     // Everything known gets one look: what changed while another replica led, or before a restart.
     for (const c of this.#crs.values()) for (const cr of c.list()) this.queue.add(keyOf(cr));
-    if (this.#workers.length === 0) for (let i = 0; i < (this.opts.workers ?? 16); i++) this.#workers.push(this.#work());
+    if (this.#workers.length === 0) for (let i = 0; i < (this.opts.workers ?? 64); i++) this.#workers.push(this.#work());
   }
 
   #onCr(cr: EncryptedSecretObject): void {

@@ -13,6 +13,8 @@ export interface KubeApi {
   getSecret(namespace: string, name: string): Promise<SecretObject | null>;
   /** Server-side apply as the `gitseal` field manager, forcing ownership of the fields it sets. */
   applySecret(secret: SecretObject): Promise<SecretObject>;
+  /** Creates the Secret; null when one of that name already exists (the caller then looks at it). */
+  createSecret(secret: SecretObject): Promise<SecretObject | null>;
   /** Deletes the Secret with this uid only (a precondition), for replacing an immutable one. */
   deleteSecret(namespace: string, name: string, uid: string): Promise<void>;
   patchStatus(cr: EncryptedSecretObject, status: EncryptedSecretStatus): Promise<void>;
@@ -39,6 +41,14 @@ export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeA
       const body = secret as unknown as V1Secret;
       const out = await core.patchNamespacedSecret({ namespace: secret.metadata.namespace, name: secret.metadata.name, body, fieldManager: FIELD_MANAGER, force: true }, apply);
       return out as unknown as SecretObject;
+    },
+    async createSecret(secret) {
+      try {
+        return (await core.createNamespacedSecret({ namespace: secret.metadata.namespace, body: secret as unknown as V1Secret, fieldManager: FIELD_MANAGER })) as unknown as SecretObject;
+      } catch (e) {
+        if (e instanceof ApiException && e.code === 409) return null;
+        throw e;
+      }
     },
     async deleteSecret(namespace, name, uid) {
       try {

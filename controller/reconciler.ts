@@ -73,7 +73,13 @@ async function decrypt(cr: EncryptedSecretObject, deps: ReconcilerDeps): Promise
 
 async function write(cr: EncryptedSecretObject, desired: SecretObject, deps: ReconcilerDeps): Promise<{ written?: string }> {
   const { namespace, name } = desired.metadata;
-  const live = deps.getManagedSecret(namespace, name) ?? (await deps.api.getSecret(namespace, name));
+  let live = deps.getManagedSecret(namespace, name);
+  if (!live) {
+    // Not one of ours: usually there is none yet, so create it in one request; if a Secret of that name exists, look at it.
+    const created = await deps.api.createSecret(desired);
+    if (created) return created.metadata.resourceVersion ? { written: created.metadata.resourceVersion } : {};
+    live = (await deps.api.getSecret(namespace, name)) ?? undefined;
+  }
   if (live && !ownedBy(live, cr) && cr.metadata.annotations?.[ADOPT_ANNOTATION] !== 'true') refuse('SecretNotOwned', REASONS.SecretNotOwned);
   if (live && sameSecret(live, desired, cr)) return {};
   if (live?.immutable && live.metadata.uid) {
@@ -104,7 +110,8 @@ export async function reconcile(namespace: string, name: string, deps: Reconcile
   const reason = outcome.reason!;
   const next = readyStatus(cr, reason, reason === 'Decrypted' ? REASONS.Decrypted : message, deps.now());
   if (statusChanged(cr.status, next)) await deps.api.patchStatus(cr, next);
-  if (outcome.result === 'applied') await deps.api.event(cr, 'Normal', 'Decrypted', message).catch(() => {});
-  else if (outcome.result === 'error' && previous?.reason !== reason) await deps.api.event(cr, 'Warning', reason, message).catch(() => {});
+  // Events are best effort and must not hold up the next reconcile.
+  if (outcome.result === 'applied') void deps.api.event(cr, 'Normal', 'Decrypted', message).catch(() => {});
+  else if (outcome.result === 'error' && previous?.reason !== reason) void deps.api.event(cr, 'Warning', reason, message).catch(() => {});
   return outcome;
 }

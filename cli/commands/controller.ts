@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { fail } from '../../core/errors.js';
+import { untilSignalled } from '../signals.js';
 
 function addressOf(text: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(text);
@@ -31,15 +32,7 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
     ...(typeof argv.metricsAddr === 'string' && argv.metricsAddr !== '' ? { http: addressOf(argv.metricsAddr) } : {}),
     ...(argv.leaderElect ? { leaderElection: { namespace: String(argv.leaseNamespace ?? 'gitseal'), name: String(argv.leaseName ?? 'gitseal-controller'), identity: process.env.POD_NAME ?? hostname() } } : {}),
   });
-  const signalled = new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signalled = untilSignalled();
   // The first list may wait for an API server that is not up yet; a signal must still stop it.
   await Promise.race([controller.start(), signalled]);
   await signalled;

@@ -5,18 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { fail } from '../../core/errors.js';
+import { untilSignalled } from '../signals.js';
 
 async function serveUntilSignalled(start: () => Promise<{ url: string; close(): Promise<void> }>): Promise<number> {
   const running = await start();
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilSignalled();
   await running.close();
   return 0;
 }

@@ -49,6 +49,7 @@ export async function serviceIdentities(texts: readonly string[]): Promise<Ident
     const keys = await client.keys();
     const kids = new Set(keys.map((k) => k.kid));
     const items: RewrapItem[] = [];
+    const keysOfItems: string[] = [];
     const seen = new Set<string>();
     for (const doc of texts.flatMap(documentsOf)) {
       const stanza = doc.envelope.recipients.find((s) => kids.has(s.kid));
@@ -57,11 +58,12 @@ export async function serviceIdentities(texts: readonly string[]): Promise<Ident
       const key = lookupKey(stanza, ctx);
       if (seen.has(key)) continue;
       seen.add(key);
+      keysOfItems.push(key);
       items.push({ kid: stanza.kid, alg: stanza.alg as RewrapItem['alg'], enc: stanza.enc, dek: stanza.dek, scope: ctx.scopeBinding, docId: b64url(ctx.docId) });
     }
     const results = items.length ? await client.unwrapSettled(items) : [];
     const answers = new Map<string, UnwrapResult>();
-    items.forEach((item, i) => answers.set(`${item.kid}|${item.enc}|${item.dek}|${item.scope}|${item.docId}`, results[i]!));
+    keysOfItems.forEach((key, i) => answers.set(key, results[i]!));
     return keys.map((k) => new ServiceIdentity(parseRecipient(k.recipient), answers));
   } finally {
     client.close();

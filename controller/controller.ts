@@ -106,10 +106,16 @@ export class Controller {
         async () => (ns ? core.listNamespacedSecret({ namespace: ns, labelSelector: selector }) : core.listSecretForAllNamespaces({ labelSelector: selector })) as never,
         selector,
       );
-      crs.on('add', (o) => this.#onCr(o));
-      crs.on('update', (o) => this.#onCr(o));
+      // The informers keep every object; managedFields (often larger than the rest of the metadata) are never read here.
+      const slim = <T extends KubernetesObject>(o: T): T => {
+        if (o.metadata) delete o.metadata.managedFields;
+        return o;
+      };
+      crs.on('add', (o) => this.#onCr(slim(o)));
+      crs.on('update', (o) => this.#onCr(slim(o)));
+      secrets.on('add', (o) => void slim(o));
       crs.on('delete', (o) => this.#forget(keyOf(o)));
-      secrets.on('update', (o) => this.#onSecret(o));
+      secrets.on('update', (o) => this.#onSecret(slim(o)));
       secrets.on('delete', (o) => this.#onSecret(o, true));
       for (const inf of [crs, secrets] as Informer<KubernetesObject>[]) inf.on('error', (e: unknown) => log('warn', 'watch failed; the informer retries', { error: e instanceof Error ? e.message.slice(0, 200) : 'error' }));
       this.#crs.set(ns, crs);

@@ -181,6 +181,19 @@ export function buildCli(args: string[]): Argv {
         )
         .demandCommand(1, 'name a policy subcommand: check'),
     )
+    .command('import', 'convert secrets kept by other tools into gitseal files', (y) =>
+      y
+        .command(
+          'sealed-secrets <files..>',
+          'decrypt Bitnami SealedSecrets with the controller key and write EncryptedSecrets with the same scope',
+          (yy) =>
+            output(yy.positional('files', { type: 'string', array: true, describe: 'SealedSecret files (YAML/JSON), or - for stdin', demandOption: true }))
+              .option('key', { type: 'string', array: true, nargs: 1, demandOption: true, describe: 'sealed-secrets controller private key: PEM (PKCS#1/PKCS#8) or its key Secret YAML; repeat for rotated keys' })
+              .option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe: 'recipient, repeatable (default: .gitseal.yaml)' }),
+          lazy(() => import('./commands/import-sealed-secrets.js')),
+        )
+        .demandCommand(1, 'name an import subcommand: sealed-secrets'),
+    )
     .command('audit', 'the rewrap service audit log', (y) =>
       y
         .command('verify <log>', 'check that no record of the hash-chained audit log was edited, removed or reordered', (yy) =>

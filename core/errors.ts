@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   E_CONFIG: 'the .gitseal.yaml configuration is invalid',
   E_EDITOR: 'the editor failed',
   E_EXEC: 'the command could not be run',
+  E_SEALED: 'the SealedSecret cannot be imported',
   E_SERVER: 'the rewrap service could not be reached or answered wrongly',
   E_AUTH: 'the rewrap service did not accept the credentials',
   E_DENIED: 'the rewrap service policy denies the request',
@@ -37,6 +38,8 @@ export const ERROR_CODES = {
   E_ROOT: 'the root of trust is misconfigured or unreachable',
   E_POLICY: 'the policy file is invalid',
   E_AUDIT: 'the audit log is broken or was edited',
+  E_SOPS: 'the SOPS file cannot be imported',
+  E_SOPS_MAC: 'the SOPS MAC does not match',
   E_INTERNAL: 'an internal error (this is a bug)',
 } as const;
 

@@ -1,0 +1,47 @@
+/**
+ * `gitseal import sealed-secrets FILE... --key PRIVATE.pem`: Bitnami
+ * SealedSecrets to EncryptedSecrets with the same scope (strict → strict,
+ * namespace-wide → namespace, cluster-wide → cluster), encrypted to the
+ * recipients of the nearest .gitseal.yaml (or -r). Every file is converted
+ * in memory before anything is written, so a bad input leaves all files as
+ * they were; the plaintext never touches the disk.
+ */
+import type { KeyObject } from 'node:crypto';
+import { fail, GitsealError, isGitsealError } from '../../core/errors.js';
+import { parseSealingKeys } from '../../core/sealed-secrets/keys.js';
+import { unsealStream } from '../../core/sealed-secrets/convert.js';
+import { encryptStream } from '../../core/stream.js';
+import { emitOutput, readInput } from '../files.js';
+import { policyOf, recipientsOf } from '../open-file.js';
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const files = list(argv.files);
+  const keyFiles = list(argv.key);
+  const output = argv.output as string | undefined;
+  const inPlace = argv.inPlace as boolean | undefined;
+  if (files.length === 0) fail('E_USAGE', 'name at least one SealedSecret file');
+  if (keyFiles.length === 0) fail('E_USAGE', '--key PRIVATE.pem is required: the sealed-secrets controller key (repeat --key for rotated keys)');
+  if (output && files.length > 1) fail('E_USAGE', '-o takes one input file; use -i to convert several files in place');
+  if (files.filter((f) => f === '-').length > 1) fail('E_USAGE', 'standard input can be read once');
+
+  const keys: KeyObject[] = keyFiles.flatMap((k) => parseSealingKeys(readInput(k), k === '-' ? 'standard input' : k));
+
+  const results = files.map((file) => {
+    const text = readInput(file);
+    let imported;
+    try {
+      imported = unsealStream(text, keys);
+    } catch (e) {
+      if (isGitsealError(e) && e.code !== 'E_IO') throw new GitsealError(e.code, `${file === '-' ? 'standard input' : file}: ${e.message}`);
+      throw e;
+    }
+    const policy = policyOf(output ?? file);
+    const recipients = recipientsOf(argv.recipient as string[] | undefined, policy);
+    // Each SealedSecret keeps its own scope, so each document is encrypted on its own; the
+    // separator goes inside the next document's plaintext so that decrypting gives a valid stream.
+    return { file, text: imported.map((s, i) => encryptStream((i > 0 ? '---\n' : '') + s.manifest, { recipients, scope: s.scope })).join('---\n') };
+  });
+  for (const r of results) emitOutput(r.text, { file: r.file, inPlace, output });
+}

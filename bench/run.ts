@@ -14,6 +14,7 @@ import { controller } from './controller.js';
 import { decap } from './decap.js';
 import { diff } from './diff.js';
 import { encryptDecrypt } from './encrypt-decrypt.js';
+import { importSops } from './import-sops.js';
 import { goalTable, makeWorkspace, removeWorkspace, verdict, type Benchmark, type Goal } from './harness.js';
 import { multidoc } from './multidoc.js';
 import { rewrap } from './rewrap.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['decap', decap],
   ['rewrap', rewrap],
   ['controller', controller],
+  ['import-sops', importSops],
 ];
 
 const wanted = process.argv.slice(2);

@@ -192,7 +192,32 @@ export function buildCli(args: string[]): Argv {
               .option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe: 'recipient, repeatable (default: .gitseal.yaml)' }),
           lazy(() => import('./commands/import-sealed-secrets.js')),
         )
-        .demandCommand(1, 'name an import subcommand: sealed-secrets'),
+        .command(
+          'sops <files..>',
+          'import SOPS files (YAML, JSON, dotenv; age, AWS KMS, GCP KMS): check the MAC and re-encrypt with gitseal',
+          (yy) =>
+            output(yy.positional('files', { type: 'string', array: true, describe: 'SOPS-encrypted files, or - for stdin', demandOption: true }))
+              .option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe: 'recipient, repeatable (default: .gitseal.yaml)' })
+              .option('scope', { choices: ['strict', 'namespace', 'cluster'] as const, describe: 'scope of imported Secrets (default: .gitseal.yaml)' })
+              .option('age-key', { type: 'string', array: true, nargs: 1, describe: 'age identity file, repeatable (also read: $SOPS_AGE_KEY, $SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt)' })
+              .option('input-type', { choices: ['yaml', 'json', 'dotenv'] as const, describe: 'SOPS file format (default: detected)' })
+              .option('ignore-mac', { type: 'boolean', describe: 'import even when the SOPS MAC does not match (each value still authenticates)' }),
+          lazy(() => import('./commands/import-sops.js')),
+        )
+        .demandCommand(1, 'name an import subcommand: sops or sealed-secrets'),
+    )
+    .command('export', "write a gitseal file in another tool's format", (y) =>
+      y
+        .command(
+          'sops <file>',
+          'decrypt a gitseal file and write it as a SOPS file for age recipients',
+          (yy) =>
+            keyOption(file(yy))
+              .option('age', { type: 'string', array: true, nargs: 1, describe: 'age recipient (age1...), repeatable (default: $SOPS_AGE_RECIPIENTS)' })
+              .option('output', { alias: 'o', type: 'string', describe: 'write the SOPS file to OUT instead of stdout' }),
+          lazy(() => import('./commands/export-sops.js')),
+        )
+        .demandCommand(1, 'name an export subcommand: sops'),
     )
     .command('audit', 'the rewrap service audit log', (y) =>
       y

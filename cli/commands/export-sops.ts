@@ -1,0 +1,36 @@
+/**
+ * `gitseal export sops FILE --age RECIPIENT...`: decrypts a gitseal file
+ * and writes it as a SOPS file (age recipients, MAC, lastmodified), which
+ * `sops -d` and `gitseal import sops` read back. The output holds no
+ * plaintext value; comments are left out (SOPS would encrypt them).
+ */
+import { randomBytes } from 'node:crypto';
+import { fail } from '../../core/errors.js';
+import { EXPORT_VERSION, sealSopsTree } from '../../core/sops/index.js';
+import { decryptStream } from '../../core/stream.js';
+import { wrapForAge } from '../../kms/sops-keys.js';
+import { emitOutput, readInput } from '../files.js';
+import { identitiesFor } from '../keys.js';
+
+const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const file = argv.file as string;
+  const recipients = [...asList(argv.age), ...(argv.age === undefined && process.env.SOPS_AGE_RECIPIENTS ? process.env.SOPS_AGE_RECIPIENTS.split(/[\s,]+/).filter(Boolean) : [])];
+  if (!recipients.length) fail('E_NO_RECIPIENTS', 'export sops needs at least one --age RECIPIENT (or SOPS_AGE_RECIPIENTS)');
+  const text = readInput(file);
+  const plain = decryptStream(text, await identitiesFor([text], argv.key as string | undefined));
+  const dataKey = randomBytes(32);
+  try {
+    const ageKeys = await wrapForAge(dataKey, recipients);
+    const sealed = sealSopsTree(plain, dataKey, {
+      ageKeys,
+      lastModified: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      version: EXPORT_VERSION,
+    });
+    if (sealed.droppedComments) process.stderr.write(`gitseal: note: ${sealed.droppedComments} comment line(s) left out of the SOPS file\n`);
+    emitOutput(sealed.text, { file, output: argv.output as string | undefined });
+  } finally {
+    dataKey.fill(0);
+  }
+}

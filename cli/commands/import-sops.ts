@@ -1,0 +1,68 @@
+/**
+ * `gitseal import sops FILE...`: opens SOPS files (YAML, JSON, dotenv) with
+ * an age identity or AWS/GCP KMS, checks the MAC, and re-encrypts the
+ * plaintext with gitseal (a Secret becomes an EncryptedSecret). The
+ * plaintext stays in memory; outputs are written atomically.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fail } from '../../core/errors.js';
+import { openSops, parseSops } from '../../core/sops/index.js';
+import type { Scope } from '../../core/scope.js';
+import { encryptStream } from '../../core/stream.js';
+import { parseAgeIdentities, recoverDataKey } from '../../kms/sops-keys.js';
+import { emitOutput, readInput } from '../files.js';
+import { policyOf, recipientsOf } from '../open-file.js';
+
+function readKeyFile(file: string): string[] {
+  try {
+    return parseAgeIdentities(readFileSync(file, 'utf8'));
+  } catch {
+    return fail('E_NO_KEY', `cannot read the age identity file ${file}`);
+  }
+}
+
+/** Like SOPS: --age-key FILE..., then SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, and $XDG_CONFIG_HOME/sops/age/keys.txt. */
+export function ageIdentities(explicit: readonly string[] | undefined, env: NodeJS.ProcessEnv): string[] {
+  const ids: string[] = [];
+  for (const f of explicit ?? []) ids.push(...readKeyFile(f));
+  if (env.SOPS_AGE_KEY) ids.push(...parseAgeIdentities(env.SOPS_AGE_KEY));
+  if (env.SOPS_AGE_KEY_FILE) ids.push(...readKeyFile(env.SOPS_AGE_KEY_FILE));
+  const def = join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'sops', 'age', 'keys.txt');
+  if (existsSync(def)) ids.push(...readKeyFile(def));
+  return ids;
+}
+
+const asList = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+export async function run(argv: Record<string, unknown>): Promise<void> {
+  const files = asList(argv.files) ?? [];
+  const output = argv.output as string | undefined;
+  const inPlace = argv.inPlace as boolean | undefined;
+  if (files.length > 1 && !inPlace) fail('E_USAGE', 'importing several files needs --in-place (-i); use -o OUT with one file');
+  const ids = ageIdentities(asList(argv.ageKey), process.env);
+  const format = argv.inputType as 'yaml' | 'json' | 'dotenv' | undefined;
+  // Read, open and encrypt every file first, then write: a failure leaves every file unchanged.
+  const results: Array<{ file: string; text: string }> = [];
+  for (const file of files) {
+    const parsed = parseSops(readInput(file), format);
+    const dataKey = await recoverDataKey(parsed.metadata, { ageIdentities: ids, env: process.env });
+    let plaintext: string;
+    try {
+      const opened = openSops(parsed, dataKey, { ignoreMac: argv.ignoreMac === true });
+      if (!opened.macOk) process.stderr.write(`gitseal: warning: ${file}: the SOPS MAC was not verified (--ignore-mac)\n`);
+      plaintext = opened.plaintext;
+    } finally {
+      dataKey.fill(0);
+    }
+    const policy = policyOf(inPlace ? file : (output ?? file));
+    const text = encryptStream(plaintext, {
+      recipients: recipientsOf(asList(argv.recipient), policy),
+      scope: (argv.scope as Scope | undefined) ?? policy.scope,
+      readablePaths: policy.readablePaths,
+    });
+    results.push({ file, text });
+  }
+  for (const r of results) emitOutput(r.text, { file: r.file, inPlace, output });
+}

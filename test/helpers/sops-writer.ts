@@ -1,0 +1,153 @@
+/**
+ * An independent SOPS writer for tests: @noble/ciphers AES-GCM, @noble/hashes
+ * SHA-512 and age-encryption, sharing no code with core/sops (the reader),
+ * so a misreading of the format on one side cannot hide on the other.
+ * Written from the SOPS format: 32-byte IVs, AAD "a:b:", MAC = uppercase
+ * hex SHA-512 over every non-null leaf (booleans as True/False) in order,
+ * encrypted with lastmodified as AAD.
+ */
+import { gcm } from '@noble/ciphers/aes.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { armor, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
+import { stringify } from 'yaml';
+
+export type Leaf = string | number | boolean | null | { float: number };
+export type Tree = Leaf | Tree[] | { [k: string]: Tree };
+
+export interface WriterOptions {
+  key?: Uint8Array;
+  /** Deterministic IVs: iv i is [i, i, …] (32 bytes) when set. */
+  fixedIvs?: boolean;
+  lastModified?: string;
+  version?: string;
+  age?: Array<{ recipient: string; enc: string }>;
+  kms?: Array<Record<string, unknown>>;
+  gcpKms?: Array<Record<string, unknown>>;
+  unencryptedSuffix?: string;
+  encryptedRegex?: string;
+  macOnlyEncrypted?: boolean;
+  /** Flip the MAC (for mismatch tests). */
+  badMac?: boolean;
+}
+
+const te = new TextEncoder();
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const isFloat = (v: unknown): v is { float: number } => typeof v === 'object' && v !== null && !Array.isArray(v) && 'float' in v && Object.keys(v).length === 1;
+
+function fmtFloat(n: number): string {
+  // Go 'f', -1: no exponent. Good enough for the values tests use.
+  const s = String(n);
+  if (!/e/.test(s)) return s;
+  return n.toFixed(20).replace(/\.?0+$/, '');
+}
+
+export class SopsWriter {
+  readonly key: Uint8Array;
+  private ivCounter = 0;
+  private mac: Uint8Array[] = [];
+  constructor(private readonly o: WriterOptions = {}) {
+    this.key = o.key ?? crypto.getRandomValues(new Uint8Array(32));
+  }
+
+  private iv(): Uint8Array {
+    this.ivCounter++;
+    return this.o.fixedIvs ? new Uint8Array(32).fill(this.ivCounter) : crypto.getRandomValues(new Uint8Array(32));
+  }
+
+  enc(plain: string, type: string, aad: string): string {
+    if (plain === '' && type === 'str') return '';
+    const iv = this.iv();
+    const out = gcm(this.key, iv, te.encode(aad)).encrypt(te.encode(plain));
+    return `ENC[AES256_GCM,data:${b64(out.subarray(0, out.length - 16))},iv:${b64(iv)},tag:${b64(out.subarray(out.length - 16))},type:${type}]`;
+  }
+
+  private shouldEncrypt(path: string[]): boolean {
+    const suf = this.o.unencryptedSuffix ?? '_unencrypted';
+    if (path.some((k) => k.endsWith(suf))) return false;
+    if (this.o.encryptedRegex) {
+      const re = new RegExp(this.o.encryptedRegex);
+      return path.some((k) => re.test(k));
+    }
+    return true;
+  }
+
+  private leaf(v: Exclude<Leaf, null>, path: string[]): Tree {
+    const [plain, type, macStr] =
+      typeof v === 'string' ? [v, 'str', v]
+      : typeof v === 'boolean' ? [String(v), 'bool', v ? 'True' : 'False']
+      : typeof v === 'number' ? (Number.isInteger(v) ? [String(v), 'int', String(v)] : [fmtFloat(v), 'float', fmtFloat(v)])
+      : [fmtFloat(v.float), 'float', fmtFloat(v.float)];
+    const encrypted = this.shouldEncrypt(path);
+    if (!this.o.macOnlyEncrypted || encrypted) this.mac.push(te.encode(macStr));
+    if (!encrypted) return isFloat(v) ? v.float : v;
+    return this.enc(plain, type, `${path.join(':')}:`);
+  }
+
+  private walk(t: Tree, path: string[]): Tree {
+    if (t === null) return null;
+    if (Array.isArray(t)) return t.map((x) => this.walk(x, path));
+    if (typeof t === 'object' && !isFloat(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, this.walk(v, [...path, k])]));
+    return this.leaf(t, path);
+  }
+
+  /** Encrypts documents; returns them with the metadata block (the same for each). */
+  encryptDocs(docs: Tree[]): { docs: Tree[]; meta: Record<string, unknown> } {
+    // SOPS's MACOnlyEncryptedInitialization: 32 fixed bytes first when only encrypted values count.
+    this.mac = this.o.macOnlyEncrypted ? [Uint8Array.from(Buffer.from('8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69', 'hex'))] : [];
+    const out = docs.map((d) => this.walk(d, []));
+    const all = new Uint8Array(this.mac.reduce((n, b) => n + b.length, 0));
+    let off = 0;
+    for (const b of this.mac) {
+      all.set(b, off);
+      off += b.length;
+    }
+    let hex = Buffer.from(sha512(all)).toString('hex').toUpperCase();
+    if (this.o.badMac) hex = hex.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    const lastModified = this.o.lastModified ?? '2024-05-06T07:08:09Z';
+    const meta: Record<string, unknown> = {};
+    if (this.o.kms) meta.kms = this.o.kms;
+    if (this.o.gcpKms) meta.gcp_kms = this.o.gcpKms;
+    if (this.o.age) meta.age = this.o.age;
+    meta.lastmodified = lastModified;
+    meta.mac = this.enc(hex, 'str', lastModified);
+    if (this.o.encryptedRegex) meta.encrypted_regex = this.o.encryptedRegex;
+    else meta.unencrypted_suffix = this.o.unencryptedSuffix ?? '_unencrypted';
+    if (this.o.macOnlyEncrypted) meta.mac_only_encrypted = true;
+    meta.version = this.o.version ?? '3.9.4';
+    return { docs: out, meta };
+  }
+
+  yaml(docs: Tree[]): string {
+    const { docs: enc, meta } = this.encryptDocs(docs);
+    return enc.map((d, i) => (i ? '---\n' : '') + stringify({ ...(d as object), sops: meta }, { lineWidth: 0 })).join('');
+  }
+
+  json(doc: Tree): string {
+    const { docs: enc, meta } = this.encryptDocs([doc]);
+    return JSON.stringify({ ...(enc[0] as object), sops: meta }, null, 4) + '\n';
+  }
+
+  dotenv(entries: Record<string, string>): string {
+    const { docs: enc, meta } = this.encryptDocs([entries]);
+    const lines = Object.entries(enc[0] as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+    const flat = (prefix: string, v: unknown) => {
+      if (Array.isArray(v)) v.forEach((x, i) => flat(`${prefix}__list_${i}`, x));
+      else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) flat(`${prefix}__map_${k}`, x);
+      else lines.push(`${prefix}=${String(v).replace(/\n/g, '\\n')}`);
+    };
+    for (const [k, v] of Object.entries(meta)) {
+      if (Array.isArray(v)) v.forEach((x, i) => flat(`sops_${k}__list_${i}`, x));
+      else lines.push(`sops_${k}=${String(v).replace(/\n/g, '\\n')}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+}
+
+/** A fresh age identity and the data key wrapped to it, as SOPS writes it. */
+export async function ageKeyFor(dataKey: Uint8Array): Promise<{ identity: string; recipient: string; entry: { recipient: string; enc: string } }> {
+  const identity = await generateIdentity();
+  const recipient = await identityToRecipient(identity);
+  const e = new Encrypter();
+  e.addRecipient(recipient);
+  return { identity, recipient, entry: { recipient, enc: armor.encode(await e.encrypt(dataKey)) } };
+}

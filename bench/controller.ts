@@ -8,7 +8,7 @@
  * - the controller's peak RSS with 10,000 objects.
  * The seed target (1 s from change to Secret) is printed beside the goals.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,7 +18,7 @@ import { parseRecipient } from '../core/recipients/index.js';
 import { encryptStream } from '../core/stream.js';
 import { devSetup } from '../kms/dev-setup.js';
 import { startApiDouble } from '../test/k8s/api-double.js';
-import { median, note, type Goal, type Workspace } from './harness.js';
+import { median, note, peakRssMb, spawnGitseal, type Goal, type Workspace } from './harness.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 10_000);
 const CHANGES = Math.min(1_000, OBJECTS);
@@ -28,28 +28,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const manifest = (i: number, value: string): string =>
   `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-${i}\n  namespace: ns-${i % 20}\ntype: Opaque\nstringData:\n  password: ${value}\n  user: app-${i}\n`;
 
-function spawnLogged(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const nodeArgs = args[0] === 'controller' && process.env.BENCH_CONTROLLER_NODE_ARGS ? process.env.BENCH_CONTROLLER_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/gitseal.mjs', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      text += d.toString();
-      const m = ready.exec(text);
-      if (m) resolve({ child, match: m });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`gitseal ${args[0]} exited with ${code}: ${text.slice(-500)}`)));
-  });
-}
-
-const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 export async function controller(ws: Workspace): Promise<Goal[]> {
   console.log('\n== controller (gitseal controller and gitseal serve as processes, Kubernetes API double over HTTP)');
   const dev = await devSetup(join(ws.dir, 'serve-ctl'));
-  const serve = await spawnLogged(['serve', '--config', dev.config.file, '--port', '0'], { ...ws.env, ...dev.serviceEnv }, /rewrap service on (https:\/\/\S+)/);
+  const serve = await spawnGitseal(['serve', '--config', dev.config.file, '--port', '0'], { ...ws.env, ...dev.serviceEnv }, /rewrap service on (https:\/\/\S+)/);
   const k8s = await startApiDouble();
   const kubeconfig = join(ws.dir, 'kubeconfig');
   k8s.writeKubeconfig(kubeconfig);
@@ -77,7 +60,8 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
 
     const env = { ...ws.env, ...dev.clientEnv, GITSEAL_SERVER: serve.match[1]! };
     const started = performance.now();
-    const c = await spawnLogged(['controller', '--kubeconfig', kubeconfig, '--metrics-addr', '127.0.0.1:0', '--workers', process.env.BENCH_WORKERS ?? '128'], env, /informers synced/);
+    const nodeArgs = process.env.BENCH_CONTROLLER_NODE_ARGS?.split(' ') ?? [];
+    const c = await spawnGitseal(['controller', '--kubeconfig', kubeconfig, '--metrics-addr', '127.0.0.1:0', '--workers', process.env.BENCH_WORKERS ?? '128'], env, /informers synced/, nodeArgs);
     ctl = c.child;
     // Listing copies every object: look only every 100 ms, so the bench does not take the CPU it measures.
     while (k8s.list('v1', 'Secret').length < OBJECTS) {

@@ -5,9 +5,9 @@
  * - a temp workspace with a snapshot of dist/, a key made by `gitseal keygen` and `.gitseal.yaml` made by `gitseal init`;
  * - input generators and the printed tables with goals, ratios and PASS/MISS.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -227,3 +227,25 @@ export function goalTable(goals: readonly Goal[], withBench = false): void {
     console.log(`   ${pad(label, w)} ${lpad(fmtVal(g), 10)} ${lpad(limit, 10)}  ${verdict(g)}${g.note ? `  (${g.note})` : ''}`);
   }
 }
+
+/**
+ * Starts `node [nodeArgs] dist/gitseal.mjs ARGS` as a long-running process (serve, controller) and
+ * resolves when its output matches `ready`; rejects if it exits first.
+ */
+export function spawnGitseal(args: readonly string[], env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: readonly string[] = []): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [...nodeArgs, GITSEAL, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      text += d.toString();
+      const m = ready.exec(text);
+      if (m) resolve({ child, match: m });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`gitseal ${args[0]} exited with ${code}: ${text.slice(-500)}`)));
+  });
+}
+
+/** Peak resident set of a process, from /proc (kB → MB). */
+export const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;

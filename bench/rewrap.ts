@@ -7,7 +7,6 @@
  * - single-item latency, one request at a time on a kept-alive connection, p50 and p99;
  * - the service's peak RSS (VmHWM) after that load.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,34 +17,15 @@ import { loadSigningKey } from '../kms/auth/request-signature.js';
 import { RewrapClient } from '../kms/client.js';
 import { devSetup, DEV_KEY_ID } from '../kms/dev-setup.js';
 import { loadDecapsulator } from '../kms/kem-backend.js';
+import { decodeOrgKeys, sealContext } from '../kms/org-key-file.js';
+import { openRoot } from '../kms/roots/index.js';
 import type { RewrapItem } from '../kms/types.js';
-import { median, note, type Goal, type Workspace } from './harness.js';
+import { median, note, peakRssMb, spawnGitseal, type Goal, type Workspace } from './harness.js';
 
 const BATCH = 1000;
 const SECONDS = 4;
 const LATENCY_RUNS = 1000;
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
-
-function startServe(ws: Workspace, config: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/gitseal.mjs', 'serve', '--config', config, '--port', '0'], { cwd: process.cwd(), env: { ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /rewrap service on (https:\/\/\S+)/.exec(out);
-      if (m) {
-        note(out.trim());
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`gitseal serve exited with ${code}: ${err}`)));
-  });
-}
-
-/** Peak resident set of a process, from /proc (kB → MB). */
-const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 /** The fastest single-thread hybrid unwrap rate (liboqs when it passes its check, else noble). */
 async function hybridRate(secret: Uint8Array, items: RewrapItem[]): Promise<{ rate: number; backend: string }> {
@@ -65,16 +45,12 @@ async function hybridRate(secret: Uint8Array, items: RewrapItem[]): Promise<{ ra
 export async function rewrap(ws: Workspace): Promise<Goal[]> {
   console.log('\n== rewrap (gitseal serve over TLS 1.3, kept-alive, signed requests)');
   const dev = await devSetup(join(ws.dir, 'serve'));
-  const { secret, recipient } = await (async () => {
-    // The bench needs the org secret for its single-thread reference: unseal it through the same root the service uses.
-    const { openRoot } = await import('../kms/roots/index.js');
-    const { decodeOrgKeys, sealContext } = await import('../kms/org-key-file.js');
-    const root = await openRoot(dev.config.root, { ...process.env, ...dev.serviceEnv });
-    const [rec] = decodeOrgKeys(readFileSync(dev.config.keys, 'utf8'), dev.config.keys);
-    const s = await root.unseal(rec!.sealed!, sealContext(rec!.kid));
-    await root.close();
-    return { secret: s, recipient: rec!.recipient };
-  })();
+  // The single-thread reference needs the org secret: unseal it through the same root the service uses.
+  const [rec] = decodeOrgKeys(readFileSync(dev.config.keys, 'utf8'), dev.config.keys);
+  const root = await openRoot(dev.config.root, { ...process.env, ...dev.serviceEnv });
+  const secret = await root.unseal(rec!.sealed!, sealContext(rec!.kid));
+  await root.close();
+  const recipient = rec!.recipient;
 
   const r = parseRecipient(recipient);
   const items: RewrapItem[] = Array.from({ length: BATCH }, (_, i) => {
@@ -88,7 +64,9 @@ export async function rewrap(ws: Workspace): Promise<Goal[]> {
   const ideal = 2 * ref.rate;
   note(`reference: ${fmt(ref.rate)} hybrid unwraps/s on one thread (${ref.backend}); 2 × = ${fmt(ideal)}/s`);
 
-  const { child, url } = await startServe(ws, dev.config.file, dev.serviceEnv);
+  const { child, match } = await spawnGitseal(['serve', '--config', dev.config.file, '--port', '0'], { ...ws.env, ...dev.serviceEnv }, /rewrap service on (https:\/\/\S+).*\n/);
+  const url = match[1]!;
+  note(match[0].trim());
   const client = new RewrapClient({
     server: url,
     ca: readFileSync(dev.clientEnv.GITSEAL_SERVER_CA!),

@@ -9,5 +9,3 @@ export type Logger = (level: LogLevel, msg: string, fields?: LogFields) => void;
 export function jsonLogger(write: (line: string) => void = (l) => process.stderr.write(l), now: () => Date = () => new Date()): Logger {
   return (level, msg, fields = {}) => write(JSON.stringify({ time: now().toISOString(), level, msg, ...fields }) + '\n');
 }
-
-export const silentLogger: Logger = () => {};

@@ -12,7 +12,7 @@ import { parseRecipient } from '../../core/recipients/index.js';
 import { encryptStream } from '../../core/stream.js';
 import { loadSigningKey } from '../../kms/auth/request-signature.js';
 import { RewrapClient } from '../../kms/client.js';
-import { silentLogger, type Logger } from '../../kms/log.js';
+import type { Logger } from '../../kms/log.js';
 import { Controller, type ControllerOptions } from '../../controller/controller.js';
 import type { EncryptedSecretObject } from '../../controller/encrypted-secret.js';
 import type { SecretObject } from '../../controller/desired-secret.js';
@@ -139,4 +139,3 @@ export async function startControllerEnv(opts: { log?: Logger } = {}): Promise<C
 }
 
 export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-export const silent = silentLogger;

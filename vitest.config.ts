@@ -3,7 +3,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['core/**/*.test.ts', 'kms/**/*.test.ts', 'cli/**/*.test.ts', 'controller/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Workers are processes, so the watchdog can kill one whose event loop is stuck.
+    pool: 'forks',
+    setupFiles: ['test/watchdog/heartbeat.ts'],
+    reporters: ['default', './test/watchdog/reporter.ts'],
+    // Tests spawn the CLI, git and servers; on a busy two-core machine that takes several times longer than idle.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

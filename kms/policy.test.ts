@@ -214,7 +214,7 @@ describe('matching properties', () => {
   it('globMatch stays fast on patterns that make regexes backtrack', () => {
     const start = performance.now();
     expect(globMatch(`${'*a'.repeat(50)}b`, 'a'.repeat(5000))).toBe(false);
-    expect(performance.now() - start).toBeLessThan(2000);
+    expect(performance.now() - start).toBeLessThan(10_000); // backtracking would take hours, not seconds
   });
 
   it('a deny rule wins wherever it stands', () => {

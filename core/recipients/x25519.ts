@@ -4,7 +4,7 @@
  * boundary as raw 32-byte strings; `x25519.test.ts` checks every function
  * against @noble/curves.
  */
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from 'node:crypto';
 import { b64url, checkBytes, concat, fromB64url } from '../bytes.js';
 
 export const X25519_LENGTH = 32;
@@ -38,10 +38,23 @@ export function x25519RawPublic(key: KeyObject): Uint8Array {
   return fromB64url(jwk.x ?? '', 'x25519 public key');
 }
 
-/** A fresh ephemeral key pair; the private half never leaves the KeyObject. */
+/**
+ * A fresh ephemeral key pair; the private half never leaves the KeyObject.
+ *
+ * Never made with generateKeyPairSync: on Node 20 a garbage collection during
+ * the JWK export of such a key runs KeyGenJob's destructor, which waits on the
+ * mutex the export holds, and the process freezes for good
+ * (`test/x25519-no-deadlock.test.ts`). Importing random bytes as a JWK costs
+ * about the same (~35 µs, against ~365 µs for PKCS#8 DER); Node derives the
+ * public half from `d` and ignores `x`. The secret passes through one
+ * base64url string, which cannot be wiped: acceptable for a per-request key,
+ * not for the org key, which goes through `x25519PrivateKey`.
+ */
 export function x25519Ephemeral(): { privateKey: KeyObject; publicKey: Uint8Array } {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  return { privateKey, publicKey: x25519RawPublic(publicKey) };
+  const secret = randomBytes(X25519_LENGTH);
+  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: secret.toString('base64url'), x: '' }, format: 'jwk' });
+  secret.fill(0);
+  return { privateKey, publicKey: x25519RawPublic(privateKey) };
 }
 
 /** The key pair of a given 32-byte secret (known-answer vectors); wipes `secret`. */

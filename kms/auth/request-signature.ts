@@ -9,7 +9,7 @@
  * timestamp bounds how long a request lives and the replay cache makes
  * each nonce good for one request within that time.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { fail } from '../../core/errors.js';
 import { b64url, fromB64url, utf8 } from '../../core/bytes.js';
 import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from '../types.js';
@@ -57,8 +57,11 @@ export function signRequest(i: SignRequestInput): string {
 
 /** A new developer key: the PKCS#8 PEM to keep, and the 'ed25519:…' line for the service's config. */
 export function generateSigningKey(): { privatePem: string; publicKey: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKeyText(publicKey) };
+  // A random seed imported, not generateKeyPairSync, whose keys can deadlock Node 20 in a JWK export (see x25519Ephemeral).
+  const seed = randomBytes(32);
+  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: '' }, format: 'jwk' });
+  seed.fill(0);
+  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKeyText(createPublicKey(privateKey)) };
 }
 
 /** Reads a developer key from PEM. Throws GitsealError E_KEYSTORE when it is not an unencrypted Ed25519 private key. */

@@ -131,7 +131,7 @@ export function runGitseal(args: readonly string[], opts: RunOptions): Promise<R
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../core/errors.js';
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   E_USAGE: 2,
   E_IO: 3,
+  E_MISSING_FEATURE: 4,
   E_YAML: 10,
   E_DUPLICATE_KEY: 11,
   E_ALIAS_LIMIT: 12,

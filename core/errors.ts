@@ -6,6 +6,7 @@
 export const ERROR_CODES = {
   E_USAGE: 'the command line is wrong',
   E_IO: 'a file could not be read or written',
+  E_MISSING_FEATURE: 'an optional package this feature needs is not installed',
   E_YAML: 'the input is not valid YAML or JSON',
   E_DUPLICATE_KEY: 'a mapping has the same key twice',
   E_ALIAS_LIMIT: 'too many alias expansions (alias bomb)',

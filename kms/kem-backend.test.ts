@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGitsealError } from '../core/errors.js';
@@ -14,6 +15,13 @@ describe('loadDecapsulator', () => {
     liboqs = await loadDecapsulator('liboqs');
   });
   afterAll(() => liboqs.close());
+
+  it('loads the vendored liboqs build, byte for byte the one vendor/liboqs/README.md names', () => {
+    const file = readFileSync(new URL('../vendor/liboqs/ml-kem-1024.mjs', import.meta.url));
+    const sha = createHash('sha256').update(file).digest('hex');
+    expect(sha).toBe('ac3d3b8415783f69f7145922a54fd17b34b7dc8ffeeb0a970931970024cd40c9');
+    expect(readFileSync(new URL('../vendor/liboqs/README.md', import.meta.url), 'utf8')).toContain(`sha256 ${sha}`);
+  });
 
   it('loads liboqs (WebAssembly) and it passes the cross-check', () => {
     expect(liboqs.fallbackReason).toBeUndefined();

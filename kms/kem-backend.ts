@@ -1,6 +1,6 @@
 /**
  * The ML-KEM-1024 decapsulation of the rewrap service's hot path. liboqs
- * compiled to WebAssembly (@oqs/liboqs-js) is ~8× faster than pure-JS
+ * compiled to WebAssembly (vendor/liboqs, from @oqs/liboqs-js) is ~8× faster than pure-JS
  * @noble/post-quantum; it is used only after it agrees with noble on fresh
  * encapsulations and on implicit rejection, and noble stays the fallback.
  *
@@ -11,10 +11,6 @@
  * every call. Not thread-safe: load one per worker thread.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { equalBytes, wipe } from '../core/bytes.js';
 import type { Decapsulate, IdentityOptions } from '../core/recipients/types.js';
@@ -41,9 +37,8 @@ export interface KemBackend {
 const CIPHERTEXT = 1568;
 const SECRET_KEY = 3168;
 const SHARED = 32;
-const LIBOQS_FILE = '@oqs/liboqs-js/dist/ml-kem-1024.min.js';
 
-/** What this module uses of the Emscripten module of `dist/ml-kem-1024.min.js`. */
+/** What this module uses of the Emscripten module of `vendor/liboqs/ml-kem-1024.mjs`. */
 interface OqsModule {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
@@ -63,24 +58,9 @@ const isOqsModule = (m: unknown): m is OqsModule =>
   ) &&
   (m as Record<string, unknown>).HEAPU8 instanceof Uint8Array;
 
-/**
- * The module file, which the package's `exports` map does not list: found
- * through the node_modules folders above this file (source, tests and bundle alike).
- */
-function liboqsFile(): string {
-  const dirs = createRequire(import.meta.url).resolve.paths('@oqs/liboqs-js') ?? [];
-  for (const dir of dirs) {
-    const file = join(dir, LIBOQS_FILE);
-    if (existsSync(file)) return file;
-  }
-  throw new Error(`${LIBOQS_FILE} is not installed`);
-}
-
 async function instantiate(): Promise<OqsModule> {
-  const loaded: unknown = await import(pathToFileURL(liboqsFile()).href);
-  const factory = (loaded as { default?: unknown }).default;
-  if (typeof factory !== 'function') throw new Error('the liboqs module has no factory');
-  const m: unknown = await (factory as () => Promise<unknown>)();
+  const { default: factory } = await import('../vendor/liboqs/ml-kem-1024.mjs');
+  const m = await factory();
   if (!isOqsModule(m)) throw new Error('the liboqs module lacks the functions gitseal needs');
   return m;
 }

@@ -11,6 +11,7 @@
 import { armor, Decrypter, Encrypter } from 'age-encryption';
 import { fail, GitsealError } from '../core/errors.js';
 import type { SopsMetadata } from '../core/sops/metadata.js';
+import { loadOptional } from './optional-package.js';
 import { endpointUrl } from './roots/config.js';
 
 export interface DataKeyOptions {
@@ -69,7 +70,7 @@ function regionOfArn(arn: string): string {
 
 async function fromAws(meta: SopsMetadata, env: NodeJS.ProcessEnv, errors: string[]): Promise<Uint8Array | undefined> {
   if (!meta.kms.length) return undefined;
-  const { KMSClient, DecryptCommand } = await import('@aws-sdk/client-kms');
+  const { KMSClient, DecryptCommand } = await loadOptional('@aws-sdk/client-kms', () => import('@aws-sdk/client-kms'));
   const endpoint = env.GITSEAL_SOPS_AWS_ENDPOINT ? endpointUrl(env.GITSEAL_SOPS_AWS_ENDPOINT, 'GITSEAL_SOPS_AWS_ENDPOINT').origin : undefined;
   for (const k of meta.kms) {
     const client = new KMSClient({
@@ -97,7 +98,7 @@ async function fromAws(meta: SopsMetadata, env: NodeJS.ProcessEnv, errors: strin
 
 async function fromGcp(meta: SopsMetadata, env: NodeJS.ProcessEnv, errors: string[]): Promise<Uint8Array | undefined> {
   if (!meta.gcpKms.length) return undefined;
-  const { KeyManagementServiceClient } = await import('@google-cloud/kms');
+  const { KeyManagementServiceClient } = await loadOptional('@google-cloud/kms', () => import('@google-cloud/kms'));
   type Options = NonNullable<ConstructorParameters<typeof KeyManagementServiceClient>[0]>;
   const options: Options = { fallback: true };
   if (env.GITSEAL_SOPS_GCP_ENDPOINT) {

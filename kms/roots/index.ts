@@ -1,9 +1,10 @@
 /**
  * Opens the root of trust a configuration names. Each provider is imported
- * only when used, so the cloud SDKs and the PKCS#11 addon load only for the
- * root that needs them.
+ * only when used, so the cloud SDKs and the PKCS#11 addon (optional packages)
+ * load only for the root that needs them.
  */
 import { fail, isGitsealError } from '../../core/errors.js';
+import { loadOptional } from '../optional-package.js';
 import type { RootKind, RootOfTrust } from '../types.js';
 import type { RootConfig, RootConfigOf } from './config.js';
 
@@ -20,11 +21,11 @@ type Providers = { [K in RootKind]: () => Promise<Provider<RootConfigOf<K>>> };
 const providers: Providers = {
   passphrase: async () => ({ open: (await import('./passphrase.js')).openPassphraseRoot }),
   pkcs11: async () => {
-    const m = await import('./pkcs11.js');
+    const m = await loadOptional('pkcs11js', () => import('./pkcs11.js'));
     return { open: m.openPkcs11Root, createKey: m.createPkcs11Key };
   },
-  'aws-kms': async () => ({ open: (await import('./aws-kms.js')).openAwsKmsRoot }),
-  'gcp-kms': async () => ({ open: (await import('./gcp-kms.js')).openGcpKmsRoot }),
+  'aws-kms': async () => ({ open: (await loadOptional('@aws-sdk/client-kms', () => import('./aws-kms.js'))).openAwsKmsRoot }),
+  'gcp-kms': async () => ({ open: (await loadOptional('@google-cloud/kms', () => import('./gcp-kms.js'))).openGcpKmsRoot }),
 };
 
 async function load<K extends RootKind>(kind: K): Promise<Provider<RootConfigOf<K>>> {

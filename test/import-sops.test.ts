@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { decryptSops } from 'sops-age';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -18,6 +17,7 @@ import { startGcpKmsDouble, type GcpKmsDouble } from './doubles/gcp-kms-double.j
 import { baseEnv, describeRun, type RunOptions, type RunResult } from './helpers/cli.js';
 import { ageKeyFor, SopsWriter, type Tree } from './helpers/sops-writer.js';
 import { filesContaining } from './helpers/tree.js';
+import { hasOptional } from './helpers/optional.js';
 import { useWorkspaces, type Workspace } from './helpers/workspace.js';
 
 const newWorkspace = useWorkspaces();
@@ -153,7 +153,11 @@ describe('import sops with KMS (test doubles)', () => {
     await gcp?.close();
   });
 
-  it('recovers the data key through AWS KMS Decrypt with the encryption context', async () => {
+  const hasAws = hasOptional('@aws-sdk/client-kms');
+  const hasGcp = hasOptional('@google-cloud/kms');
+
+  it.runIf(hasAws)('recovers the data key through AWS KMS Decrypt with the encryption context', async () => {
+    const { DecryptCommand, EncryptCommand, KMSClient } = await import('@aws-sdk/client-kms');
     const ws = await newWorkspace();
     const key = randomBytes(32);
     const arn = aws.createKey();
@@ -173,7 +177,21 @@ describe('import sops with KMS (test doubles)', () => {
     expect((await run(ws, ['import', 'sops', 't.sops.yaml'], { env })).status).toBe(30);
   });
 
-  it('recovers the data key through Google Cloud KMS decrypt', async () => {
+  it.runIf(!hasAws || !hasGcp)('without the cloud SDKs (optional packages): E_MISSING_FEATURE, exit 4, with the npm install that adds them', async () => {
+    const ws = await newWorkspace();
+    const sdk = hasAws ? '@google-cloud/kms' : '@aws-sdk/client-kms';
+    const key = randomBytes(32);
+    const sops = hasAws
+      ? new SopsWriter({ key, gcpKms: [{ resource_id: gcp.createKey(), created_at: '2024-01-01T00:00:00Z', enc: 'AAAA' }] })
+      : new SopsWriter({ key, kms: [{ arn: aws.createKey(), created_at: '2024-01-01T00:00:00Z', enc: 'AAAA', context: {}, aws_profile: '' }] });
+    ws.write('m.sops.yaml', sops.yaml([SECRET]));
+    const r = await run(ws, ['import', 'sops', 'm.sops.yaml']);
+    expect(r.status, r.stderr).toBe(4);
+    expect(r.stderr).toContain('[E_MISSING_FEATURE]');
+    expect(r.stderr).toContain(`npm install ${sdk}`);
+  });
+
+  it.runIf(hasGcp)('recovers the data key through Google Cloud KMS decrypt', async () => {
     const ws = await newWorkspace();
     const key = randomBytes(32);
     const name = gcp.createKey();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
 import { startAwsKmsDouble, type AwsKmsDouble } from '../../test/doubles/aws-kms-double.js';
 import type { RootOfTrust } from '../types.js';
-import { openAwsKmsRoot } from './aws-kms.js';
+import { hasOptional } from '../../test/helpers/optional.js';
 import type { AwsKmsRootConfig } from './config.js';
 
 const CONTEXT = 'gitseal/org-key/v1:org-test';
@@ -18,7 +18,9 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   }
 }
 
-describe('aws-kms root', () => {
+// The SDK is an optional package: the module is imported only where it is installed.
+describe.runIf(hasOptional('@aws-sdk/client-kms'))('aws-kms root', () => {
+  let openAwsKmsRoot: typeof import('./aws-kms.js').openAwsKmsRoot;
   let kms: AwsKmsDouble;
   const roots: RootOfTrust[] = [];
   const open = async (keyId: string, endpoint = kms.endpoint): Promise<RootOfTrust> => {
@@ -29,6 +31,7 @@ describe('aws-kms root', () => {
   };
 
   beforeAll(async () => {
+    ({ openAwsKmsRoot } = await import('./aws-kms.js'));
     kms = await startAwsKmsDouble();
   });
   afterAll(async () => {

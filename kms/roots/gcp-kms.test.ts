@@ -4,7 +4,7 @@ import { isGitsealError } from '../../core/errors.js';
 import { startGcpKmsDouble, type GcpKmsDouble } from '../../test/doubles/gcp-kms-double.js';
 import type { RootOfTrust } from '../types.js';
 import type { GcpKmsRootConfig } from './config.js';
-import { openGcpKmsRoot } from './gcp-kms.js';
+import { hasOptional } from '../../test/helpers/optional.js';
 
 const CONTEXT = 'gitseal/org-key/v1:org-test';
 const secret = new Uint8Array(96).fill(0x42);
@@ -18,7 +18,9 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   }
 }
 
-describe('gcp-kms root', () => {
+// The SDK is an optional package: the module is imported only where it is installed.
+describe.runIf(hasOptional('@google-cloud/kms'))('gcp-kms root', () => {
+  let openGcpKmsRoot: typeof import('./gcp-kms.js').openGcpKmsRoot;
   let kms: GcpKmsDouble;
   const roots: RootOfTrust[] = [];
   const open = async (name: string, apiEndpoint = kms.apiEndpoint): Promise<RootOfTrust> => {
@@ -30,6 +32,7 @@ describe('gcp-kms root', () => {
   };
 
   beforeAll(async () => {
+    ({ openGcpKmsRoot } = await import('./gcp-kms.js'));
     kms = await startGcpKmsDouble();
   });
   afterAll(async () => {

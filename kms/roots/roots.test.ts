@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGitsealError, type GitsealError } from '../../core/errors.js';
 import { startAwsKmsDouble } from '../../test/doubles/aws-kms-double.js';
 import { startGcpKmsDouble } from '../../test/doubles/gcp-kms-double.js';
+import { hasOptional } from '../../test/helpers/optional.js';
 import { makeSoftHsmToken, softHsmAvailable } from '../../test/helpers/softhsm.js';
 import type { RootKind, RootOfTrust } from '../types.js';
 import { parseRootConfig, type RootConfig } from './config.js';
@@ -57,7 +58,7 @@ const fixtures: { kind: RootKind; available: boolean; make(): Promise<Fixture>; 
   },
   {
     kind: 'aws-kms',
-    available: true,
+    available: hasOptional('@aws-sdk/client-kms'),
     wrongContext: 'E_ROOT_REVOKED',
     async make() {
       const kms = await startAwsKmsDouble();
@@ -67,7 +68,7 @@ const fixtures: { kind: RootKind; available: boolean; make(): Promise<Fixture>; 
   },
   {
     kind: 'gcp-kms',
-    available: true,
+    available: hasOptional('@google-cloud/kms'),
     wrongContext: 'E_ROOT_REVOKED',
     async make() {
       const kms = await startGcpKmsDouble();

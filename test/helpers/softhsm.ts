@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pkcs11RootConfig } from '../../kms/roots/config.js';
 import { createRootKey } from '../../kms/roots/index.js';
+import { hasOptional } from './optional.js';
 
 const MODULES = [
   process.env.SOFTHSM2_MODULE,
@@ -28,7 +29,8 @@ const MODULES = [
 export const SOFTHSM_MODULE: string | undefined = MODULES.find((m): m is string => !!m && existsSync(m));
 
 /** True when the module and softhsm2-util are installed: pkcs11 tests skip only when this is false. */
-export const softHsmAvailable: boolean = SOFTHSM_MODULE !== undefined && spawnSync('softhsm2-util', ['--version']).status === 0;
+export const softHsmAvailable: boolean =
+  hasOptional('pkcs11js') && SOFTHSM_MODULE !== undefined && spawnSync('softhsm2-util', ['--version']).status === 0;
 
 export interface SoftHsmToken {
   readonly dir: string;

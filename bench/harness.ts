@@ -34,7 +34,7 @@ export interface Goal {
   readonly what: string;
   /** Measured value in `unit` (a ratio, ms or MB). */
   readonly measured: number | null;
-  readonly unit: '×' | 'ms' | 'MB';
+  readonly unit: '×' | 'ms' | 'MB' | 'runs';
   readonly limit: number;
   /** Why there is no measurement, when measured is null. */
   readonly note?: string;
@@ -214,7 +214,7 @@ export function note(text: string): void {
 
 export const fmtRatio = (r: number): string => `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
 export const fmtVal = (g: Pick<Goal, 'measured' | 'unit'>): string =>
-  g.measured === null ? '—' : g.unit === '×' ? fmtRatio(g.measured) : g.unit === 'MB' ? `${Math.round(g.measured)} MB` : `${fmtMs(g.measured)} ms`;
+  g.measured === null ? '—' : g.unit === '×' ? fmtRatio(g.measured) : g.unit === 'runs' ? String(g.measured) : g.unit === 'MB' ? `${Math.round(g.measured)} MB` : `${fmtMs(g.measured)} ms`;
 export const verdict = (g: Goal): string => (g.measured === null ? 'SKIP' : g.measured <= g.limit ? 'PASS' : 'MISS');
 
 export function goalTable(goals: readonly Goal[], withBench = false): void {

@@ -2,6 +2,7 @@
  * Runs the benchmarks: all, or those named on the command line (a prefix is enough):
  *   npm run bench                          # build, then every benchmark
  *   npm run bench -- cold-start encrypt    # only cold-start and encrypt-decrypt
+ *   npm run bench -- stress                # hang hunting (minutes); not part of the default set
  * Benchmarks are not tests: they print figures, ratios to references measured in the same run, and
  * PASS/MISS against the goals; the exit status is 0 unless a benchmark could not run.
  * Set BENCH_KEEP=1 to keep the temp folder (inputs, outputs, key).
@@ -18,6 +19,7 @@ import { importSops } from './import-sops.js';
 import { goalTable, makeWorkspace, removeWorkspace, verdict, type Benchmark, type Goal } from './harness.js';
 import { multidoc } from './multidoc.js';
 import { rewrap } from './rewrap.js';
+import { stress } from './stress.js';
 
 const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['cold-start', coldStart],
@@ -29,10 +31,12 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['rewrap', rewrap],
   ['controller', controller],
   ['import-sops', importSops],
+  // Minutes long, and about hangs rather than speed: only when asked for.
+  ['stress', stress],
 ];
 
 const wanted = process.argv.slice(2);
-const selected = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter(([name]) => wanted.some((w) => name.startsWith(w)));
+const selected = wanted.length === 0 ? BENCHMARKS.filter(([name]) => name !== 'stress') : BENCHMARKS.filter(([name]) => wanted.some((w) => name.startsWith(w)));
 const unknown = wanted.filter((w) => !BENCHMARKS.some(([name]) => name.startsWith(w)));
 if (unknown.length) {
   console.error(`bench: unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.map(([n]) => n).join(', ')}`);

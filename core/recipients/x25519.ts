@@ -38,21 +38,38 @@ export function x25519RawPublic(key: KeyObject): Uint8Array {
   return fromB64url(jwk.x ?? '', 'x25519 public key');
 }
 
+const importJwkIgnoringX = (secret: Buffer): KeyObject =>
+  createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: secret.toString('base64url'), x: '' }, format: 'jwk' });
+
+/**
+ * Node 20 (OpenSSL 3.0) decodes PKCS#8 DER slowly (~365 µs a key) but takes a
+ * private JWK in ~35 µs, deriving the public half from `d` and ignoring `x`.
+ * Newer Nodes decode DER in ~50 µs and refuse a JWK whose `x` does not match.
+ * Asked once: does this Node take the JWK without `x`?
+ */
+const jwkImportIgnoresX = ((): boolean => {
+  try {
+    importJwkIgnoringX(randomBytes(X25519_LENGTH));
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 /**
  * A fresh ephemeral key pair; the private half never leaves the KeyObject.
  *
  * Never made with generateKeyPairSync: on Node 20 a garbage collection during
- * the JWK export of such a key runs KeyGenJob's destructor, which waits on the
+ * the export of such a key runs KeyGenJob's destructor, which waits on the
  * mutex the export holds, and the process freezes for good
- * (`test/x25519-no-deadlock.test.ts`). Importing random bytes as a JWK costs
- * about the same (~35 µs, against ~365 µs for PKCS#8 DER); Node derives the
- * public half from `d` and ignores `x`. The secret passes through one
- * base64url string, which cannot be wiped: acceptable for a per-request key,
- * not for the org key, which goes through `x25519PrivateKey`.
+ * (`test/x25519-no-deadlock.test.ts`). Random bytes are imported instead, by
+ * the cheaper way this Node offers. On the JWK way the secret passes through
+ * one base64url string, which cannot be wiped: acceptable for a per-request
+ * key, not for the org key, which goes through `x25519PrivateKey`.
  */
 export function x25519Ephemeral(): { privateKey: KeyObject; publicKey: Uint8Array } {
   const secret = randomBytes(X25519_LENGTH);
-  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: secret.toString('base64url'), x: '' }, format: 'jwk' });
+  const privateKey = jwkImportIgnoresX ? importJwkIgnoringX(secret) : x25519PrivateKey(secret);
   secret.fill(0);
   return { privateKey, publicKey: x25519RawPublic(privateKey) };
 }

@@ -55,12 +55,15 @@ export function signRequest(i: SignRequestInput): string {
   return `${SCHEME} keyId=${i.keyId},ts=${ts},nonce=${nonce},sig=${b64url(sig)}`;
 }
 
+// PKCS#8 DER header for the Ed25519 OID 1.3.101.112; the 32-byte seed follows.
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
 /** A new developer key: the PKCS#8 PEM to keep, and the 'ed25519:…' line for the service's config. */
 export function generateSigningKey(): { privatePem: string; publicKey: string } {
-  // A random seed imported, not generateKeyPairSync, whose keys can deadlock Node 20 in a JWK export (see x25519Ephemeral).
-  const seed = randomBytes(32);
-  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: '' }, format: 'jwk' });
-  seed.fill(0);
+  // A random seed imported, not generateKeyPairSync, whose keys can deadlock Node 20 in an export (see x25519Ephemeral).
+  const der = Buffer.concat([ED25519_PKCS8_PREFIX, randomBytes(32)]);
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  der.fill(0);
   return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKeyText(createPublicKey(privateKey)) };
 }
 

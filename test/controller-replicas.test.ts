@@ -10,13 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitsealCli } from './helpers/cli.js';
 import { secretManifest, startControllerEnv, until, type ControllerEnv } from './helpers/controller-env.js';
-import { hasOptional } from './helpers/optional.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const LEASE = { namespace: 'gitseal', leaseDurationMs: 1_000, renewDeadlineMs: 600, retryPeriodMs: 100 };
 
-// The test service's root is the AWS KMS double (for the kill switch), so these need the optional AWS SDK.
-describe.runIf(hasOptional('@aws-sdk/client-kms'))('replicas', () => {
+describe('replicas', () => {
   let env: ControllerEnv;
   beforeAll(async () => {
     env = await startControllerEnv();
@@ -45,7 +43,7 @@ describe.runIf(hasOptional('@aws-sdk/client-kms'))('replicas', () => {
   });
 });
 
-describe.runIf(hasOptional('@aws-sdk/client-kms'))('gitseal controller (bundle)', () => {
+describe('gitseal controller (bundle)', () => {
   let env: ControllerEnv;
   beforeAll(async () => {
     env = await startControllerEnv();

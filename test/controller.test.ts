@@ -16,8 +16,7 @@ const ready = (cr: EncryptedSecretObject | undefined) => cr?.status?.conditions?
 const writesTo = (env: ControllerEnv, from: number, what: RegExp) =>
   env.k8s.requests.slice(from).filter((r) => r.method !== 'GET' && what.test(r.path));
 
-// The test service's root is the AWS KMS double (for the kill switch), so these need the optional AWS SDK.
-describe.runIf(hasOptional('@aws-sdk/client-kms'))('gitseal controller', () => {
+describe('gitseal controller', () => {
   let env: ControllerEnv;
 
   beforeAll(async () => {
@@ -98,13 +97,15 @@ describe.runIf(hasOptional('@aws-sdk/client-kms'))('gitseal controller', () => {
     await until('adopted', () => env.getSecret('payments', 'legacy')?.data?.k === b64('new'), 20_000);
   });
 
-  it('keeps the Secret while the rewrap service is down (RewrapUnavailable), and recovers', async () => {
-    env.aws.disableKey(env.awsKey);
+  // The kill switch is pulled at the AWS KMS double, which needs the optional AWS SDK in the service.
+  it.runIf(hasOptional('@aws-sdk/client-kms'))('keeps the Secret while the rewrap service is down (RewrapUnavailable), and recovers', async () => {
+    const kms = env.kms!;
+    kms.aws.disableKey(kms.key);
     await until('the kill switch', () => env.svc.running.keyring.state === 'root_revoked');
     await env.replaceCr(env.encrypt(secretManifest('payments', 'db', { password: 'pw-4', user: 'app' })));
     await until('RewrapUnavailable', () => ready(env.getCr('payments', 'db'))?.reason === 'RewrapUnavailable');
     expect(env.getSecret('payments', 'db')!.data!.password).toBe(b64('pw-3'));
-    env.aws.enableKey(env.awsKey);
+    kms.aws.enableKey(kms.key);
     await until('recovered', () => env.getSecret('payments', 'db')?.data?.password === b64('pw-4'), 20_000);
     await until('Ready again', () => ready(env.getCr('payments', 'db'))?.status === 'True');
   });

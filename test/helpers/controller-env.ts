@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { parseRecipient } from '../../core/recipients/index.js';
 import { encryptStream } from '../../core/stream.js';
@@ -19,6 +19,7 @@ import type { SecretObject } from '../../controller/desired-secret.js';
 import { startAwsKmsDouble, type AwsKmsDouble } from '../doubles/aws-kms-double.js';
 import { startApiDouble, type ApiDouble } from '../k8s/api-double.js';
 import { ROOT } from './cli.js';
+import { hasOptional } from './optional.js';
 import { startTestService, type TestService } from './rewrap-service.js';
 
 export const POLICY = `gitseal-policy: 1
@@ -30,8 +31,8 @@ rules:
 
 export interface ControllerEnv {
   k8s: ApiDouble;
-  aws: AwsKmsDouble;
-  awsKey: string;
+  /** The service's root, so a test can pull the kill switch; absent where the optional AWS SDK is (the service then uses a passphrase root). */
+  kms: { aws: AwsKmsDouble; key: string } | undefined;
   svc: TestService;
   kc: KubeConfig;
   core: CoreV1Api;
@@ -73,13 +74,14 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 
 export async function startControllerEnv(opts: { log?: Logger } = {}): Promise<ControllerEnv> {
   const k8s = await startApiDouble();
-  const aws = await startAwsKmsDouble();
-  const awsKey = aws.createKey();
+  const aws = hasOptional('@aws-sdk/client-kms') ? await startAwsKmsDouble() : undefined;
+  const kms = aws && { aws, key: aws.createKey() };
   const svc = await startTestService({
     developers: ['controller'],
     policy: POLICY,
-    root: `root: {type: aws-kms, keyId: "${awsKey}", region: ${aws.region}, endpoint: "${aws.endpoint}", checkInterval: 1}`,
-    rootEnv: { ...aws.env },
+    ...(kms
+      ? { root: `root: {type: aws-kms, keyId: "${kms.key}", region: ${kms.aws.region}, endpoint: "${kms.aws.endpoint}", checkInterval: 1}`, rootEnv: { ...kms.aws.env } }
+      : {}),
   });
   const kc = new KubeConfig();
   kc.loadFromString(k8s.kubeconfig());
@@ -102,8 +104,7 @@ export async function startControllerEnv(opts: { log?: Logger } = {}): Promise<C
   const log: Logger = opts.log ?? ((level, msg, fields) => logs.push(JSON.stringify({ level, msg, ...fields })));
   const env: ControllerEnv = {
     k8s,
-    aws,
-    awsKey,
+    kms,
     svc,
     kc,
     core,
@@ -114,10 +115,17 @@ export async function startControllerEnv(opts: { log?: Logger } = {}): Promise<C
     encrypt: (manifest) => parse(encryptStream(manifest, { recipients: [recipient], scope: 'strict' })) as EncryptedSecretObject,
     createCr: async (cr) =>
       (await custom.createNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace: cr.metadata.namespace!, body: cr })) as EncryptedSecretObject,
+    // Like kubectl replace: the controller may write the status between our read and our write (409), so read again and retry.
     replaceCr: async (cr) => {
-      const live = env.getCr(cr.metadata.namespace!, cr.metadata.name)!;
-      const body = { ...cr, metadata: { ...live.metadata, ...cr.metadata, resourceVersion: live.metadata.resourceVersion } };
-      return (await custom.replaceNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace: cr.metadata.namespace!, name: cr.metadata.name, body })) as EncryptedSecretObject;
+      for (let attempt = 1; ; attempt++) {
+        const live = env.getCr(cr.metadata.namespace!, cr.metadata.name)!;
+        const body = { ...cr, metadata: { ...live.metadata, ...cr.metadata, resourceVersion: live.metadata.resourceVersion } };
+        try {
+          return (await custom.replaceNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace: cr.metadata.namespace!, name: cr.metadata.name, body })) as EncryptedSecretObject;
+        } catch (e) {
+          if (!(e instanceof ApiException && e.code === 409) || attempt === 5) throw e;
+        }
+      }
     },
     getCr: (ns, name) => k8s.get('gitseal.dev/v1', 'EncryptedSecret', ns, name) as EncryptedSecretObject | undefined,
     getSecret: (ns, name) => k8s.get('v1', 'Secret', ns, name) as SecretObject | undefined,
@@ -131,7 +139,7 @@ export async function startControllerEnv(opts: { log?: Logger } = {}): Promise<C
       for (const c of controllers) await c.stop().catch(() => {});
       client.close();
       await svc.close();
-      await aws.close();
+      await aws?.close();
       await k8s.close();
     },
   };

@@ -5,6 +5,7 @@
  */
 import { b64url, fromB64url } from './bytes.js';
 import { fail } from './errors.js';
+import { canonicalEntries } from './layout.js';
 import type { RecipientStanza } from './recipients/types.js';
 import { parseScope, scopeBinding, type ObjectIdentity, type Scope } from './scope.js';
 
@@ -39,9 +40,16 @@ export function bindingOf(doc: Pick<EncryptedDocument, 'mode' | 'scope' | 'ident
   return scopeBinding(doc.scope, doc.identity);
 }
 
+/** JSON with every object's keys sorted (code unit order), so any reordering of a mapping gives the same text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 /** The readable fields as the MAC sees them. */
 export function readableCanonical(doc: Pick<EncryptedDocument, 'mode' | 'readable'>): string {
-  return doc.mode === 'generic' ? JSON.stringify(doc.readable) : '';
+  return doc.mode === 'generic' ? canonicalJson(doc.readable) : '';
 }
 
 /** On-disk envelope: every binary field base64url. */
@@ -78,7 +86,7 @@ export function headerToDisk(doc: EncryptedDocument): Record<string, unknown> {
 }
 
 export function toDisk(doc: EncryptedDocument): { header: Record<string, unknown>; sealed: SealedPartOnDisk } {
-  const sealed = { scope: doc.scope, layout: doc.layout, encryptedData: Object.fromEntries(doc.entries), envelope: envelopeToDisk(doc.envelope) };
+  const sealed = { scope: doc.scope, layout: doc.layout, encryptedData: Object.fromEntries(canonicalEntries(doc.entries)), envelope: envelopeToDisk(doc.envelope) };
   return { header: headerToDisk(doc), sealed };
 }
 

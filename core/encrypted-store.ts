@@ -9,6 +9,7 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { fail } from './errors.js';
 import { envelopeToDisk, fromDisk, GENERIC_KEY, headerToDisk, toDisk, type EncryptedDocument, type SealedPartOnDisk } from './encrypted-document.js';
+import { canonicalEntries } from './layout.js';
 import { refuseConflicted } from './merge-markers.js';
 
 export type FileFormat = 'yaml' | 'json';
@@ -26,7 +27,7 @@ function emitSealed(doc: EncryptedDocument, indent: string): string[] {
   if (doc.entries.length === 0) lines.push(`${indent}encryptedData: {}`);
   else {
     lines.push(`${indent}encryptedData:`);
-    for (const [k, v] of doc.entries) lines.push(`${i2}${k}: ${v}`);
+    for (const [k, v] of canonicalEntries(doc.entries)) lines.push(`${i2}${k}: ${v}`);
   }
   lines.push(`${indent}envelope:`, `${i2}version: ${env.version}`, `${i2}id: ${env.id}`, `${i2}recipients:`);
   for (const r of env.recipients) lines.push(`${i2}  - kid: ${r.kid}`, `${i2}    alg: ${r.alg}`, `${i2}    enc: ${r.enc}`, `${i2}    dek: ${r.dek}`);

@@ -6,6 +6,7 @@
 import { defaultRandom, draw, wipe, type RandomSource } from './bytes.js';
 import { fail } from './errors.js';
 import { bindingOf, ENVELOPE_VERSION, readableCanonical, type EncryptedDocument, type Mode } from './encrypted-document.js';
+import { canonicalEntries, inDocumentOrder, layoutText, parseLayout } from './layout.js';
 import { computeMac, macMatches } from './mac.js';
 import { NameCipher } from './name-tokens.js';
 import type { Leaf, PlainDocument } from './plain-document.js';
@@ -31,7 +32,7 @@ export interface OpenedDocument {
   readonly doc: EncryptedDocument;
   readonly dek: Uint8Array;
   readonly chunks: readonly string[];
-  /** Plaintext of each entry, in entry order. */
+  /** Plaintext of each entry, in entry order; `doc.entries` of an opened document are in document order. */
   readonly raws: readonly string[];
 }
 
@@ -77,9 +78,9 @@ export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocu
       toSeal.push({ slot: token, plain: leaf.raw });
     }
   });
-  const layoutText = JSON.stringify(input.plain.chunks);
-  const keepLayout = reuse && JSON.stringify(prev.chunks) === layoutText;
-  if (!keepLayout) toSeal.push({ slot: LAYOUT_SLOT, plain: layoutText });
+  const layoutPlain = layoutText(input.plain.chunks, tokens);
+  const keepLayout = reuse && layoutText(prev.chunks, prev.doc.entries.map(([t]) => t)) === layoutPlain;
+  if (!keepLayout) toSeal.push({ slot: LAYOUT_SLOT, plain: layoutPlain });
   const sealed = sealValues(keys.values, b, toSeal, nonces);
   sealedAt.forEach((at, k) => (entries[at]![1] = sealed[k]!));
   const layout = keepLayout ? prev.doc.layout : sealed[sealed.length - 1]!;
@@ -107,10 +108,11 @@ function macInput(d: Omit<EncryptedDocument, 'envelope'>, binding: string, docId
     mode: d.mode,
     scopeBinding: binding,
     docId,
-    kids: recipients.map((r) => r.kid),
+    // Canonical orders: tools reorder mappings (FORMAT.md §9); sequences keep theirs, but the kids are a set.
+    kids: recipients.map((r) => r.kid).sort(),
     readable: readableCanonical(d),
     layout: d.layout,
-    entries: d.entries,
+    entries: canonicalEntries(d.entries),
   };
 }
 
@@ -130,10 +132,10 @@ export function openDocument(doc: EncryptedDocument, dek: Uint8Array): OpenedDoc
   try {
     checkMacWith(keys.mac, doc, binding);
     const b = { scopeBinding: binding, docId };
-    const opened = openValues(keys.values, b, [...doc.entries.map(([slot, sealed]) => ({ slot, sealed })), { slot: LAYOUT_SLOT, sealed: doc.layout }]);
-    const chunks = parseLayout(opened.pop()!, doc.entries.length);
-    const raws = opened;
-    return { doc, dek, chunks, raws };
+    const sorted = canonicalEntries(doc.entries);
+    const opened = openValues(keys.values, b, [...sorted.map(([slot, sealed]) => ({ slot, sealed })), { slot: LAYOUT_SLOT, sealed: doc.layout }]);
+    const layout = parseLayout(opened.pop()!, sorted.length);
+    return { doc: { ...doc, entries: inDocumentOrder(sorted, layout) }, dek, chunks: layout.chunks, raws: inDocumentOrder(opened, layout) };
   } finally {
     wipe(keys.values, keys.names, keys.mac);
   }
@@ -167,7 +169,7 @@ export function openSome(doc: EncryptedDocument, dek: Uint8Array, indexes: reado
     const items = entries.map(([slot, sealed]) => ({ slot, sealed }));
     if (withLayout) items.push({ slot: LAYOUT_SLOT, sealed: doc.layout });
     const opened = openValues(keys.values, { scopeBinding: binding, docId }, items);
-    const chunks = withLayout ? parseLayout(opened.pop()!, doc.entries.length) : null;
+    const chunks = withLayout ? parseLayout(opened.pop()!, doc.entries.length).chunks : null;
     const names = new NameCipher(keys.names, docId);
     return { leaves: entries.map(([token], k) => ({ path: names.open(token), raw: opened[k]! })), chunks };
   } finally {
@@ -178,18 +180,6 @@ export function openSome(doc: EncryptedDocument, dek: Uint8Array, indexes: reado
 const rangeError = (i: number, n: number): never => {
   throw new RangeError(`entry index ${i} is outside the document's ${n} entries`);
 };
-
-function parseLayout(text: string, entryCount: number): string[] {
-  let chunks: unknown;
-  try {
-    chunks = JSON.parse(text);
-  } catch {
-    chunks = null;
-  }
-  if (!Array.isArray(chunks) || chunks.length !== entryCount + 1 || !chunks.every((c) => typeof c === 'string'))
-    fail('E_TAMPERED', 'the layout does not fit the values: the file was modified');
-  return chunks as string[];
-}
 
 /** The opened document's values with their key paths (decrypts every name token). */
 export function openedLeaves(opened: OpenedDocument): Leaf[] {

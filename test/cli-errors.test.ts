@@ -84,7 +84,7 @@ const CASES: Case[] = [
   { name: 'no key at all', files: () => ({ 's.enc.yaml': enc }), args: ['decrypt', 's.enc.yaml'], env: (ws) => ({ XDG_CONFIG_HOME: ws.path('empty-config') }), status: 30, code: 'E_NO_KEY' },
   { name: 'tampered value, -i', files: () => ({ 's.enc.yaml': tamperValue(enc) }), args: ['decrypt', '-i', 's.enc.yaml'], status: 40, code: 'E_TAMPERED' },
   { name: 'set on a tampered file', files: () => ({ 's.enc.yaml': tamperValue(enc) }), args: ['set', 's.enc.yaml', 'stringData.username', 'x'], status: 40, code: 'E_TAMPERED' },
-  { name: 'value lines swapped', files: () => ({ 's.enc.yaml': swapFirstTwoValues(enc) }), args: ['decrypt', 's.enc.yaml'], status: 40, code: 'E_TAMPERED' },
+  { name: 'ciphertexts swapped between two keys', files: () => ({ 's.enc.yaml': swapFirstTwoCiphertexts(enc) }), args: ['decrypt', 's.enc.yaml'], status: 40, code: 'E_TAMPERED' },
   // The namespace is in the DEK wrap's AAD, so the wrap fails first: E_TAMPERED, not E_SCOPE.
   { name: 'moved to another namespace', files: () => ({ 's.enc.yaml': enc.replace('namespace: payments', 'namespace: other') }), args: ['decrypt', '-i', 's.enc.yaml'], status: 40, code: 'E_TAMPERED' },
   { name: 'renamed', files: () => ({ 's.enc.yaml': enc.replace('name: db', 'name: db2') }), args: ['decrypt', 's.enc.yaml'], status: 40, code: 'E_TAMPERED' },
@@ -96,9 +96,10 @@ const CASES: Case[] = [
   { name: 'exec-env command not found', files: () => ({ 's.enc.yaml': enc }), args: ['exec-env', 's.enc.yaml', '--', 'no-such-command-xyz'], status: 51, code: 'E_EXEC' },
 ];
 
-function swapFirstTwoValues(text: string): string {
-  const [a, b] = valueLines(text);
-  return text.replace(a!, '\0').replace(b!, a!).replace('\0', b!);
+/** Each of the first two tokens gets the other's ciphertext (swapping whole lines is only a reorder, which is allowed). */
+function swapFirstTwoCiphertexts(text: string): string {
+  const [a, b] = valueLines(text).map((l) => l.split(': '));
+  return text.replace(a!.join(': '), '\0').replace(b!.join(': '), `${b![0]}: ${a![1]}`).replace('\0', `${a![0]}: ${b![1]}`);
 }
 
 describe('failures: exit status, [E_CODE], files untouched, no temporary files', () => {

@@ -12,6 +12,7 @@ import { transient } from './conditions.js';
 import type { SecretObject } from './desired-secret.js';
 import { GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';
 import { startHealthServer, type HealthServer } from './http-server.js';
+import { InformerSupervisor } from './informer-supervisor.js';
 import { kubeApi, type KubeApi } from './kube-api.js';
 import { LeaderElector, leaseStoreFor } from './leader-election.js';
 import { controllerMetrics, type ControllerMetrics } from './metrics.js';
@@ -32,6 +33,10 @@ export interface ControllerOptions {
   /** Where /metrics, /healthz and /readyz listen; none when absent. */
   http?: { host: string; port: number };
   now?: () => Date;
+  /** /readyz fails while a watch has been down longer than this (default 30 s). */
+  watchDownLimitMs?: number;
+  /** First delay before an informer whose watch failed is started again (default 500 ms, doubling up to 30 s). */
+  watchRetryBaseMs?: number;
 }
 
 type Cache<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
@@ -47,6 +52,7 @@ export class Controller {
   readonly api: KubeApi;
   #crs: Map<string, Cache<EncryptedSecretObject & KubernetesObject>> = new Map();
   #secrets: Map<string, Cache<SecretObject & KubernetesObject>> = new Map();
+  #supervisors: InformerSupervisor[] = [];
   #synced = false;
   #stopping = false;
   #leading = false;
@@ -85,7 +91,10 @@ export class Controller {
 
   /** Why the controller is not ready, or null. */
   notReady(): string | null {
-    return this.#synced ? null : 'informers have not synced yet';
+    if (!this.#synced) return 'informers have not synced yet';
+    const limit = this.opts.watchDownLimitMs ?? 30_000;
+    const down = Math.max(0, ...this.#supervisors.map((s) => s.downForMs()));
+    return down > limit ? `a watch on the API server has been down for ${Math.round(down / 1000)} s` : null;
   }
 
   async start(): Promise<void> {
@@ -117,12 +126,16 @@ export class Controller {
       crs.on('delete', (o) => this.#forget(keyOf(o)));
       secrets.on('update', (o) => this.#onSecret(slim(o)));
       secrets.on('delete', (o) => this.#onSecret(o, true));
-      for (const inf of [crs, secrets] as Informer<KubernetesObject>[]) inf.on('error', (e: unknown) => log('warn', 'watch failed; the informer retries', { error: e instanceof Error ? e.message.slice(0, 200) : 'error' }));
+      for (const [inf, what] of [
+        [crs, 'EncryptedSecrets'],
+        [secrets, 'Secrets'],
+      ] as const)
+        this.#supervisors.push(new InformerSupervisor(inf as Informer<KubernetesObject>, { log, name: `${what} ${ns || '*'}`, ...(this.opts.watchRetryBaseMs ? { baseDelayMs: this.opts.watchRetryBaseMs } : {}) }));
       this.#crs.set(ns, crs);
       this.#secrets.set(ns, secrets);
     }
     const informers = [...this.#crs.values(), ...this.#secrets.values()];
-    await Promise.all(informers.map((i) => i.start()));
+    await Promise.all(this.#supervisors.map((s) => s.start()));
     // start() resolves even when the first list failed; an informer has synced once it knows a resourceVersion.
     while (!informers.every((i) => (i as unknown as { latestResourceVersion(): string }).latestResourceVersion())) {
       if (this.#stopping) return;
@@ -158,7 +171,7 @@ export class Controller {
     await this.queue.shutDownWithDrain();
     await Promise.all(this.#workers);
     await this.#elector?.stop({ release: true });
-    for (const inf of [...this.#crs.values(), ...this.#secrets.values()]) await inf.stop();
+    for (const s of this.#supervisors) await s.stop();
     await this.#http?.close();
   }
 

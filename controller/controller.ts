@@ -13,6 +13,7 @@ import type { SecretObject } from './desired-secret.js';
 import { GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';
 import { startHealthServer, type HealthServer } from './http-server.js';
 import { InformerSupervisor } from './informer-supervisor.js';
+import { ownEntries, type ManagedFieldsEntry } from './managed-fields.js';
 import { kubeApi, type KubeApi } from './kube-api.js';
 import { LeaderElector, leaseStoreFor } from './leader-election.js';
 import { controllerMetrics, type ControllerMetrics } from './metrics.js';
@@ -115,16 +116,22 @@ export class Controller {
         async () => (ns ? core.listNamespacedSecret({ namespace: ns, labelSelector: selector }) : core.listSecretForAllNamespaces({ labelSelector: selector })) as never,
         selector,
       );
-      // The informers keep every object; managedFields (often larger than the rest of the metadata) are never read here.
+      // The informers keep every object; managedFields are often larger than the rest of the metadata: of a
+      // Secret only the controller's own entries are kept (see managed-fields.ts), of a CR none.
       const slim = <T extends KubernetesObject>(o: T): T => {
         if (o.metadata) delete o.metadata.managedFields;
         return o;
       };
+      const slimSecret = <T extends KubernetesObject>(o: T): T => {
+        const own = ownEntries(o.metadata?.managedFields as ManagedFieldsEntry[] | undefined);
+        if (o.metadata) o.metadata.managedFields = own.length ? (own as never) : undefined;
+        return o;
+      };
       crs.on('add', (o) => this.#onCr(slim(o)));
       crs.on('update', (o) => this.#onCr(slim(o)));
-      secrets.on('add', (o) => void slim(o));
+      secrets.on('add', (o) => void slimSecret(o));
       crs.on('delete', (o) => this.#forget(keyOf(o)));
-      secrets.on('update', (o) => this.#onSecret(slim(o)));
+      secrets.on('update', (o) => this.#onSecret(slimSecret(o)));
       secrets.on('delete', (o) => this.#onSecret(o, true));
       for (const [inf, what] of [
         [crs, 'EncryptedSecrets'],

@@ -9,6 +9,7 @@ import { fail } from '../core/errors.js';
 import { isSecretManifest } from '../core/k8s-secret.js';
 import { renderOpened } from '../core/stream.js';
 import type { OpenedDocument } from '../core/seal.js';
+import { appliedMetadataKeys, hasLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
 import { GROUP, KIND, MANAGED_LABEL, MANAGED_VALUE, VERSION, type EncryptedSecretObject, type OwnerReference } from './encrypted-secret.js';
 
 export interface SecretObject {
@@ -22,6 +23,8 @@ export interface SecretObject {
     ownerReferences?: OwnerReference[];
     uid?: string;
     resourceVersion?: string;
+    /** Only the controller's own entries are kept in its caches. */
+    managedFields?: ManagedFieldsEntry[];
   };
   type?: string;
   data?: Record<string, string>;
@@ -86,14 +89,20 @@ export const ownedBy = (live: SecretObject, cr: EncryptedSecretObject): boolean 
   (live.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.uid === cr.metadata.uid);
 
 /**
- * True when the live Secret already has everything the controller sets:
- * the labels and annotations it manages (others may add more), type, data,
- * immutability and the controller ownerReference.
+ * True when the live Secret already is what the controller would apply: the
+ * labels and annotations it manages (others may add more) and none it
+ * applied before that Git has since removed, type, data, immutability and
+ * the controller ownerReference, with no legacy managedFields entry left to
+ * take over.
  */
 export function sameSecret(live: SecretObject, desired: SecretObject, cr: EncryptedSecretObject): boolean {
   const has = (have: Record<string, string> | undefined, want: Record<string, string> | undefined) => Object.entries(want ?? {}).every(([k, v]) => have?.[k] === v);
+  const stillWanted = (field: 'labels' | 'annotations') => appliedMetadataKeys(live.metadata.managedFields, field).every((k) => desired.metadata[field]?.[k] !== undefined);
   return (
     ownedBy(live, cr) &&
+    !hasLegacyEntry(live.metadata.managedFields) &&
+    stillWanted('labels') &&
+    stillWanted('annotations') &&
     (live.type ?? 'Opaque') === desired.type &&
     sameMap(live.data, desired.data) &&
     (live.immutable === true) === (desired.immutable === true) &&

@@ -5,16 +5,20 @@
  */
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, V1MicroTime, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import type { SecretObject } from './desired-secret.js';
+import { FIELD_MANAGER, foldLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
 import { GROUP, KIND, PLURAL, VERSION, type EncryptedSecretObject, type EncryptedSecretStatus } from './encrypted-secret.js';
 
-export const FIELD_MANAGER = 'gitseal';
 
 export interface KubeApi {
   getSecret(namespace: string, name: string): Promise<SecretObject | null>;
   /** Server-side apply as the `gitseal` field manager, forcing ownership of the fields it sets. */
   applySecret(secret: SecretObject): Promise<SecretObject>;
-  /** Creates the Secret; null when one of that name already exists (the caller then looks at it). */
-  createSecret(secret: SecretObject): Promise<SecretObject | null>;
+  /**
+   * Folds the controller's legacy `Update` managedFields entry into its Apply
+   * entry (JSON patch, guarded by resourceVersion), so the next apply prunes
+   * what Git removed. Reads the Secret first: the caches keep only our entries.
+   */
+  takeOverLegacyFields(namespace: string, name: string): Promise<void>;
   /** Deletes the Secret with this uid only (a precondition), for replacing an immutable one. */
   deleteSecret(namespace: string, name: string, uid: string): Promise<void>;
   patchStatus(cr: EncryptedSecretObject, status: EncryptedSecretStatus): Promise<void>;
@@ -28,6 +32,7 @@ export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeA
   const custom = kc.makeApiClient(CustomObjectsApi);
   const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+  const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
   return {
     async getSecret(namespace, name) {
       try {
@@ -42,13 +47,15 @@ export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeA
       const out = await core.patchNamespacedSecret({ namespace: secret.metadata.namespace, name: secret.metadata.name, body, fieldManager: FIELD_MANAGER, force: true }, apply);
       return out as unknown as SecretObject;
     },
-    async createSecret(secret) {
-      try {
-        return (await core.createNamespacedSecret({ namespace: secret.metadata.namespace, body: secret as unknown as V1Secret, fieldManager: FIELD_MANAGER })) as unknown as SecretObject;
-      } catch (e) {
-        if (e instanceof ApiException && e.code === 409) return null;
-        throw e;
-      }
+    async takeOverLegacyFields(namespace, name) {
+      const live = await core.readNamespacedSecret({ namespace, name });
+      const folded = foldLegacyEntry((live.metadata?.managedFields ?? []) as ManagedFieldsEntry[]);
+      if (!folded) return;
+      const body = [
+        { op: 'test', path: '/metadata/resourceVersion', value: live.metadata?.resourceVersion },
+        { op: 'replace', path: '/metadata/managedFields', value: folded },
+      ];
+      await core.patchNamespacedSecret({ namespace, name, body }, jsonPatch);
     },
     async deleteSecret(namespace, name, uid) {
       try {

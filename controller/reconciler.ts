@@ -15,6 +15,7 @@ import { readyStatus, REASONS, reasonOf, statusChanged, type Reason } from './co
 import { desiredSecret, ownedBy, sameSecret, type SecretObject } from './desired-secret.js';
 import { ADOPT_ANNOTATION, documentOf, rewrapItemOf, type EncryptedSecretObject } from './encrypted-secret.js';
 import type { KubeApi } from './kube-api.js';
+import { hasLegacyEntry } from './managed-fields.js';
 
 export interface ReconcilerDeps {
   api: KubeApi;
@@ -71,20 +72,23 @@ async function decrypt(cr: EncryptedSecretObject, deps: ReconcilerDeps): Promise
   }
 }
 
+/**
+ * Every write, the first one included, is a server-side apply by one field
+ * manager, so keys, labels and annotations removed in Git leave the Secret.
+ * A Secret the managed-Secrets cache does not know is read first: one of that
+ * name that gitseal does not own must not be taken over by the apply.
+ */
 async function write(cr: EncryptedSecretObject, desired: SecretObject, deps: ReconcilerDeps): Promise<{ written?: string }> {
   const { namespace, name } = desired.metadata;
-  let live = deps.getManagedSecret(namespace, name);
-  if (!live) {
-    // Not one of ours: usually there is none yet, so create it in one request; if a Secret of that name exists, look at it.
-    const created = await deps.api.createSecret(desired);
-    if (created) return created.metadata.resourceVersion ? { written: created.metadata.resourceVersion } : {};
-    live = (await deps.api.getSecret(namespace, name)) ?? undefined;
-  }
+  const live = deps.getManagedSecret(namespace, name) ?? (await deps.api.getSecret(namespace, name)) ?? undefined;
   if (live && !ownedBy(live, cr) && cr.metadata.annotations?.[ADOPT_ANNOTATION] !== 'true') refuse('SecretNotOwned', REASONS.SecretNotOwned);
   if (live && sameSecret(live, desired, cr)) return {};
   if (live?.immutable && live.metadata.uid) {
     await deps.api.deleteSecret(namespace, name, live.metadata.uid);
     deps.log('info', 'replacing an immutable Secret', { namespace, name });
+  } else if (live && hasLegacyEntry(live.metadata.managedFields)) {
+    await deps.api.takeOverLegacyFields(namespace, name);
+    deps.log('info', 'took over the fields an earlier version created', { namespace, name });
   }
   const out = await deps.api.applySecret(desired);
   return out.metadata.resourceVersion ? { written: out.metadata.resourceVersion } : {};

@@ -41,6 +41,21 @@ describe('Ready condition', () => {
     expect(statusChanged(s, readyStatus(cr(1, s), 'RewrapUnavailable', 'down', t1))).toBe(true);
   });
 
+  it('kstatus: Stalled=True for a refusal retrying cannot fix, Reconciling=True while retrying, neither once written', () => {
+    const kinds = (st: ReturnType<typeof readyStatus>) => st.conditions!.map((c) => `${c.type}=${c.status}:${c.reason}`);
+    const down = readyStatus(cr(1), 'RewrapUnavailable', 'down', t0);
+    expect(kinds(down)).toEqual(['Ready=False:RewrapUnavailable', 'Reconciling=True:RewrapUnavailable']);
+    const tampered = readyStatus(cr(2, down), 'Tampered', 'bad', t1);
+    expect(kinds(tampered)).toEqual(['Ready=False:Tampered', 'Stalled=True:Tampered']);
+    expect(tampered.conditions![1]).toMatchObject({ message: 'bad', observedGeneration: 2, lastTransitionTime: t1.toISOString() });
+    for (const reason of ['RewrapDenied', 'ScopeMismatch', 'SecretNotOwned', 'Invalid'] as const)
+      expect(kinds(readyStatus(cr(1), reason, 'm', t0))).toEqual([`Ready=False:${reason}`, `Stalled=True:${reason}`]);
+    const fixed = readyStatus(cr(3, tampered), 'Decrypted', 'ok', t1);
+    expect(kinds(fixed)).toEqual(['Ready=True:Decrypted']);
+    const other = { type: 'Other', status: 'True' as const, reason: 'x', message: 'y', lastTransitionTime: t0.toISOString() };
+    expect(kinds(readyStatus(cr(1, { conditions: [other] }), 'Decrypted', 'ok', t1))).toEqual(['Other=True:x', 'Ready=True:Decrypted']);
+  });
+
   it('maps error codes to reasons', () => {
     expect(['E_DENIED', 'E_AUTH', 'E_KEY_REVOKED', 'E_SERVER', 'E_ROOT_REVOKED', 'E_SCOPE', 'E_TAMPERED', 'E_FORMAT'].map(reasonOf)).toEqual([
       'RewrapDenied', 'RewrapDenied', 'RewrapDenied', 'RewrapUnavailable', 'RewrapUnavailable', 'ScopeMismatch', 'Tampered', 'Invalid',

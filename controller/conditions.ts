@@ -1,7 +1,13 @@
 /**
- * The Ready condition of an EncryptedSecret (DESIGN §5) and the pure
- * decision whether a status write is needed: a status is written only when
- * what it says changes, so a resync does not touch the API.
+ * The conditions of an EncryptedSecret (DESIGN §5) and the pure decision
+ * whether a status write is needed: a status is written only when what it
+ * says changes, so a resync does not touch the API.
+ *
+ * Ready says whether the Secret is current. For kstatus (Flux's health
+ * checks, `kubectl wait`, Argo CD): a refusal that retrying cannot fix also
+ * sets Stalled=True, so a deployment fails at once instead of waiting out its
+ * timeout; a temporary failure sets Reconciling=True while the controller
+ * retries. Neither is present once the Secret is written.
  */
 import type { ErrorCode } from '../core/errors.js';
 import type { Condition, EncryptedSecretObject, EncryptedSecretStatus } from './encrypted-secret.js';
@@ -44,6 +50,8 @@ export function reasonOf(code: ErrorCode | string): Exclude<Reason, 'Decrypted'>
 /** Failures worth retrying soon; the others wait for the object to change (with a slow backoff meanwhile). */
 export const transient = (reason: Reason): boolean => reason === 'RewrapUnavailable';
 
+const OWN_CONDITIONS = ['Ready', 'Stalled', 'Reconciling'];
+
 export function readyStatus(cr: EncryptedSecretObject, reason: Reason, message: string, now: Date): EncryptedSecretStatus {
   const ok = reason === 'Decrypted';
   const generation = cr.metadata.generation ?? 0;
@@ -58,9 +66,20 @@ export function readyStatus(cr: EncryptedSecretObject, reason: Reason, message: 
     lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now.toISOString(),
     observedGeneration: generation,
   };
+  const previousOf = (type: string) => cr.status?.conditions?.find((c) => c.type === type);
+  const kstatus: Condition[] = ok
+    ? []
+    : [transient(reason) ? 'Reconciling' : 'Stalled'].map((type) => ({
+        type,
+        status: 'True' as const,
+        reason,
+        message,
+        lastTransitionTime: previousOf(type)?.status === 'True' ? previousOf(type)!.lastTransitionTime : now.toISOString(),
+        observedGeneration: generation,
+      }));
   return {
     observedGeneration: generation,
-    conditions: [...(cr.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), ready],
+    conditions: [...(cr.status?.conditions ?? []).filter((c) => !OWN_CONDITIONS.includes(c.type)), ready, ...kstatus],
     ...(ok ? { secretName: cr.metadata.name, lastSyncTime: now.toISOString() } : cr.status?.secretName ? { secretName: cr.status.secretName } : {}),
     ...(!ok && cr.status?.lastSyncTime ? { lastSyncTime: cr.status.lastSyncTime } : {}),
   };

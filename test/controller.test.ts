@@ -74,6 +74,8 @@ describe('gitseal controller', () => {
     await env.replaceCr({ ...good, spec });
     await until('Tampered', () => ready(env.getCr('payments', 'api'))?.reason === 'Tampered');
     expect(ready(env.getCr('payments', 'api'))!.status).toBe('False');
+    // kstatus: Flux and Argo CD fail at once instead of waiting out their timeout.
+    expect(env.getCr('payments', 'api')!.status!.conditions!.find((c) => c.type === 'Stalled')).toMatchObject({ status: 'True', reason: 'Tampered' });
     expect(env.getSecret('payments', 'api')!.metadata.resourceVersion).toBe(before);
   });
 

@@ -13,7 +13,7 @@ import type { SecretObject } from './desired-secret.js';
 import { GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';
 import { startHealthServer, type HealthServer } from './http-server.js';
 import { InformerSupervisor } from './informer-supervisor.js';
-import { ownEntries, type ManagedFieldsEntry } from './managed-fields.js';
+import { pagedList, slimEncryptedSecret, slimSecret } from './slim-objects.js';
 import { kubeApi, type KubeApi } from './kube-api.js';
 import { LeaderElector, leaseStoreFor } from './leader-election.js';
 import { controllerMetrics, type ControllerMetrics } from './metrics.js';
@@ -106,29 +106,35 @@ export class Controller {
     const selector = `${MANAGED_LABEL}=${MANAGED_VALUE}`;
     for (const ns of namespaces) {
       const crPath = ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`;
-      const crs = makeInformer<EncryptedSecretObject & KubernetesObject>(kc, crPath, () =>
-        ns ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns }) : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL }),
+      // The caches keep slim objects (slim-objects.ts); lists come in pages, each slimmed before the next.
+      type Cr = EncryptedSecretObject & KubernetesObject;
+      const crs = makeInformer<Cr>(kc, crPath, () =>
+        pagedList<Cr>(
+          (cont, limit) =>
+            (ns
+              ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns, limit, ...(cont ? { _continue: cont } : {}) })
+              : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, limit, ...(cont ? { _continue: cont } : {}) })) as Promise<{ items: Cr[] }>,
+          slimEncryptedSecret,
+        ) as never,
       );
       const secretPath = ns ? `/api/v1/namespaces/${ns}/secrets` : '/api/v1/secrets';
-      const secrets = makeInformer<SecretObject & KubernetesObject>(
+      type Sec = SecretObject & KubernetesObject;
+      const secrets = makeInformer<Sec>(
         kc,
         secretPath,
-        async () => (ns ? core.listNamespacedSecret({ namespace: ns, labelSelector: selector }) : core.listSecretForAllNamespaces({ labelSelector: selector })) as never,
+        () =>
+          pagedList<Sec>(
+            async (cont, limit) =>
+              (ns
+                ? core.listNamespacedSecret({ namespace: ns, labelSelector: selector, limit, ...(cont ? { _continue: cont } : {}) })
+                : core.listSecretForAllNamespaces({ labelSelector: selector, limit, ...(cont ? { _continue: cont } : {}) })) as unknown as { items: Sec[] },
+            slimSecret,
+          ) as never,
         selector,
       );
-      // The informers keep every object; managedFields are often larger than the rest of the metadata: of a
-      // Secret only the controller's own entries are kept (see managed-fields.ts), of a CR none.
-      const slim = <T extends KubernetesObject>(o: T): T => {
-        if (o.metadata) delete o.metadata.managedFields;
-        return o;
-      };
-      const slimSecret = <T extends KubernetesObject>(o: T): T => {
-        const own = ownEntries(o.metadata?.managedFields as ManagedFieldsEntry[] | undefined);
-        if (o.metadata) o.metadata.managedFields = own.length ? (own as never) : undefined;
-        return o;
-      };
-      crs.on('add', (o) => this.#onCr(slim(o)));
-      crs.on('update', (o) => this.#onCr(slim(o)));
+      // Objects from the watch arrive whole: slimmed as they enter the cache.
+      crs.on('add', (o) => this.#onCr(slimEncryptedSecret(o)));
+      crs.on('update', (o) => this.#onCr(slimEncryptedSecret(o)));
       secrets.on('add', (o) => void slimSecret(o));
       crs.on('delete', (o) => this.#forget(keyOf(o)));
       secrets.on('update', (o) => this.#onSecret(slimSecret(o)));
@@ -244,6 +250,7 @@ export class Controller {
       unwrap: (item) => this.#batcher.unwrap(item),
       serviceKids: () => this.#kids.get(),
       getCr: (ns, n) => this.#cache(this.#crs, ns, n),
+      readCr: (ns, n) => this.api.getEncryptedSecret(ns, n),
       getManagedSecret: (ns, n) => this.#cache(this.#secrets, ns, n),
       log: this.opts.log,
       now: this.#now,

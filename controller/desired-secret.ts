@@ -10,6 +10,7 @@ import { isSecretManifest } from '../core/k8s-secret.js';
 import { renderOpened } from '../core/stream.js';
 import type { OpenedDocument } from '../core/seal.js';
 import { appliedMetadataKeys, hasLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
+import { dataDigest } from './slim-objects.js';
 import { GROUP, KIND, MANAGED_LABEL, MANAGED_VALUE, VERSION, type EncryptedSecretObject, type OwnerReference } from './encrypted-secret.js';
 
 export interface SecretObject {
@@ -28,6 +29,8 @@ export interface SecretObject {
   };
   type?: string;
   data?: Record<string, string>;
+  /** In the controller's cache, instead of `data` (slim-objects.ts). */
+  dataDigest?: string;
   immutable?: boolean;
 }
 
@@ -104,7 +107,7 @@ export function sameSecret(live: SecretObject, desired: SecretObject, cr: Encryp
     stillWanted('labels') &&
     stillWanted('annotations') &&
     (live.type ?? 'Opaque') === desired.type &&
-    sameMap(live.data, desired.data) &&
+    (live.data === undefined && live.dataDigest !== undefined ? live.dataDigest === dataDigest(desired.data) : sameMap(live.data, desired.data)) &&
     (live.immutable === true) === (desired.immutable === true) &&
     has(live.metadata.labels, desired.metadata.labels) &&
     has(live.metadata.annotations, desired.metadata.annotations)

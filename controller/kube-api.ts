@@ -11,6 +11,7 @@ import { GROUP, KIND, PLURAL, VERSION, type EncryptedSecretObject, type Encrypte
 
 export interface KubeApi {
   getSecret(namespace: string, name: string): Promise<SecretObject | null>;
+  getEncryptedSecret(namespace: string, name: string): Promise<EncryptedSecretObject | null>;
   /** Server-side apply as the `gitseal` field manager, forcing ownership of the fields it sets. */
   applySecret(secret: SecretObject): Promise<SecretObject>;
   /**
@@ -37,6 +38,14 @@ export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeA
     async getSecret(namespace, name) {
       try {
         return (await core.readNamespacedSecret({ namespace, name })) as unknown as SecretObject;
+      } catch (e) {
+        if (notFound(e)) return null;
+        throw e;
+      }
+    },
+    async getEncryptedSecret(namespace, name) {
+      try {
+        return (await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace, name })) as EncryptedSecretObject;
       } catch (e) {
         if (notFound(e)) return null;
         throw e;

@@ -22,7 +22,10 @@ export interface ReconcilerDeps {
   unwrap(item: RewrapItem): Promise<UnwrapResult>;
   /** Kids of the org keys the rewrap service holds; throws a GitsealError when it cannot be asked. */
   serviceKids(): Promise<ReadonlySet<string>>;
+  /** The EncryptedSecret as the informer caches it: metadata and status, no spec. */
   getCr(namespace: string, name: string): EncryptedSecretObject | undefined;
+  /** The whole EncryptedSecret from the API server; null when it is gone. */
+  readCr(namespace: string, name: string): Promise<EncryptedSecretObject | null>;
   /** The live Secret from the informer of managed Secrets, when it is there. */
   getManagedSecret(namespace: string, name: string): SecretObject | undefined;
   log: Logger;
@@ -95,7 +98,9 @@ async function write(cr: EncryptedSecretObject, desired: SecretObject, deps: Rec
 }
 
 export async function reconcile(namespace: string, name: string, deps: ReconcilerDeps): Promise<Outcome> {
-  const cr = deps.getCr(namespace, name);
+  const cached = deps.getCr(namespace, name);
+  if (!cached || cached.metadata.deletionTimestamp) return { result: 'gone' };
+  const cr = await deps.readCr(namespace, name);
   if (!cr || cr.metadata.deletionTimestamp) return { result: 'gone' };
   const previous = cr.status?.conditions?.find((c) => c.type === 'Ready');
   let outcome: Outcome;

@@ -5,8 +5,8 @@
  * live Secret already is it, so nothing is written when nothing changed.
  */
 import { parse } from 'yaml';
-import { fail } from '../core/errors.js';
-import { isSecretManifest } from '../core/k8s-secret.js';
+import { fail, isGitsealError } from '../core/errors.js';
+import { checkSecret, isSecretManifest } from '../core/k8s-secret.js';
 import { renderOpened } from '../core/stream.js';
 import type { OpenedDocument } from '../core/seal.js';
 import { appliedMetadataKeys, hasLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
@@ -62,6 +62,15 @@ export const ownerReferenceTo = (cr: EncryptedSecretObject): OwnerReference => (
 export function desiredSecret(cr: EncryptedSecretObject, opened: OpenedDocument): SecretObject {
   const manifest: unknown = parse(renderOpened([opened]), { maxAliasCount: 100 });
   if (!isRecord(manifest) || !isSecretManifest(manifest)) return fail('E_SECRET_INVALID', 'the decrypted document is not a v1 Secret');
+  // What the API server would refuse (keys, base64, over 1 MiB) is refused here, with a reason that does not retry hot.
+  // The status is readable by more people than the Secret, and key names are hidden by the format: the message names none.
+  try {
+    checkSecret(manifest);
+  } catch (e) {
+    if (isGitsealError(e, 'E_SECRET_INVALID'))
+      fail('E_SECRET_INVALID', 'the Secret inside is not valid for Kubernetes (a data key, a base64 value, the name or the type): "gitseal decrypt" the file to see which');
+    throw e;
+  }
   const md = isRecord(manifest.metadata) ? manifest.metadata : {};
   const namespace = cr.metadata.namespace ?? '';
   if (md.name !== cr.metadata.name || (md.namespace !== undefined && md.namespace !== namespace))

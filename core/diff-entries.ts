@@ -54,9 +54,11 @@ function countsOf(changes: readonly ValueChange[]): ValueCounts {
  */
 export function keylessChanges(a: EncryptedDocument, b: EncryptedDocument, sameDek: boolean): EntryComparison {
   if (!sameDek) return { counts: null, changes: [], layoutChanged: null, newDataKey: true };
-  const changes: ValueChange[] = tokenDelta(a, b).map((op) =>
-    op.kind === 'removed' ? { change: 'removed', token: a.entries[op.i]![0] } : { change: op.kind, token: b.entries[op.j]![0] },
-  );
+  // Without a key the document order is sealed away: changed, then added, then removed, each by token.
+  const rank = { changed: 0, added: 1, removed: 2 };
+  const changes: ValueChange[] = tokenDelta(a, b)
+    .map((op): ValueChange => (op.kind === 'removed' ? { change: 'removed', token: a.entries[op.i]![0] } : { change: op.kind, token: b.entries[op.j]![0] }))
+    .sort((x, y) => rank[x.change] - rank[y.change] || (x.token! < y.token! ? -1 : x.token! > y.token! ? 1 : 0));
   return { counts: countsOf(changes), changes, layoutChanged: a.layout !== b.layout, newDataKey: false };
 }
 
@@ -78,19 +80,25 @@ export function keyedChanges(a: EncryptedDocument, deka: Uint8Array, b: Encrypte
   const inA = ops.flatMap((op) => (op.kind === 'added' ? [] : [op.i]));
   const inB = ops.flatMap((op) => (op.kind === 'removed' ? [] : [op.j]));
   const layout = a.layout !== b.layout;
-  const pa = openSome(a, deka, inA, layout);
-  const pb = openSome(b, dekb, inB, layout);
+  // The layouts give the document order to list the changes in (files keep entries sorted by token, not by place).
+  const pa = openSome(a, deka, inA, true);
+  const pb = openSome(b, dekb, inB, true);
   const leafA = new Map(inA.map((i, k) => [i, pa.leaves[k]!]));
   const leafB = new Map(inB.map((j, k) => [j, pb.leaves[k]!]));
   const changes: ValueChange[] = [];
+  const place: number[] = [];
   for (const op of ops) {
     const before = op.kind === 'added' ? undefined : leafA.get(op.i)!;
     const after = op.kind === 'removed' ? undefined : leafB.get(op.j)!;
     if (before && after && before.raw === after.raw) continue; // re-sealed, same plaintext
     changes.push(change(op.kind, (after ?? before)!, before && sideOf(a, deka, before.raw, showValues), after && sideOf(b, dekb, after.raw, showValues)));
+    // After-version order; removed entries after those, in the before version's order.
+    place.push(op.kind === 'removed' ? b.entries.length + pa.positions!.get(a.entries[op.i]![0])! : pb.positions!.get(b.entries[op.j]![0])!);
   }
+  const order = changes.map((_, k) => k).sort((x, y) => place[x]! - place[y]!);
+  const inOrder = order.map((k) => changes[k]!);
   const layoutChanged = layout && JSON.stringify(pa.chunks) !== JSON.stringify(pb.chunks);
-  return { counts: countsOf(changes), changes, layoutChanged, newDataKey: false };
+  return { counts: countsOf(inOrder), changes: inOrder, layoutChanged, newDataKey: false };
 }
 
 function change(kind: ValueChange['change'], leaf: Leaf, before: ValueSide | undefined, after: ValueSide | undefined): ValueChange {

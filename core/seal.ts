@@ -151,6 +151,8 @@ export interface OpenedPart {
   /** The entries at the requested indexes, in that order, with their key paths. */
   readonly leaves: Leaf[];
   readonly chunks: string[] | null;
+  /** With the layout: each token's position in document order. */
+  readonly positions: ReadonlyMap<string, number> | null;
 }
 
 /**
@@ -169,9 +171,11 @@ export function openSome(doc: EncryptedDocument, dek: Uint8Array, indexes: reado
     const items = entries.map(([slot, sealed]) => ({ slot, sealed }));
     if (withLayout) items.push({ slot: LAYOUT_SLOT, sealed: doc.layout });
     const opened = openValues(keys.values, { scopeBinding: binding, docId }, items);
-    const chunks = withLayout ? parseLayout(opened.pop()!, doc.entries.length).chunks : null;
+    const layout = withLayout ? parseLayout(opened.pop()!, doc.entries.length) : null;
+    const sorted = layout && canonicalEntries(doc.entries);
+    const positions = layout && new Map(layout.order.map((i, k) => [sorted![i]![0], k]));
     const names = new NameCipher(keys.names, docId);
-    return { leaves: entries.map(([token], k) => ({ path: names.open(token), raw: opened[k]! })), chunks };
+    return { leaves: entries.map(([token], k) => ({ path: names.open(token), raw: opened[k]! })), chunks: layout?.chunks ?? null, positions };
   } finally {
     wipe(keys.values, keys.names, keys.mac);
   }

@@ -28,8 +28,13 @@ export type ServiceAccountVerify =
   | { kind: 'tokenReview'; server: string; tokenFile: string; caFile?: string };
 
 export interface ServiceAccountsConfig {
-  /** The cluster's `iss`, compared byte for byte. */
-  issuer: string;
+  /**
+   * The cluster's `iss`, compared byte for byte. Optional with TokenReview,
+   * where the API server decides (the quick start: the issuer differs from
+   * cluster to cluster); the authenticator then takes every bearer JWT that
+   * no OIDC issuer claims.
+   */
+  issuer?: string;
   audience: string;
   verify: ServiceAccountVerify;
 }
@@ -80,10 +85,10 @@ export function parseAuthConfig(value: unknown): AuthConfig {
 function parseServiceAccounts(v: unknown): ServiceAccountsConfig {
   const w = 'auth.serviceAccounts';
   const o = mapping(v, w, ['issuer', 'audience', 'jwksUri', 'caFile', 'tokenFile', 'tokenReview']);
-  const issuer = url(o.issuer, `${w}.issuer`);
+  const issuer = o.issuer === undefined && o.tokenReview !== undefined ? undefined : url(o.issuer, `${w}.issuer`);
   const audience = optString(o.audience, `${w}.audience`) ?? DEFAULT_AUDIENCE;
   if ((o.jwksUri === undefined) === (o.tokenReview === undefined)) fail('E_CONFIG', `${w} needs exactly one of jwksUri and tokenReview`);
-  if (o.jwksUri !== undefined) {
+  if (o.jwksUri !== undefined && issuer !== undefined) {
     const caFile = optString(o.caFile, `${w}.caFile`);
     const tokenFile = optString(o.tokenFile, `${w}.tokenFile`);
     const verify = { kind: 'jwks' as const, jwksUri: url(o.jwksUri, `${w}.jwksUri`), ...(caFile ? { caFile } : {}), ...(tokenFile ? { tokenFile } : {}) };
@@ -95,7 +100,7 @@ function parseServiceAccounts(v: unknown): ServiceAccountsConfig {
   const tokenFile = optString(t.tokenFile, `${w}.tokenReview.tokenFile`) ?? IN_CLUSTER.tokenFile;
   // The in-cluster CA only makes sense for the in-cluster server; another server uses the system CAs unless told.
   const caFile = optString(t.caFile, `${w}.tokenReview.caFile`) ?? (t.server === undefined ? IN_CLUSTER.caFile : undefined);
-  return { issuer, audience, verify: { kind: 'tokenReview', server, tokenFile, ...(caFile ? { caFile } : {}) } };
+  return { ...(issuer ? { issuer } : {}), audience, verify: { kind: 'tokenReview', server, tokenFile, ...(caFile ? { caFile } : {}) } };
 }
 
 function parseOidcList(v: unknown, saIssuer: string | undefined): OidcIssuerConfig[] {

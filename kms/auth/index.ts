@@ -23,7 +23,7 @@ export type AuthOptions = VerifierTuning;
 export function createAuthenticators(config: AuthConfig, options: AuthOptions = {}): Authenticator[] {
   const list: Authenticator[] = [];
   if (config.ed25519) list.push(new RequestSignatureAuthenticator(config.ed25519));
-  if (config.serviceAccounts) list.push(new ServiceAccountAuthenticator(config.serviceAccounts, options));
+  if (config.serviceAccounts) list.push(new ServiceAccountAuthenticator(config.serviceAccounts, options, new Set(config.oidc.map((o) => o.issuer))));
   if (config.oidc.length > 0) list.push(new OidcAuthenticator(config.oidc, options));
   if (config.mtls) list.push(new MtlsAuthenticator());
   return list;

@@ -32,11 +32,17 @@ export class ServiceAccountAuthenticator implements Authenticator {
   readonly method = 'serviceaccount' as const;
   readonly #check: (token: string, now: number) => Promise<string>;
 
-  constructor(readonly config: ServiceAccountsConfig, tuning: VerifierTuning = {}) {
+  /** `otherIssuers`: issuers other authenticators claim; with no `issuer` configured, their tokens are not ours. */
+  constructor(
+    readonly config: ServiceAccountsConfig,
+    tuning: VerifierTuning = {},
+    private readonly otherIssuers: ReadonlySet<string> = new Set(),
+  ) {
     const v = config.verify;
     const http: HttpOptions = { timeoutMs: tuning.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(v.caFile ? { ca: readConfigFile(v.caFile, 'caFile') } : {}) };
     if (v.kind === 'jwks') {
       const tokenFile = v.tokenFile;
+      if (config.issuer === undefined) throw new TypeError('a JWKS check needs the issuer'); // parseAuthConfig makes sure of it
       const verifier = createJwtVerifier({
         what: WHAT,
         issuer: config.issuer,
@@ -57,7 +63,9 @@ export class ServiceAccountAuthenticator implements Authenticator {
 
   async authenticate(req: AuthRequest): Promise<Caller | null> {
     const token = bearerToken(req);
-    if (token === null || peekIssuer(token) !== this.config.issuer) return null;
+    if (token === null) return null;
+    const iss = peekIssuer(token);
+    if (this.config.issuer === undefined ? iss === null || this.otherIssuers.has(iss) : iss !== this.config.issuer) return null;
     return { subject: await this.#check(token, req.now), method: 'serviceaccount' };
   }
 }

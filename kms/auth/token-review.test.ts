@@ -71,6 +71,27 @@ describe('ServiceAccountAuthenticator (TokenReview)', () => {
     expect(api.requests.length).toBe(before);
   });
 
+  it('without an issuer configured (quick start): any issuer goes to the API server, except those of configured OIDC issuers', async () => {
+    verdict = ok();
+    const c = parseAuthConfig({
+      serviceAccounts: { tokenReview: { server: api.url, tokenFile } },
+      oidc: [{ issuer: 'https://ci.example', audience: 'gitseal', subject: 'ci:{sub}' }],
+    });
+    expect(c.serviceAccounts!.issuer).toBeUndefined();
+    const a = new ServiceAccountAuthenticator(c.serviceAccounts!, { timeoutMs: 2000 }, new Set(c.oidc.map((o) => o.issuer)));
+    const eks = await k8s.sign({ iss: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC', sub: 'system:serviceaccount:apps:web' });
+    await expect(a.authenticate(bearer(eks))).resolves.toEqual({ subject: 'system:serviceaccount:apps:web', method: 'serviceaccount' });
+    const before = api.requests.length;
+    expect(await a.authenticate(bearer(await k8s.sign({ iss: 'https://ci.example' })))).toBeNull();
+    expect(api.requests.length).toBe(before);
+    verdict = () => ({ authenticated: false, error: 'invalid bearer token' });
+    expect(await reasonOf(a.authenticate(bearer(await k8s.sign({ iss: 'https://forged.example' }))))).toBe('rejected');
+  });
+
+  it('a JWKS check still needs the issuer', () => {
+    expect(() => parseAuthConfig({ serviceAccounts: { jwksUri: 'https://k8s.example/openid/v1/jwks' } })).toThrow(/issuer/);
+  });
+
   it('refuses what the API server does not authenticate', async () => {
     verdict = () => ({ authenticated: false, error: '[invalid bearer token, token has been invalidated]' });
     expect(await reasonOf(authenticator().authenticate(bearer(await k8s.sign({}))))).toBe('rejected');

@@ -12,7 +12,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { builtinResources } from './builtins.js';
-import { crdResourceTypes } from './crd.js';
+import { crdControllerStatus, crdResourceTypes } from './crd.js';
 import { discovery } from './discovery.js';
 import { ApiError, errors, reasonForCode, type Obj } from './errors.js';
 import { Controllers } from './gc.js';
@@ -24,6 +24,7 @@ import { handleResource } from './rest.js';
 import { Catalog } from './resources.js';
 import { isObj } from './schema.js';
 import { Store, type Change } from './store.js';
+import { metaOf, str } from './values.js';
 import { WatchHub } from './watch.js';
 
 export interface RequestRecord {
@@ -61,9 +62,17 @@ export interface ApiDouble {
   readonly resourceVersion: string;
   /** Open watch connections. */
   readonly watchCount: number;
-  /** Forgets the watch history: watches and lists resuming from older resourceVersions get 410 Gone. */
-  compact(): void;
-  /** Ends every open watch (cleanly, as the apiserver does on timeout; `abort` resets the connections instead). */
+  /**
+   * etcd compaction at the current resourceVersion, and the watch cache starting over (as after an
+   * apiserver restart): watches and lists resuming from older resourceVersions get 410 Gone. With
+   * `watchCache: false` only etcd is compacted: lists at older versions get 410, watches are still
+   * served from the watch cache.
+   */
+  compact(opts?: { watchCache?: boolean }): void;
+  /**
+   * Ends every open watch as a stopping apiserver does: a last BOOKMARK (where allowed) and a clean
+   * end (SIGTERM); `abort` resets the connections instead (SIGKILL).
+   */
   dropWatches(opts?: { abort?: boolean }): void;
   setFailure(pattern: FailurePattern | null): void;
   close(): Promise<void>;
@@ -76,6 +85,15 @@ export interface ApiDoubleOptions {
   bookmarkIntervalMs?: number;
   /** Serve https with this certificate (for 127.0.0.1) and key; `ca` defaults to the certificate itself. */
   tls?: { cert: string; key: string; ca?: string };
+  /**
+   * Run what kube-controller-manager would (garbage collector, namespace and CRD finalizers); default
+   * true. Off, the double behaves like an apiserver alone: finalizers and owner references wait forever.
+   */
+  controllers?: boolean;
+  /** The suffix for the next name made from generateName; random when it returns undefined. */
+  generateNameSuffix?: () => string | undefined;
+  /** The WatchList feature gate: watches may ask for sendInitialEvents (off by default, as in the 1.28 apiserver recorded). */
+  watchList?: boolean;
 }
 
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
@@ -91,15 +109,28 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
   const store = new Store(opts.historySize ?? 1000);
   const catalog = new Catalog();
   for (const rt of builtinResources()) catalog.add(rt);
-  const registry = new Registry(store);
+  const registry = new Registry(store, opts.generateNameSuffix);
   const hub = new WatchHub(store, opts.bookmarkIntervalMs ?? 1000);
 
   store.onChange((c: Change) => {
     if (c.key !== CRD_KEY) return;
     for (const key of [crdStorageKey(c.prev), crdStorageKey(c.obj)]) if (key) catalog.remove((t) => t.storageKey === key);
-    if (c.type !== 'DELETED') for (const rt of crdResourceTypes(c.obj)) catalog.add(rt);
+    if (c.type === 'DELETED') return;
+    for (const rt of crdResourceTypes(c.obj)) catalog.add(rt);
+    // The CRD controllers accept the names and establish the CRD right after the write was answered.
+    const name = str(metaOf(c.obj).name) ?? '';
+    if (crdControllerStatus(c.obj)) queueMicrotask(() => establishCrd(name));
   });
-  const controllers = new Controllers(store, catalog, registry);
+  const establishCrd = (name: string): void => {
+    const rt = catalog.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+    const manager = { manager: 'kube-apiserver', dryRun: false };
+    try {
+      if (rt) registry.update(rt, undefined, name, 'status', manager, 'put', false, (live) => ({ obj: { ...(live ?? {}), status: crdControllerStatus(live ?? {}) ?? (live ?? {}).status } }));
+    } catch {
+      // Deleted or changed meanwhile; the next change establishes it.
+    }
+  };
+  const controllers = opts.controllers === false ? undefined : new Controllers(store, catalog, registry);
   const nsType = catalog.find('', 'v1', 'namespaces');
   for (const name of SYSTEM_NAMESPACES) if (nsType) registry.create(nsType, undefined, { metadata: { name } }, { manager: 'kube-apiserver', dryRun: false });
 
@@ -143,7 +174,7 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
         if (doc) return sendJson(res, 200, doc);
       }
       const rp = parseResourcePath(url.pathname, catalog);
-      if (rp) return await handleResource(req, res, url, rp, { catalog, store, registry, hub });
+      if (rp) return await handleResource(req, res, url, rp, { catalog, store, registry, hub, watchList: opts.watchList ?? false });
       const doc = method === 'GET' ? discovery(catalog, url.pathname.replace(/\/$/, '') || '/', serverAddress) : undefined;
       if (doc) return sendJson(res, 200, doc);
       throw errors.notFoundPath();
@@ -191,13 +222,13 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
     get watchCount() {
       return hub.count;
     },
-    compact: () => store.compact(),
+    compact: (o) => (o?.watchCache === false ? store.compactStorage() : store.compact()),
     dropWatches: (o) => hub.dropAll(o?.abort ?? false),
     setFailure(p) {
       failure = p ? { ...p } : null;
     },
     async close() {
-      controllers.stop();
+      controllers?.stop();
       hub.dropAll(true);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

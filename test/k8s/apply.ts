@@ -21,7 +21,7 @@ const MERGE = 'application/merge-patch+json';
 const STRATEGIC = 'application/strategic-merge-patch+json';
 
 export function patchTypes(rt: ResourceType): string[] {
-  return rt.custom ? [JSON_PATCH, MERGE, APPLY, 'application/apply-patch+cbor'] : [JSON_PATCH, MERGE, STRATEGIC, APPLY, 'application/apply-patch+cbor'];
+  return rt.custom ? [JSON_PATCH, MERGE, APPLY] : [JSON_PATCH, MERGE, STRATEGIC, APPLY];
 }
 
 function parseJson(text: string): unknown {
@@ -43,7 +43,7 @@ export function checkPatchOptions(isApply: boolean, fieldManager: string | undef
 
 export function patchProducer(rt: ResourceType, contentType: string, text: string): (live: Obj | undefined) => Produced {
   const accepted = patchTypes(rt);
-  if (!accepted.includes(contentType) || contentType === 'application/apply-patch+cbor') throw errors.unsupportedMediaType(accepted);
+  if (!accepted.includes(contentType)) throw errors.unsupportedMediaType(accepted);
   const body = parseJson(text);
   if (contentType === JSON_PATCH) return (live) => ({ obj: asObject(jsonPatch(live, body)) });
   if (!isObj(body)) throw errors.badRequest('json: cannot unmarshal into Go value of type map[string]interface {}');

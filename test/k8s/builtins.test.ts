@@ -214,7 +214,7 @@ describe('Secret validation rules', () => {
       const half = Buffer.alloc(512 * 1024, 1).toString('base64');
       await expect(create({ metadata: { name: 'big-ok' }, data: { a: half, b: Buffer.alloc(512 * 1024 - 1, 1).toString('base64') } })).resolves.toBeTruthy();
       const big = await failure(() => create({ metadata: { name: 'big' }, data: { a: half, b: Buffer.alloc(512 * 1024 + 1, 1).toString('base64') } }));
-      expect(big).toMatchObject({ code: 422, message: 'Secret "big" is invalid: data: Too long: may not be more than 1048576 bytes' });
+      expect(big).toMatchObject({ code: 422, message: 'Secret "big" is invalid: data: Too long: must have at most 1048576 bytes' });
     });
 
     test('typed secrets need their keys', async () => {

@@ -4,7 +4,7 @@ import { coreToEventsV1, decodeCoreEvent, decodeEventsV1, eventFields, eventsV1F
 import type { Obj } from './errors.js';
 import { decodeConfigMap, decodeLease, decodeSecret, prepareNamespace, validateConfigMap, validateLease, validateSecret } from './kinds.js';
 import { defineResource, type ResourceType } from './resources.js';
-import { builtinSchema, conditionsSchema, isObj } from './schema.js';
+import { atomicMap, builtinSchema, conditionsSchema, goStruct, isObj } from './schema.js';
 import { str } from './values.js';
 import { isDNS1123Label } from './validation.js';
 
@@ -19,7 +19,7 @@ export function builtinResources(): ResourceType[] {
       shortNames: ['ns'],
       status: true,
       nameCheck: isDNS1123Label,
-      schema: builtinSchema({ status: { type: 'object', properties: { conditions: conditionsSchema } } }),
+      schema: builtinSchema({ spec: goStruct(), status: goStruct({ conditions: conditionsSchema }) }),
       fields: { 'status.phase': (o) => (isObj(o.status) ? str(o.status.phase) : undefined) },
       prepareCreate: prepareNamespace,
     }),
@@ -53,8 +53,9 @@ export function builtinResources(): ResourceType[] {
       namespaced: true,
       shortNames: ['ev'],
       allowCreateOnUpdate: true,
-      schema: builtinSchema(),
+      schema: builtinSchema({ involvedObject: atomicMap, related: atomicMap, source: goStruct() }),
       fields: eventFields,
+      skipMetaValidation: true,
       decode: decodeCoreEvent,
       validate: (o) => validateCoreEvent(o),
     }),
@@ -64,7 +65,8 @@ export function builtinResources(): ResourceType[] {
       kind: 'Lease',
       plural: 'leases',
       namespaced: true,
-      schema: builtinSchema(),
+      allowUnconditionalUpdate: false,
+      schema: builtinSchema({ spec: goStruct() }),
       decode: decodeLease,
       validate: validateLease,
     }),
@@ -77,8 +79,10 @@ export function builtinResources(): ResourceType[] {
       shortNames: ['ev'],
       storageKey: '/events',
       allowCreateOnUpdate: true,
-      schema: builtinSchema(),
+      schema: builtinSchema({ regarding: atomicMap, related: atomicMap, deprecatedSource: goStruct() }),
       fields: eventsV1Fields,
+      skipMetaValidation: true,
+      validationGroup: '',
       decode: decodeEventsV1,
       validate: (o: Obj, old: Obj | undefined) => validateEventsV1(eventsV1ToCore(o), old && eventsV1ToCore(old)),
       toStorage: eventsV1ToCore,

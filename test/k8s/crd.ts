@@ -4,10 +4,10 @@
  * the resource entries a CRD contributes for each served version.
  */
 import { fieldErr, type FieldError, type Obj } from './errors.js';
-import { builtinSchema, conditionsSchema, isObj, METADATA_SCHEMA, type Schema } from './schema.js';
-import { pruneAndDefault, validateAgainst } from './structural.js';
+import { ALWAYS_PRESENT, builtinSchema, conditionsSchema, goStruct, isObj, METADATA_SCHEMA, type Schema } from './schema.js';
+import { pruneAndDefault, validateAgainst, validateStatus } from './structural.js';
 import { apiVersionOf, defineResource, retag, type ResourceType } from './resources.js';
-import { metaOf, nowTime, str } from './values.js';
+import { deepEqual, metaOf, nowTime, str } from './values.js';
 import { isDNS1123Label, isDNS1123Subdomain } from './validation.js';
 
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -44,7 +44,10 @@ function condition(type: string, reason: string, message: string): Obj {
   return { type, status: 'True', lastTransitionTime: nowTime(), reason, message };
 }
 
-/** Defaults names and fills the status the CRD controllers would (names accepted, established). */
+/**
+ * Defaults the spec and records the storage version. Names and conditions are left to the CRD
+ * controllers (crdControllerStatus), which the real apiserver runs moments after the write.
+ */
 export function prepareCrd(crd: Obj): void {
   const spec = isObj(crd.spec) ? crd.spec : {};
   const n = names(crd);
@@ -54,18 +57,26 @@ export function prepareCrd(crd: Obj): void {
   }
   if (!isObj(spec.conversion)) spec.conversion = { strategy: 'None' };
   const storage = versionsOf(crd).find((v) => v.storage === true);
-  const prev = isObj(crd.status) ? crd.status : {};
-  const stored = Array.isArray(prev.storedVersions) ? prev.storedVersions.map(String) : [];
+  const status = isObj(crd.status) ? crd.status : {};
+  const stored = Array.isArray(status.storedVersions) ? status.storedVersions.map(String) : [];
   const sv = str(storage?.name);
   if (sv && !stored.includes(sv)) stored.push(sv);
+  crd.status = { ...status, storedVersions: stored };
+}
+
+/** The status the CRD controllers give a CRD (its names accepted, it established), or undefined when it has it. */
+export function crdControllerStatus(crd: Obj): Obj | undefined {
+  const n = names(crd);
+  const status = isObj(crd.status) ? crd.status : {};
   const acceptedNames: Obj = { plural: n.plural, singular: n.singular, kind: n.kind, listKind: n.listKind };
   if (n.shortNames.length) acceptedNames.shortNames = n.shortNames;
   if (n.categories.length) acceptedNames.categories = n.categories;
-  const conditions = Array.isArray(prev.conditions) && prev.conditions.length ? prev.conditions : [
+  const conditions = Array.isArray(status.conditions) && status.conditions.length ? status.conditions : [
     condition('NamesAccepted', 'NoConflicts', 'no conflicts found'),
     condition('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
   ];
-  crd.status = { acceptedNames, conditions, storedVersions: stored };
+  const next = { ...status, acceptedNames, conditions };
+  return deepEqual(next, status) ? undefined : next;
 }
 
 export function validateCrd(crd: Obj): FieldError[] {
@@ -129,11 +140,10 @@ export function crdResourceTypes(crd: Obj): ResourceType[] {
         custom: true,
         generation: true,
         allowUnconditionalUpdate: false,
-        returnDeletedObject: true,
         schema,
         fields: Object.fromEntries(selectable.filter(Boolean).map((p) => [p.replace(/^\./, ''), (o: Obj) => jsonPathString(o, p)])),
         decode: (o) => pruneAndDefault(o, schema),
-        validate: (o) => validateAgainst(o, raw),
+        validate: (o, _old, subresource) => (subresource === 'status' ? validateStatus(o, raw) : validateAgainst(o, raw)),
         toStorage: (o) => retag(o, storageApiVersion, n.kind),
         fromStorage: (o) => retag(o, apiVersion, n.kind),
       });
@@ -147,5 +157,6 @@ function jsonPathString(o: Obj, path: string): string | undefined {
 }
 
 export const crdSchema: Schema = builtinSchema({
-  status: { type: 'object', properties: { conditions: conditionsSchema } },
+  spec: goStruct({ names: goStruct() }),
+  status: goStruct({ conditions: { ...conditionsSchema, [ALWAYS_PRESENT]: true }, acceptedNames: goStruct() }),
 });

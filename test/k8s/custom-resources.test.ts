@@ -57,7 +57,10 @@ describe('CRDs and custom resources', () => {
       expect(typed.details?.causes?.[0]).toMatchObject({ reason: 'FieldValueTypeInvalid', field: 'spec.replicas' });
 
       const strict = await failure(() => c.custom.createNamespacedCustomObject({ ...ES, namespace, fieldValidation: 'Strict', body: es('x', { envelope: 'e', bogus: 1 }) }));
-      expect(strict).toMatchObject({ code: 400, message: 'strict decoding error: unknown field "spec.bogus"' });
+      expect(strict).toMatchObject({
+        code: 400,
+        message: 'EncryptedSecret in version "v1" cannot be handled as a EncryptedSecret: strict decoding error: unknown field "spec.bogus"',
+      });
       const warned = await fetch(`${api.url}/apis/gitseal.dev/v1/namespaces/default/encryptedsecrets?dryRun=All`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -72,14 +75,15 @@ describe('CRDs and custom resources', () => {
       const all = await c.custom.listClusterCustomObject({ ...ES });
       expect(all.items).toHaveLength(1);
 
+      // Deleted at once, a custom resource is answered with a Success Status (recorded from a 1.28 apiserver).
       const deleted = await c.custom.deleteNamespacedCustomObject({ ...ES, namespace, name: 'one' });
-      expect(deleted).toMatchObject({ kind: 'EncryptedSecret', metadata: { name: 'one' } });
+      expect(deleted).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'one', group: 'gitseal.dev', kind: 'encryptedsecrets' } });
     });
 
     test('replace needs a resourceVersion; strategic merge patch is not for custom resources', async () => {
       await c.custom.createNamespacedCustomObject({ ...ES, namespace, body: es('two') });
       const noRv = await failure(() => c.custom.replaceNamespacedCustomObject({ ...ES, namespace, name: 'two', body: es('two', { envelope: 'x' }) }));
-      expect(noRv.message).toBe('EncryptedSecret.gitseal.dev "two" is invalid: metadata.resourceVersion: Invalid value: "0x0": must be specified for an update');
+      expect(noRv.message).toBe('encryptedsecrets.gitseal.dev "two" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
       const smp = await failure(() =>
         c.custom.patchNamespacedCustomObject({ ...ES, namespace, name: 'two', body: { spec: { envelope: 'y' } } }, as(PatchStrategy.StrategicMergePatch)),
       );
@@ -116,9 +120,10 @@ describe('CRDs and custom resources', () => {
       const patchStatus = (conditions: unknown[]) =>
         c.custom.patchNamespacedCustomObjectStatus({ ...ES, namespace, name: 'st', body: { status: { conditions } } }, as(PatchStrategy.MergePatch));
       const invalid = await failure(() => patchStatus([{ type: 'Ready', status: 'Maybe' }]));
-      expect(invalid.details?.causes?.[0]).toMatchObject({ reason: 'FieldValueNotSupported', field: 'status.conditions[0].status' });
+      // (Status writes are validated against the status schema alone: paths are relative to .status.)
+      expect(invalid.details?.causes?.[0]).toMatchObject({ reason: 'FieldValueNotSupported', field: 'conditions[0].status' });
       const dupes = await failure(() => patchStatus([{ type: 'Ready', status: 'True' }, { type: 'Ready', status: 'False' }]));
-      expect(dupes.details?.causes?.[0]).toMatchObject({ reason: 'FieldValueDuplicate', field: 'status.conditions[1]' });
+      expect(dupes.details?.causes?.[0]).toMatchObject({ reason: 'FieldValueDuplicate', field: 'conditions[1]' });
       const ok = await patchStatus([{ type: 'Ready', status: 'True' }]);
       expect(ok.status).toEqual({ observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] });
       expect(ok.metadata.generation).toBe(2);
@@ -209,7 +214,7 @@ describe('server-side apply on ConfigMaps and EncryptedSecrets', () => {
     test('conflicts with Update managers name the operation and apiVersion', async () => {
       await c.core.createNamespacedConfigMap({ namespace, fieldManager: 'kubectl-edit', body: { metadata: { name: 'upd' }, data: { x: '1' } } });
       const conflict = await failure(() => applyCm('upd', 'ctl', { data: { x: '2' } }));
-      expect(conflict.message).toMatch(/^Apply failed with 1 conflict: conflict with "kubectl-edit" using v1 at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: \.data\.x$/);
+      expect(conflict.message).toBe('Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.x');
       const mine = await applyCm('upd', 'ctl', { data: { y: '1' } });
       expect(mine.data).toEqual({ x: '1', y: '1' });
     });

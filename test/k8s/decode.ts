@@ -7,6 +7,7 @@
  * way Go writes them back (UTC).
  */
 import { errors, type Obj } from './errors.js';
+import { parseGoTime, RFC3339, RFC3339_MICRO } from './go-time.js';
 import { isObj } from './schema.js';
 
 export type FieldKind = 'string' | 'int' | 'bool' | 'time' | 'microtime' | 'stringMap' | 'bytesMap' | 'object';
@@ -18,8 +19,9 @@ const GO_TYPE: Record<FieldKind, string> = {
   string: 'string',
   int: 'int32',
   bool: 'bool',
-  time: 'v1.Time',
-  microtime: 'v1.MicroTime',
+  // (metav1.Time and MicroTime unmarshal a JSON string first, so that is the type Go names.)
+  time: 'string',
+  microtime: 'string',
   stringMap: 'map[string]string',
   bytesMap: 'map[string][]uint8',
   object: 'struct',
@@ -46,24 +48,14 @@ export function base64ErrorIndex(s: string): number {
     }
     if (pad >= 0 || !alpha.test(c)) return i;
   }
-  if (chars.length % 4 !== 0) return s.length;
+  // An unfinished last quantum: Go names the byte it started at.
+  if (chars.length % 4 !== 0) return s.length - (chars.length % 4);
   if (pad >= 0 && chars.length - pad > 2) return (chars[pad] as { i: number }).i;
   return -1;
 }
 
-const TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const MICRO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
-
 function fail(kind: string, version: string, msg: string): never {
   throw errors.badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: ${msg}`);
-}
-
-function normalizeTime(v: string, micro: boolean): string {
-  const d = new Date(v);
-  const iso = d.toISOString();
-  if (!micro) return iso.replace(/\.\d+Z$/, 'Z');
-  const frac = /\.(\d+)/.exec(v)?.[1] ?? '000000';
-  return `${iso.slice(0, 19)}.${frac.padEnd(6, '0').slice(0, 6)}Z`;
 }
 
 function checkField(v: unknown, fk: FieldKind, where: string, kind: string, version: string): unknown {
@@ -81,11 +73,8 @@ function checkField(v: unknown, fk: FieldKind, where: string, kind: string, vers
     case 'microtime': {
       if (typeof v !== 'string') return typeErr();
       const micro = fk === 'microtime';
-      if (!(micro ? MICRO : TIME).test(v) || Number.isNaN(Date.parse(v))) {
-        const layout = micro ? '2006-01-02T15:04:05.000000Z07:00' : '2006-01-02T15:04:05Z07:00';
-        fail(kind, version, `parsing time "${v}" as "${layout}": cannot parse "${v.slice(19)}" as "${layout.slice(19)}"`);
-      }
-      return normalizeTime(v, micro);
+      const t = parseGoTime(v, micro ? RFC3339_MICRO : RFC3339, micro ? 6 : 0);
+      return t.ok ? t.iso : fail(kind, version, t.message);
     }
     case 'stringMap':
       if (!isObj(v)) return typeErr();
@@ -102,8 +91,11 @@ function checkField(v: unknown, fk: FieldKind, where: string, kind: string, vers
   }
 }
 
-/** Checks (and normalizes) each typed field present in obj; null means absent, as in Go. */
-export function decodeTyped(obj: Obj, kind: string, version: string, spec: DecodeSpec): void {
+/**
+ * Checks (and normalizes) each typed field present in obj; null means absent, as in Go. `structs`
+ * names the Go struct of nested fields for error messages (`spec` → `LeaseSpec`).
+ */
+export function decodeTyped(obj: Obj, kind: string, version: string, spec: DecodeSpec, structs: Record<string, string> = {}): void {
   for (const [path, fk] of Object.entries(spec)) {
     const parts = path.split('.');
     let parent: unknown = obj;
@@ -116,6 +108,7 @@ export function decodeTyped(obj: Obj, kind: string, version: string, spec: Decod
       delete parent[last];
       continue;
     }
-    parent[last] = checkField(v, fk, `${kind}.${path}`, kind, version);
+    const owner = parts.length > 1 ? (structs[parts.slice(0, -1).join('.')] ?? kind) : kind;
+    parent[last] = checkField(v, fk, `${owner}.${path}`, kind, version);
   }
 }

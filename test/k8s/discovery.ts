@@ -11,6 +11,8 @@ import type { Obj } from './errors.js';
 import type { Catalog, ResourceType } from './resources.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/** The apiextensions apiserver lists a custom resource's verbs in its own order. */
+const CUSTOM_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 
 export const VERSION_INFO = {
   major: '1',
@@ -43,11 +45,11 @@ function resourceEntries(rt: ResourceType): Obj[] {
     singularName: rt.singular,
     namespaced: rt.namespaced,
     kind: rt.kind,
-    verbs: VERBS,
-    storageVersionHash: createHash('sha256').update(`${rt.group}/${rt.version}/${rt.kind}`).digest('base64').slice(0, 11),
+    verbs: rt.custom ? CUSTOM_VERBS : VERBS,
   };
   if (rt.shortNames.length) main.shortNames = rt.shortNames;
   if (rt.categories.length) main.categories = rt.categories;
+  main.storageVersionHash = createHash('sha256').update(`${rt.group}/${rt.version}/${rt.kind}`).digest().subarray(0, 8).toString('base64');
   const out = [main];
   if (rt.status) out.push({ name: `${rt.plural}/status`, singularName: '', namespaced: rt.namespaced, kind: rt.kind, verbs: ['get', 'patch', 'update'] });
   return out;

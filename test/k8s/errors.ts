@@ -41,7 +41,13 @@ export const fieldErr = {
   tooLong: (field: string, max: number): FieldError => ({
     reason: 'FieldValueTooLong',
     field,
-    message: `Too long: may not be more than ${max} bytes`,
+    message: `Too long: must have at most ${max} bytes`,
+  }),
+  /** An invalid value Go prints with %#v (neither a string nor a plain number), given as that text. */
+  invalidGo: (field: string, goSyntax: string, detail: string): FieldError => ({
+    reason: 'FieldValueInvalid',
+    field,
+    message: `Invalid value: ${goSyntax}: ${detail}`,
   }),
   notSupported: (field: string, value: unknown, allowed: string[]): FieldError => ({
     reason: 'FieldValueNotSupported',
@@ -75,15 +81,19 @@ export interface StatusDetails {
 export class ApiError extends Error {
   constructor(
     readonly code: number,
+    /** '' for errors the apiserver did not classify (reason Unknown, left out of the Status). */
     readonly reason: string,
     message: string,
     readonly details?: StatusDetails,
+    /** The Status's ListMeta (an expired continue token carries a fresh one). */
+    readonly listMeta: Obj = {},
   ) {
     super(message);
   }
 
   status(): Obj {
-    const body: Obj = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason };
+    const body: Obj = { kind: 'Status', apiVersion: 'v1', metadata: this.listMeta, status: 'Failure', message: this.message };
+    if (this.reason) body.reason = this.reason;
     if (this.details) body.details = this.details;
     body.code = this.code;
     return body;
@@ -107,10 +117,16 @@ export const errors = {
     new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, grDetails(gr, name)),
   staleConflict: (gr: GroupResource, name: string) =>
     errors.conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again'),
+  /** `kind` is a Kind, or for the errors the generic registry raises itself, a resource (plural). */
   invalid: (kind: string, group: string, name: string, causes: FieldError[]) => {
     const parts = causes.map(fieldErrorString);
     const msg = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
-    const details: StatusDetails = { name, ...(group ? { group } : {}), kind, causes: causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })) };
+    const details: StatusDetails = {
+      ...(name ? { name } : {}),
+      ...(group ? { group } : {}),
+      kind,
+      causes: causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })),
+    };
     const gk = group ? `${kind}.${group}` : kind;
     return new ApiError(422, 'Invalid', `${gk} "${name}" is invalid: ${msg}`, details);
   },
@@ -123,7 +139,9 @@ export const errors = {
       kind: gr.plural,
       causes: [{ reason: 'MethodNotAllowed', message: `${verb} is not supported` }],
     }),
-  gone: (msg: string) => new ApiError(410, 'Expired', msg),
+  gone: (msg: string, listMeta: Obj = {}) => new ApiError(410, 'Expired', msg, undefined, listMeta),
+  /** An error the apiserver does not classify: 500 with no reason. */
+  unknown: (msg: string) => new ApiError(500, '', msg),
   unsupportedMediaType: (accepted: string[]) =>
     new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
   unprocessable: (msg: string) => new ApiError(422, 'Invalid', msg),

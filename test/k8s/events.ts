@@ -9,7 +9,7 @@ import { decodeTyped } from './decode.js';
 import { fieldErr, type FieldError, type Obj } from './errors.js';
 import { isObj } from './schema.js';
 import { deepEqual, metaOf, str } from './values.js';
-import { isDNS1123Subdomain, isQualifiedName } from './validation.js';
+import { isDNS1123Subdomain, isQualifiedName, validateMeta, validateMetaUpdate } from './validation.js';
 
 /** events.k8s.io/v1 name → core/v1 name. */
 const RENAMES: [string, string][] = [
@@ -56,11 +56,12 @@ export function decodeCoreEvent(o: Obj): void {
     action: 'string',
     reportingComponent: 'string',
     reportingInstance: 'string',
-  });
+  }, { series: 'EventSeries' });
 }
 
 export function decodeEventsV1(o: Obj): void {
-  decodeTyped(o, 'Event', 'events.k8s.io/v1', {
+  // (Decoded into the internal Event, which the apiserver's messages call version "v1".)
+  decodeTyped(o, 'Event', 'v1', {
     regarding: 'object',
     reason: 'string',
     note: 'string',
@@ -74,7 +75,7 @@ export function decodeEventsV1(o: Obj): void {
     action: 'string',
     reportingController: 'string',
     reportingInstance: 'string',
-  });
+  }, { series: 'EventSeries' });
 }
 
 /** legacyValidateEvent; `strictNames` selects events.k8s.io field names in messages. */
@@ -90,16 +91,16 @@ function legacy(e: Obj, strictNames: boolean): FieldError[] {
     if (invNs === '' && ns !== 'default' && ns !== 'kube-system') errs.push(fieldErr.invalid('involvedObject.namespace', invNs, 'does not match event.namespace'));
     const controller = str(e.reportingComponent) ?? '';
     if (!controller) errs.push(fieldErr.required(rc));
-    for (const msg of controller ? isQualifiedName(controller) : []) errs.push(fieldErr.invalid(rc, controller, msg));
-    const limits: [string, string, number][] = [
-      ['reportingInstance', 'reportingInstance', 128],
-      ['action', 'action', 128],
-      ['reason', 'reason', 128],
+    for (const msg of isQualifiedName(controller)) errs.push(fieldErr.invalid(rc, controller, msg));
+    const limits: [string, number][] = [
+      ['reportingInstance', 128],
+      ['action', 128],
+      ['reason', 128],
     ];
-    for (const [f, shown, max] of limits) {
+    for (const [f, max] of limits) {
       const v = str(e[f]) ?? '';
-      if (!v) errs.push(fieldErr.required(shown));
-      if (v.length > max) errs.push(fieldErr.invalid(shown, '', `can have at most ${max} characters`));
+      if (!v) errs.push(fieldErr.required(f));
+      if (v.length > max) errs.push(fieldErr.invalid(f, '', `can have at most ${max} characters`));
     }
     if ((str(e.message) ?? '').length > 1024) errs.push(fieldErr.invalid(strictNames ? 'note' : 'message', '', 'can have at most 1024 characters'));
   }
@@ -115,21 +116,29 @@ function series(e: Obj): FieldError[] {
   return errs;
 }
 
-export const validateCoreEvent = (e: Obj): FieldError[] => legacy(e, false);
+/** core/v1 writes get the legacy checks only: not even ObjectMeta is validated, beyond having a name. */
+export function validateCoreEvent(e: Obj): FieldError[] {
+  const m = metaOf(e);
+  return [...(str(m.name) ? [] : [fieldErr.required('metadata.name', 'name or generateName is required')]), ...legacy(e, false)];
+}
 
-/** Validation of a write through events.k8s.io/v1, on the stored (core) shape. */
+/**
+ * A write through events.k8s.io/v1, on the stored (core) shape: the legacy checks, then ObjectMeta
+ * and the strict ones. Field names are the internal (core) ones, except where legacy renames them.
+ */
 export function validateEventsV1(e: Obj, old: Obj | undefined): FieldError[] {
   const errs = legacy(e, true);
   if (!old) {
-    errs.push(...series(e));
+    errs.push(...validateMeta(e, isDNS1123Subdomain, true), ...series(e));
     if (!e.eventTime) errs.push(fieldErr.required('eventTime'));
     if (e.type !== 'Normal' && e.type !== 'Warning') errs.push(fieldErr.invalid('type', '', `has invalid value: ${String(e.type ?? '')}`));
-    if (e.firstTimestamp) errs.push(fieldErr.invalid('deprecatedFirstTimestamp', '', 'needs to be unset'));
-    if (e.lastTimestamp) errs.push(fieldErr.invalid('deprecatedLastTimestamp', '', 'needs to be unset'));
-    if (e.count) errs.push(fieldErr.invalid('deprecatedCount', '', 'needs to be unset'));
-    if (isObj(e.source) && (e.source.component || e.source.host)) errs.push(fieldErr.invalid('deprecatedSource', '', 'needs to be unset'));
+    if (e.firstTimestamp) errs.push(fieldErr.invalid('firstTimestamp', '', 'needs to be unset'));
+    if (e.lastTimestamp) errs.push(fieldErr.invalid('lastTimestamp', '', 'needs to be unset'));
+    if (e.count) errs.push(fieldErr.invalid('count', '', 'needs to be unset'));
+    if (isObj(e.source) && (e.source.component || e.source.host)) errs.push(fieldErr.invalid('source', '', 'needs to be unset'));
     return errs;
   }
+  errs.push(...validateMetaUpdate(e, old));
   if (!deepEqual(e.series, old.series)) errs.push(...series(e));
   const immutable = ['involvedObject', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'action', 'related', 'reportingComponent', 'reportingInstance'];
   for (const f of immutable) if (!deepEqual(e[f], old[f])) errs.push(fieldErr.invalid(f, e[f] ?? '', 'field is immutable'));

@@ -6,7 +6,7 @@
  */
 import type { Obj } from './errors.js';
 import { FieldSet, fieldEl, indexEl, keyEl, valueEl, type Path, type PathEl } from './fieldset.js';
-import { childSchema, isAtomicMap, isObj, itemSchema, listTypeOf, type Schema } from './schema.js';
+import { childSchema, isAtomicMap, isAlwaysPresent, isObj, itemSchema, listTypeOf, type Schema } from './schema.js';
 import { clone, deepEqual } from './values.js';
 
 const granularMap = (v: unknown, schema: Schema | undefined): v is Obj => isObj(v) && !isAtomicMap(schema);
@@ -51,9 +51,9 @@ export function toFieldSet(value: unknown, schema: Schema | undefined, path: Pat
   return out;
 }
 
-/** Every node of a value's tree, the node itself included (compare's view of an added/removed subtree). */
+/** Every node of a value's tree, the node itself included unless Go always has it (compare's view of an added/removed subtree). */
 function allNodes(value: unknown, schema: Schema | undefined, path: Path, out: FieldSet): void {
-  out.insert(path);
+  if (!isAlwaysPresent(schema)) out.insert(path);
   if (granularMap(value, schema)) {
     for (const k of Object.keys(value)) allNodes(value[k], childSchema(schema, k), [...path, fieldEl(k)], out);
   } else if (Array.isArray(value)) {

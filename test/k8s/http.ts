@@ -2,6 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, type Obj } from './errors.js';
 import type { Catalog } from './resources.js';
+import { toWire } from './wire.js';
+import { toYaml } from './yaml-wire.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
@@ -17,9 +19,18 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Whether the client asked for YAML before JSON. */
+function wantsYaml(res: ServerResponse): boolean {
+  const accept = res.req?.headers.accept ?? '';
+  const first = accept.split(',').map(mediaType).find((t) => ['application/json', 'application/yaml', '*/*', 'application/*'].includes(t));
+  return first === 'application/yaml';
+}
+
+/** Writes a response body in the apiserver's key order, as JSON (or YAML when the client asked for it). */
 export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+  const yaml = wantsYaml(res);
+  const text = yaml ? toYaml(toWire(body)) : JSON.stringify(toWire(body));
+  res.writeHead(code, { 'Content-Type': yaml ? 'application/yaml' : 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
   res.end(text);
 }
 

@@ -48,8 +48,14 @@ const REQUIRED_KEYS: Record<string, string[]> = {
   'kubernetes.io/tls': ['tls.crt', 'tls.key'],
 };
 
+/** ValidateSecretUpdate's order: what an update may not change, then ValidateSecret. */
 export function validateSecret(o: Obj, old: Obj | undefined): FieldError[] {
-  const errs = keyErrors(o.data, 'data');
+  const errs: FieldError[] = [];
+  if (old) {
+    if (old.type !== o.type) errs.push(fieldErr.invalid('type', o.type, 'field is immutable'));
+    errs.push(...immutability(o, old, ['data']));
+  }
+  errs.push(...keyErrors(o.data, 'data'));
   const data = isObj(o.data) ? o.data : {};
   const total = Object.values(data).reduce((n: number, v) => n + decodedSize(v), 0);
   if (total > MAX_SECRET_SIZE) errs.push(fieldErr.tooLong('data', MAX_SECRET_SIZE));
@@ -74,10 +80,6 @@ export function validateSecret(o: Obj, old: Obj | undefined): FieldError[] {
         }
       }
     }
-  }
-  if (old) {
-    if (old.type !== o.type) errs.push(fieldErr.invalid('type', o.type, 'field is immutable'));
-    errs.push(...immutability(o, old, ['data']));
   }
   return errs;
 }
@@ -111,7 +113,7 @@ export function decodeLease(o: Obj): void {
     'spec.leaseTransitions': 'int',
     'spec.strategy': 'string',
     'spec.preferredHolder': 'string',
-  });
+  }, { spec: 'LeaseSpec' });
 }
 
 export function validateLease(o: Obj): FieldError[] {

@@ -19,12 +19,17 @@ export interface ListQuery {
   resourceVersionMatch?: string;
 }
 
+/** A continue token as the apiserver's etcd3 store writes it: the snapshot's version and the key to start after. */
 interface Token {
   rv: number;
+  /** The last key returned, relative to the list's prefix, with a NUL appended (the next possible key). */
   start: string;
 }
 
 const keyOf = (o: Obj): string => `${str(metaOf(o).namespace) ?? ''}/${str(metaOf(o).name) ?? ''}`;
+
+/** The store keys of a list, and the prefix a token's start is relative to. */
+const listPrefix = (namespace: string | undefined, rt: ResourceType): string => (namespace !== undefined ? `${namespace}/` : rt.namespaced ? '' : '/');
 
 function decodeToken(t: string): Token {
   try {
@@ -41,29 +46,38 @@ const encodeToken = (t: Token): string => Buffer.from(JSON.stringify({ v: 'meta.
 const TOO_OLD_CONTINUE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
+/** A resourceVersion query parameter as the storage layer parses it (anything but digits is a 500 there). */
+export function parseResourceVersion(rv: string): number {
+  if (!/^\d+$/.test(rv)) throw errors.unknown(`resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
+  return Number(rv);
+}
+
+const TOO_OLD_LIST = 'The resourceVersion for the provided list is too old.';
+
 export function listObjects(store: Store, rt: ResourceType, namespace: string | undefined, q: ListQuery): Obj {
+  const prefix = listPrefix(namespace, rt);
   let rv = store.rv;
   let stored: Obj[];
   let after = '';
   if (q.continueToken) {
     const t = decodeToken(q.continueToken);
     const snap = store.snapshot(rt.storageKey, t.rv, namespace);
-    if (!snap) throw errors.gone(TOO_OLD_CONTINUE);
+    if (!snap) throw errors.gone(TOO_OLD_CONTINUE, { continue: encodeToken({ rv: -1, start: t.start }) });
     rv = t.rv;
-    after = t.start;
+    after = prefix + t.start;
     stored = snap;
   } else if (q.resourceVersion && q.resourceVersion !== '0') {
-    const want = Number(q.resourceVersion);
-    if (!Number.isInteger(want) || want < 0) throw errors.badRequest(`invalid resource version "${q.resourceVersion}"`);
+    const want = parseResourceVersion(q.resourceVersion);
     if (want > store.rv) {
-      throw new ApiError(504, 'Timeout', `Too large resource version: ${want}, current: ${store.rv}`, {
+      throw new ApiError(504, 'Timeout', `Timeout: Too large resource version: ${want}, current: ${store.rv}`, {
         causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
         retryAfterSeconds: 1,
       });
     }
-    if (q.resourceVersionMatch === 'Exact') {
+    // Exact, and (legacy) a version with a limit but no match: read from etcd at that version.
+    if (q.resourceVersionMatch === 'Exact' || (!q.resourceVersionMatch && q.limit)) {
       const snap = store.snapshot(rt.storageKey, want, namespace);
-      if (!snap) throw errors.gone(`The resourceVersion for the provided list is too old.`);
+      if (!snap) throw errors.gone(TOO_OLD_LIST);
       rv = want;
       stored = snap;
     } else stored = store.list(rt.storageKey, namespace);
@@ -74,7 +88,7 @@ export function listObjects(store: Store, rt: ResourceType, namespace: string | 
   if (q.limit && q.limit > 0 && views.length > q.limit) {
     const remaining = views.length - q.limit;
     views = views.slice(0, q.limit);
-    listMeta.continue = encodeToken({ rv, start: keyOf(views[views.length - 1] as Obj) });
+    listMeta.continue = encodeToken({ rv, start: `${keyOf(views[views.length - 1] as Obj).slice(prefix.length)}\u0000` });
     if (!q.hasSelector) listMeta.remainingItemCount = remaining;
   }
   const items = rt.custom

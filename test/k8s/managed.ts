@@ -195,7 +195,7 @@ function prune(merged: Obj, lastSet: FieldSet, managed: Managed, schema: Schema)
 function printManager(e: ManagerEntry): string {
   let s = JSON.stringify(e.manager);
   if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
-  if (e.operation === 'Update') s += e.time ? ` using ${e.apiVersion} at ${e.time}` : ` using ${e.apiVersion}`;
+  if (e.operation === 'Update') s += ` using ${e.apiVersion}`;
   return s;
 }
 
@@ -230,8 +230,8 @@ function conflictError(conflicts: { entry: ManagerEntry; path: Path }[]): ApiErr
   return new ApplyConflict(message, causes, conflicts.map((c) => c.path));
 }
 
-/** The manager name the apiserver derives from a User-Agent: its part before the first '/'. */
+/** The manager name the apiserver derives from a User-Agent: its part before the first '/' ("unknown" without one). */
 export function managerFromUserAgent(ua: string | undefined): string {
   const head = (ua ?? '').split('/')[0] ?? '';
-  return [...head].filter((ch) => ch >= ' ' && ch !== '\x7f').join('').slice(0, 128);
+  return [...head].filter((ch) => ch >= ' ' && ch !== '\x7f').join('').slice(0, 128) || 'unknown';
 }

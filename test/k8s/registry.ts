@@ -14,6 +14,7 @@ import { apiVersionOf, type ResourceType } from './resources.js';
 import { isObj } from './schema.js';
 import type { Store } from './store.js';
 import { validateMeta, validateMetaUpdate } from './validation.js';
+import { pruneUnknown } from './wire.js';
 import { clone, deepEqual, meta, metaOf, nowTime, str, without } from './values.js';
 
 export interface WriteOptions {
@@ -52,7 +53,10 @@ export function fieldContext(rt: ResourceType, subresource?: string): FieldConte
 const isNamespaceType = (rt: ResourceType): boolean => rt.group === '' && rt.plural === 'namespaces';
 
 export class Registry {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly nameSuffix?: () => string | undefined,
+  ) {}
 
   read(rt: ResourceType, namespace: string | undefined, name: string): Obj {
     const o = this.store.get(rt.storageKey, namespace ?? '', name);
@@ -90,18 +94,24 @@ export class Registry {
     }
   }
 
-  /** Runs the kind's decoder and applies the fieldValidation directive to the unknown fields it drops. */
+  /**
+   * Drops the fields the kind does not have and runs its decoder, applying the fieldValidation
+   * directive to the unknown fields found.
+   */
   private decode(rt: ResourceType, o: Obj, opts: WriteOptions): void {
-    const unknown = rt.decode?.(o) ?? [];
+    const unknown = [...(rt.custom ? [] : pruneUnknown(o)), ...(rt.decode?.(o) ?? [])];
     if (unknown.length === 0 || opts.fieldValidation === 'Ignore') return;
     const texts = unknown.map((f) => `unknown field "${f}"`);
-    if (opts.fieldValidation === 'Strict') throw errors.badRequest(`strict decoding error: ${texts.join(', ')}`);
+    if (opts.fieldValidation === 'Strict') {
+      throw errors.badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${texts.join(', ')}`);
+    }
     opts.warnings?.push(...texts);
   }
 
-  private validate(rt: ResourceType, o: Obj, old: Obj | undefined): void {
-    const errs = [...validateMeta(o, rt.nameCheck, rt.namespaced), ...(old ? validateMetaUpdate(o, old) : []), ...(rt.validate?.(o, old) ?? [])];
-    if (errs.length > 0) throw errors.invalid(rt.kind, rt.group, str(metaOf(o).name) ?? '', errs);
+  private validate(rt: ResourceType, o: Obj, old: Obj | undefined, subresource?: string): void {
+    const metaErrs = rt.skipMetaValidation ? [] : [...validateMeta(o, rt.nameCheck, rt.namespaced), ...(old ? validateMetaUpdate(o, old) : [])];
+    const errs = [...metaErrs, ...(rt.validate?.(o, old, subresource) ?? [])];
+    if (errs.length > 0) throw errors.invalid(rt.kind, rt.validationGroup ?? rt.group, str(metaOf(o).name) ?? '', errs);
   }
 
   create(rt: ResourceType, namespace: string | undefined, body: Obj, opts: WriteOptions, managed?: Managed): Obj {
@@ -113,7 +123,7 @@ export class Registry {
     const m = meta(o);
     if (str(m.resourceVersion)) throw errors.badRequest('resourceVersion should not be set on objects to be created');
     if (!str(m.name) && str(m.generateName)) {
-      const suffix = [...randomBytes(5)].map((b) => GENERATE_CHARS[b % GENERATE_CHARS.length]).join('');
+      const suffix = this.nameSuffix?.() ?? [...randomBytes(5)].map((b) => GENERATE_CHARS[b % GENERATE_CHARS.length]).join('');
       m.name = `${(m.generateName as string).slice(0, 58)}${suffix}`;
     }
     for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation', 'managedFields', 'resourceVersion']) delete m[k];
@@ -173,7 +183,8 @@ export class Registry {
     if (rv) {
       if (rv !== lm.resourceVersion) throw errors.staleConflict(gr(rt), name);
     } else if (!rt.allowUnconditionalUpdate && kind === 'put') {
-      throw errors.invalid(rt.kind, rt.group, name, [fieldErr.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update')]);
+      // (Raised by the generic registry itself, which names the resource, and prints the uint64 0 with %#v.)
+      throw errors.invalid(rt.plural, rt.group, name, [fieldErr.invalidGo('metadata.resourceVersion', '0x0', 'must be specified for an update')]);
     }
     m.resourceVersion = lm.resourceVersion;
     if (!str(m.uid)) m.uid = lm.uid;
@@ -201,7 +212,7 @@ export class Registry {
       const ignore = rt.status ? ['metadata', 'status'] : ['metadata'];
       if (!deepEqual(without(next, ...ignore), without(live, ...ignore))) meta(next).generation = Number(lm.generation ?? 0) + 1;
     }
-    this.validate(rt, next, live);
+    this.validate(rt, next, live, subresource);
     const base = (subresource ? undefined : managedFromWrite(c)) ?? decodeManaged(live);
     const entries = p.managed ?? recordUpdate(live, next, base, opts.manager, fieldContext(rt, subresource));
     const encoded = encodeManaged(entries);
@@ -222,20 +233,22 @@ export class Registry {
   }
 
   delete(rt: ResourceType, namespace: string | undefined, name: string, d: DeleteOptions): Obj {
+    const policy = d.propagationPolicy;
+    if (policy !== undefined && !POLICIES.includes(policy)) {
+      throw errors.invalid('DeleteOptions', 'meta.k8s.io', '', [fieldErr.notSupported('propagationPolicy', policy, ['Foreground', 'Background', 'Orphan', 'nil'])]);
+    }
     const stored = this.store.get(rt.storageKey, namespace ?? '', name);
     if (!stored) throw errors.notFound(gr(rt), name);
     const live = rt.fromStorage(stored);
     const lm = metaOf(live);
     const pre = d.preconditions ?? {};
     if (pre.uid && pre.uid !== lm.uid) {
-      throw errors.conflict(gr(rt), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(lm.uid)}`);
+      // (Checked by the storage layer, which names the kind.)
+      const why = `the UID in the precondition (${pre.uid}) does not match the UID in record (${String(lm.uid)}). The object might have been deleted and then recreated`;
+      throw errors.conflict({ group: rt.group, plural: rt.kind }, name, why);
     }
     if (pre.resourceVersion && pre.resourceVersion !== lm.resourceVersion) {
       throw errors.conflict(gr(rt), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(lm.resourceVersion)}`);
-    }
-    const policy = d.propagationPolicy;
-    if (policy !== undefined && !POLICIES.includes(policy)) {
-      throw errors.invalid('DeleteOptions', 'meta.k8s.io', '', [fieldErr.notSupported('propagationPolicy', policy, POLICIES)]);
     }
     const add: string[] = [];
     if (policy === 'Foreground') add.push('foregroundDeletion');
@@ -249,6 +262,7 @@ export class Registry {
       if (!nm.deletionTimestamp) {
         nm.deletionTimestamp = nowTime();
         nm.deletionGracePeriodSeconds = 0;
+        if (typeof nm.generation === 'number' && nm.generation > 0) nm.generation += 1;
       }
       if (finalizers.length > 0) nm.finalizers = finalizers;
       if (isNamespaceType(rt)) next.status = { ...(isObj(next.status) ? next.status : {}), phase: 'Terminating' };

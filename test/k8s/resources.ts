@@ -41,8 +41,12 @@ export interface ResourceType {
   decode?(o: Obj): string[] | void;
   prepareCreate?(o: Obj): void;
   prepareUpdate?(o: Obj, old: Obj): void;
-  /** The kind's own validation (422); metadata is validated separately. */
-  validate?(o: Obj, old: Obj | undefined): FieldError[];
+  /** The kind's own validation (422); metadata is validated separately unless skipMetaValidation. */
+  validate?(o: Obj, old: Obj | undefined, subresource?: string): FieldError[];
+  /** The kind validates its metadata itself (Events), or not at all. */
+  skipMetaValidation?: boolean;
+  /** The group validation errors name, when not the resource's own (events.k8s.io Events validate as core Events). */
+  validationGroup?: string;
   /** Conversion between this version's shape and the stored one. */
   toStorage(o: Obj): Obj;
   fromStorage(o: Obj): Obj;

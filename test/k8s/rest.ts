@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { APPLY, applyProducer, checkPatchOptions, patchProducer } from './apply.js';
 import { ApiError, errors, fieldErr, type Obj } from './errors.js';
 import { isObjBody, mediaType, readBody, sendJson, type ResourcePath } from './http.js';
-import { listObjects } from './list.js';
+import { listObjects, parseResourceVersion } from './list.js';
 import { managerFromUserAgent } from './managed.js';
 import { gr, type DeleteOptions, type Registry, type WriteOptions } from './registry.js';
 import { apiVersionOf, type Catalog, type ResourceType } from './resources.js';
@@ -23,6 +23,8 @@ export interface Deps {
   store: Store;
   registry: Registry;
   hub: WatchHub;
+  /** The WatchList feature gate (sendInitialEvents on watches); off in the 1.28 apiserver recorded. */
+  watchList: boolean;
 }
 
 interface Ctx {
@@ -69,28 +71,52 @@ function writeOptions(c: Ctx): WriteOptions {
   return { manager: c.q.get('fieldManager') || managerFromUserAgent(c.req.headers['user-agent']), dryRun: dryRun.length > 0, fieldValidation, warnings: [] };
 }
 
-/** Sends a write's result with its Warning headers (299 - "text"). */
-function reply(c: Ctx, code: number, body: unknown, opts: WriteOptions): void {
-  const warnings = [...new Set(opts.warnings ?? [])];
-  if (warnings.length > 0) c.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
-  sendJson(c.res, code, body);
+/** Runs a write, then sets its Warning headers (299 - "text"), which the apiserver sends even when the write failed. */
+async function withWarnings<T>(c: Ctx, opts: WriteOptions, write: () => Promise<T> | T): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    const warnings = [...new Set(opts.warnings ?? [])];
+    if (warnings.length > 0) c.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  }
+}
+
+const reply = (c: Ctx, code: number, body: unknown): void => sendJson(c.res, code, body);
+
+/** ValidateListOptions (a watch's, or a list's), as of 1.28. */
+function validateListOptions(c: Ctx, isWatch: boolean): void {
+  const match = c.q.get('resourceVersionMatch') ?? '';
+  const sendInitialEvents = c.q.get('sendInitialEvents');
+  const errs = [];
+  if (isWatch) {
+    if (sendInitialEvents !== null) {
+      if (match !== 'NotOlderThan') errs.push(fieldErr.forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+      if (!c.d.watchList) errs.push(fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'));
+    }
+    if (match) {
+      if (sendInitialEvents === null) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+      if (match !== 'NotOlderThan') errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+      if (c.q.get('continue')) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    }
+  } else {
+    if (match) {
+      if (!c.q.get('resourceVersion')) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+      if (c.q.get('continue')) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+      if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+      if (match === 'Exact' && c.q.get('resourceVersion') === '0') errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    }
+    if (sendInitialEvents !== null) errs.push(fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  }
+  if (errs.length > 0) throw errors.invalid('ListOptions', 'meta.k8s.io', '', errs);
 }
 
 function watch(c: Ctx, name?: string): void {
+  validateListOptions(c, true);
   const { match } = selectors(c, name);
   const rv = c.q.get('resourceVersion') ?? '';
   const sendInitialEvents = truthy(c.q.get('sendInitialEvents'));
   const bookmarks = truthy(c.q.get('allowWatchBookmarks'));
-  if (sendInitialEvents && (c.q.get('resourceVersionMatch') !== 'NotOlderThan' || !bookmarks)) {
-    throw errors.invalid('ListOptions', 'meta.k8s.io', '', [
-      fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan and allowWatchBookmarks is true'),
-    ]);
-  }
-  let fromRv: number | undefined;
-  if (rv !== '' && rv !== '0') {
-    fromRv = Number(rv);
-    if (!Number.isInteger(fromRv) || fromRv < 0) throw errors.badRequest(`invalid resource version "${rv}"`);
-  }
+  const fromRv = rv !== '' && rv !== '0' ? parseResourceVersion(rv) : undefined;
   const timeout = c.q.get('timeoutSeconds');
   c.d.hub.open(c.res, {
     rt: c.rt,
@@ -104,6 +130,7 @@ function watch(c: Ctx, name?: string): void {
 }
 
 function list(c: Ctx): void {
+  validateListOptions(c, false);
   const { match, hasSelector } = selectors(c);
   const limit = Number(c.q.get('limit') ?? 0);
   const body = listObjects(c.d.store, c.rt, c.rp.namespace, {
@@ -147,7 +174,7 @@ async function collection(c: Ctx): Promise<void> {
     if (c.rt.namespaced && c.rp.namespace === undefined) throw errors.methodNotAllowed('create', gr(c.rt));
     const body = await decodeBody(c);
     const opts = writeOptions(c);
-    return reply(c, 201, c.d.registry.create(c.rt, c.rp.namespace, body, opts), opts);
+    return reply(c, 201, await withWarnings(c, opts, () => c.d.registry.create(c.rt, c.rp.namespace, body, opts)));
   }
   if (method === 'DELETE') {
     const d = await deleteOptions(c);
@@ -175,8 +202,8 @@ async function object(c: Ctx, name: string): Promise<void> {
   if (method === 'PUT') {
     const body = await decodeBody(c);
     const opts = writeOptions(c);
-    const r = c.d.registry.update(c.rt, ns, name, sub, opts, 'put', c.rt.allowCreateOnUpdate, () => ({ obj: body }));
-    return reply(c, r.created ? 201 : 200, r.obj, opts);
+    const r = await withWarnings(c, opts, () => c.d.registry.update(c.rt, ns, name, sub, opts, 'put', c.rt.allowCreateOnUpdate, () => ({ obj: body })));
+    return reply(c, r.created ? 201 : 200, r.obj);
   }
   if (method === 'PATCH') {
     const type = mediaType(c.req.headers['content-type']);
@@ -186,8 +213,8 @@ async function object(c: Ctx, name: string): Promise<void> {
     checkPatchOptions(isApply, fieldManager, c.q.get('force'));
     const text = await readBody(c.req);
     const produce = isApply ? applyProducer(c.rt, sub, text, fieldManager as string, truthy(c.q.get('force'))) : patchProducer(c.rt, type, text);
-    const r = c.d.registry.update(c.rt, ns, name, sub, opts, isApply ? 'apply' : 'patch', isApply, produce);
-    return reply(c, r.created ? 201 : 200, r.obj, opts);
+    const r = await withWarnings(c, opts, () => c.d.registry.update(c.rt, ns, name, sub, opts, isApply ? 'apply' : 'patch', isApply, produce));
+    return reply(c, r.created ? 201 : 200, r.obj);
   }
   if (method === 'DELETE' && !sub) {
     const d = await deleteOptions(c);

@@ -37,6 +37,21 @@ export function listTypeOf(schema: Schema | undefined): ListType {
   return { type: 'atomic' };
 }
 
+/**
+ * Marks a field of a built-in kind that Go always has (a non-pointer struct, or a slice written
+ * without omitempty): it exists, empty, even when unset, so a write never adds it as a whole and
+ * managedFields never list it as a member (`.`).
+ */
+export const ALWAYS_PRESENT = 'x-double-always-present';
+
+export const isAlwaysPresent = (schema: Schema | undefined): boolean => schema?.[ALWAYS_PRESENT] === true;
+
+/** A Go non-pointer struct with the given fields (see ALWAYS_PRESENT). */
+export const goStruct = (properties: Record<string, Schema> = {}): Schema => ({ type: 'object', properties, [ALWAYS_PRESENT]: true });
+
+/** A map managed as one value (`+structType=atomic`, e.g. ObjectReference). */
+export const atomicMap: Schema = { type: 'object', 'x-kubernetes-map-type': 'atomic' };
+
 /** Maps (objects) are granular unless marked `x-kubernetes-map-type: atomic`. */
 export const isAtomicMap = (schema: Schema | undefined): boolean => schema?.['x-kubernetes-map-type'] === 'atomic';
 

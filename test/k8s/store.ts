@@ -24,8 +24,10 @@ const objKey = (o: Obj): string => `${str(metaOf(o).namespace) ?? ''}/${str(meta
 
 export class Store {
   rv = 0;
-  /** Every change with rv > minRv is still in the history. */
+  /** Every change with rv > minRv is still in the history (the watch cache). */
   minRv = 0;
+  /** etcd's compacted revision: lists at older versions are gone. */
+  compactedRv = 0;
   private readonly data = new Map<string, Map<string, Obj>>();
   private history: Change[] = [];
   private readonly listeners: ((c: Change) => void)[] = [];
@@ -89,7 +91,7 @@ export class Store {
 
   /** The resource's objects as they were at `rv`, or undefined when that is older than the history. */
   snapshot(key: string, rv: number, namespace?: string): Obj[] | undefined {
-    if (rv < this.minRv) return undefined;
+    if (rv < this.minRv || rv < this.compactedRv) return undefined;
     const state = new Map<string, Obj>();
     for (const o of this.list(key)) state.set(objKey(o), o);
     for (let i = this.history.length - 1; i >= 0; i--) {
@@ -108,5 +110,11 @@ export class Store {
   compact(): void {
     this.history = [];
     this.minRv = this.rv;
+    this.compactedRv = this.rv;
+  }
+
+  /** etcd compaction alone: the history stays for watches. */
+  compactStorage(): void {
+    this.compactedRv = this.rv;
   }
 }

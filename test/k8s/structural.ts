@@ -168,3 +168,10 @@ function checkListUnique(v: unknown[], s: Schema, path: string, errs: FieldError
     seen.push(key);
   });
 }
+
+/** A status subresource write: .status alone against its schema, with paths relative to it (as the apiserver reports them). */
+export function validateStatus(obj: Obj, schema: Schema): FieldError[] {
+  const props = isObj(schema.properties) ? schema.properties : {};
+  const statusSchema = props.status;
+  return isObj(statusSchema) && isObj(obj.status) ? validateAgainst(obj.status, statusSchema) : [];
+}

@@ -54,7 +54,7 @@ export function isQualifiedName(v: string): string[] {
   }
   if (name.length === 0) out.push('name part must be non-empty');
   else if (name.length > 63) out.push('name part must be no more than 63 characters');
-  if (name.length > 0 && !QUALIFIED_NAME.test(name)) out.push(QUALIFIED_MSG);
+  if (!QUALIFIED_NAME.test(name)) out.push(QUALIFIED_MSG);
   return out;
 }
 
@@ -79,10 +79,15 @@ export type NameCheck = (name: string) => string[];
 
 const ANNOTATIONS_MAX = 256 * 1024;
 
+/** A generateName is checked as a prefix: a trailing '-' is fine. */
+const maskTrailingDash = (name: string): string => (name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name);
+
 /** ValidateObjectMeta: the name (by the kind's rule), labels, annotations, owner references, finalizers. */
 export function validateMeta(obj: Obj, nameCheck: NameCheck, namespaced: boolean): FieldError[] {
   const m = metaOf(obj);
   const errs: FieldError[] = [];
+  const generateName = str(m.generateName) ?? '';
+  if (generateName) for (const msg of nameCheck(maskTrailingDash(generateName))) errs.push(fieldErr.invalid('metadata.generateName', generateName, msg));
   const name = str(m.name) ?? '';
   if (!name) errs.push(fieldErr.required('metadata.name', 'name or generateName is required'));
   else for (const msg of nameCheck(name)) errs.push(fieldErr.invalid('metadata.name', name, msg));
@@ -113,23 +118,35 @@ export function validateMeta(obj: Obj, nameCheck: NameCheck, namespaced: boolean
   return errs;
 }
 
+let pointer = 0xc000010000;
+
+/** Go's %#v of a []v1.OwnerReference, as the "only one controller" message prints it (pointers vary per request). */
+function goSyntax(refs: Obj[]): string {
+  const ptr = (v: unknown): string => (typeof v === 'boolean' ? `(*bool)(0x${(pointer += 0x11).toString(16)})` : '(*bool)(nil)');
+  const one = (r: Obj): string =>
+    `v1.OwnerReference{APIVersion:${JSON.stringify(String(r.apiVersion ?? ''))}, Kind:${JSON.stringify(String(r.kind ?? ''))}, Name:${JSON.stringify(String(r.name ?? ''))}, UID:${JSON.stringify(String(r.uid ?? ''))}, Controller:${ptr(r.controller)}, BlockOwnerDeletion:${ptr(r.blockOwnerDeletion)}}`;
+  return `[]v1.OwnerReference{${refs.map(one).join(', ')}}`;
+}
+
+/** ValidateOwnerReferences; its field paths have no index. */
 function validateOwnerRefs(refs: unknown): FieldError[] {
   if (!Array.isArray(refs)) return [];
   const errs: FieldError[] = [];
-  const controllers: string[] = [];
-  refs.forEach((r, i) => {
-    const p = `metadata.ownerReferences[${i}]`;
-    if (!isObj(r)) return;
-    if (!str(r.apiVersion)) errs.push(fieldErr.invalid(`${p}.apiVersion`, r.apiVersion ?? '', 'version must not be empty'));
+  const all = refs.filter(isObj);
+  const p = 'metadata.ownerReferences';
+  let firstController = '';
+  for (const r of all) {
+    if (!str(r.apiVersion)?.split('/').pop()) errs.push(fieldErr.invalid(`${p}.apiVersion`, r.apiVersion ?? '', 'version must not be empty'));
     if (!str(r.kind)) errs.push(fieldErr.invalid(`${p}.kind`, r.kind ?? '', 'kind must not be empty'));
     if (!str(r.name)) errs.push(fieldErr.invalid(`${p}.name`, r.name ?? '', 'name must not be empty'));
     if (!str(r.uid)) errs.push(fieldErr.invalid(`${p}.uid`, r.uid ?? '', 'uid must not be empty'));
-    if (r.controller === true) controllers.push(`${String(r.kind)}/${String(r.name)}`);
-  });
-  if (controllers.length > 1) {
-    errs.push(
-      fieldErr.invalid('metadata.ownerReferences', refs, `Only one reference can have Controller set to true. Found "true" in references for ${controllers.join(' and ')}`),
-    );
+    if (r.controller !== true) continue;
+    const current = `${String(r.kind)}/${String(r.name)}`;
+    if (!firstController) firstController = current;
+    else {
+      const why = `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`;
+      errs.push(fieldErr.invalidGo(p, goSyntax(all), why));
+    }
   }
   return errs;
 }

@@ -7,7 +7,7 @@ let api: ApiDouble;
 let c: Clients;
 
 beforeAll(async () => {
-  api = await startApiDouble({ bookmarkIntervalMs: 50, historySize: 100 });
+  api = await startApiDouble({ bookmarkIntervalMs: 50, historySize: 100, watchList: true });
   c = clientsFor(api);
   await c.core.createNamespace({ body: { metadata: { name: 'w' } } });
 });

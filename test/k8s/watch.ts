@@ -5,13 +5,15 @@
  * current state; N older than the history answers one ERROR event (410
  * Expired) and ends. Selectors apply, with the apiserver's transitions
  * (an update leaving the selection is a DELETED, entering it an ADDED).
- * BOOKMARKs come periodically when asked for, and before a timeout.
+ * BOOKMARKs come periodically when asked for, before a timeout and when
+ * the watch is dropped as by a stopping apiserver.
  */
 import type { ServerResponse } from 'node:http';
 import { ApiError, type Obj } from './errors.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import type { Change, Store } from './store.js';
 import { metaOf, str } from './values.js';
+import { watchEventToWire } from './wire.js';
 
 export interface WatchOptions {
   rt: ResourceType;
@@ -48,7 +50,8 @@ class Watcher {
       }
       if (this.o.sendInitialEvents) this.bookmark(true);
     } else if (fromRv < this.store.minRv) {
-      const err = new ApiError(410, 'Expired', `too old resource version: ${fromRv} (${this.store.minRv + 1})`);
+      // The number in parentheses is where the watch cache starts (its initial list's version).
+      const err = new ApiError(410, 'Expired', `too old resource version: ${fromRv} (${this.store.minRv})`);
       this.send('ERROR', err.status());
       this.end();
       return;
@@ -66,6 +69,8 @@ class Watcher {
 
   deliver(c: Change): void {
     if (this.closed || c.key !== this.o.rt.storageKey) return;
+    // A watch from a version in the future stays silent until the store gets there.
+    if (this.o.fromRv !== undefined && c.rv <= this.o.fromRv) return;
     const ns = str(metaOf(c.obj).namespace) ?? '';
     if (this.o.namespace !== undefined && ns !== this.o.namespace) return;
     const now = this.o.rt.fromStorage(c.obj);
@@ -92,13 +97,19 @@ class Watcher {
 
   private send(type: string, object: Obj): void {
     if (this.closed) return;
-    this.res.write(`${JSON.stringify({ type, object })}\n`);
+    this.res.write(`${JSON.stringify(watchEventToWire(type, object))}\n`);
   }
 
   end(): void {
     if (this.closed) return;
     this.res.end();
     this.close();
+  }
+
+  /** What a stopping apiserver (SIGTERM) does: a last bookmark where allowed, then a clean end. */
+  stop(): void {
+    if (this.o.bookmarks) this.bookmark(false);
+    this.end();
   }
 
   abort(): void {
@@ -138,11 +149,11 @@ export class WatchHub {
     return this.watchers.size;
   }
 
-  /** Ends every watch: cleanly (the client sees the stream end) or by resetting the connection. */
+  /** Ends every watch: as a stopping apiserver does (last bookmark, clean end) or by resetting the connection. */
   dropAll(abort = false): void {
     for (const w of [...this.watchers]) {
       if (abort) w.abort();
-      else w.end();
+      else w.stop();
     }
   }
 }

@@ -1,0 +1,57 @@
+/** The recorded exchanges (test/k8s/recorded/README.md describes the format) and loading them. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const RECORDED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'recorded');
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  contentType: string | null;
+  /** Set when the request asked for another representation (application/yaml). */
+  accept?: string;
+  /** Parsed JSON, or the text of a non-JSON body. */
+  body: unknown;
+}
+
+export interface RecordedResponse {
+  status: number;
+  contentType?: string;
+  body?: unknown;
+  warning?: string;
+}
+
+export interface StreamEnd {
+  how: 'end' | 'aborted';
+}
+
+export interface Exchange {
+  request: RecordedRequest;
+  response: RecordedResponse;
+  note?: string;
+  /** Watch exchanges: every line of the stream, parsed. */
+  events?: unknown[];
+  streamEnd?: StreamEnd;
+}
+
+export interface Recording {
+  /** The file name without .json. */
+  name: string;
+  scenario: string;
+  exchanges: Exchange[];
+}
+
+export function loadRecording(name: string): Recording {
+  const raw = JSON.parse(readFileSync(join(RECORDED_DIR, `${name}.json`), 'utf8')) as { scenario: string; exchanges: Exchange[] };
+  return { name, scenario: raw.scenario, exchanges: raw.exchanges };
+}
+
+export const recordingNames = (): string[] =>
+  readdirSync(RECORDED_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+
+export const isWatch = (x: Exchange): boolean => x.events !== undefined;

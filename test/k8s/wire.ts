@@ -1,0 +1,91 @@
+/**
+ * Objects as the apiserver writes them: built-in kinds in their Go
+ * struct's field order with every Go map sorted (wire-types.ts), custom
+ * resources and anything unstructured with every map's keys sorted
+ * (encoding/json sorts map keys by their bytes), lists and watch events
+ * likewise. Every response body goes through here, so the stored objects
+ * can keep whatever order the writes left them in.
+ */
+import { isObj } from './schema.js';
+import { BUILTIN, BUILTIN_API_VERSIONS, listMeta, type WireType } from './wire-types.js';
+
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+function sortedKeys(o: Record<string, unknown>): string[] {
+  return Object.keys(o).sort(byBytes);
+}
+
+export function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (!isObj(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of sortedKeys(v)) out[k] = sortDeep(v[k]);
+  return out;
+}
+
+const isZero = (v: unknown): boolean => v === '' || v === 0 || v === false || v === null;
+
+function encode(v: unknown, t: WireType): unknown {
+  if (v === null || v === undefined) return v;
+  if (t === 'scalar' || t === 'raw') return v;
+  if (t === 'sorted') return sortDeep(v);
+  if (t === 'map') return isObj(v) ? Object.fromEntries(sortedKeys(v).map((k) => [k, v[k]])) : v;
+  if ('list' in t) return Array.isArray(v) ? v.map((x) => encode(x, t.list)) : v;
+  if ('mapOf' in t) return isObj(v) ? Object.fromEntries(sortedKeys(v).map((k) => [k, encode(v[k], t.mapOf)])) : v;
+  if (!isObj(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const field of t.struct) {
+    const x = v[field.name];
+    if (x === undefined) {
+      if ('whenAbsent' in field) out[field.name] = isObj(field.whenAbsent) ? encode(field.whenAbsent, field.type) : field.whenAbsent;
+    } else if (!(field.omitZero && isZero(x))) out[field.name] = encode(x, field.type);
+  }
+  // Fields the type does not know (the double keeps some a real server would drop) go last.
+  for (const k of Object.keys(v)) if (!(k in out) && !t.struct.some((fd) => fd.name === k) && v[k] !== undefined) out[k] = v[k];
+  return out;
+}
+
+const typeOf = (apiVersion: unknown, kind: unknown): WireType | undefined => BUILTIN[`${String(apiVersion)}/${String(kind)}`];
+
+function prune(v: unknown, t: WireType, path: string, dropped: string[]): void {
+  if (typeof t === 'string') return;
+  if ('list' in t) return void (Array.isArray(v) && v.forEach((x, i) => prune(x, t.list, `${path}[${i}]`, dropped)));
+  if ('mapOf' in t) return void (isObj(v) && Object.entries(v).forEach(([k, x]) => prune(x, t.mapOf, `${path}[${k}]`, dropped)));
+  if (!isObj(v)) return;
+  for (const k of Object.keys(v)) {
+    const field = t.struct.find((fd) => fd.name === k);
+    const at = path ? `${path}.${k}` : k;
+    if (field) prune(v[k], field.type, at, dropped);
+    else {
+      delete v[k];
+      dropped.push(at);
+    }
+  }
+}
+
+/** Drops what the built-in kind's Go type has no field for (the decoder does); returns their paths. CRDs are left alone. */
+export function pruneUnknown(o: Record<string, unknown>): string[] {
+  const t = typeOf(o.apiVersion, o.kind);
+  if (!t || o.kind === 'CustomResourceDefinition') return [];
+  const dropped: string[] = [];
+  prune(o, t, '', dropped);
+  return dropped;
+}
+
+/** A response body (object, list or Status) in the apiserver's key order. */
+export function toWire(body: unknown): unknown {
+  if (!isObj(body)) return body;
+  const { apiVersion, kind } = body;
+  if (typeof apiVersion === 'string' && !BUILTIN_API_VERSIONS.has(apiVersion)) return sortDeep(body);
+  const t = typeOf(apiVersion, kind);
+  if (t) return encode(body, t);
+  const itemType = typeof kind === 'string' && kind.endsWith('List') ? typeOf(apiVersion, kind.slice(0, -'List'.length)) : undefined;
+  if (itemType && Array.isArray(body.items)) {
+    const { kind: _k, apiVersion: _a, metadata, items, ...rest } = body;
+    return { kind, apiVersion, metadata: encode(metadata ?? {}, listMeta), items: items.map((i) => encode(i, itemType)), ...rest };
+  }
+  return body;
+}
+
+/** A watch event: its object in the apiserver's key order. */
+export const watchEventToWire = (type: string, object: unknown): unknown => ({ type, object: toWire(object) });

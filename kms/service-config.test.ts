@@ -22,6 +22,18 @@ describe('service configuration', () => {
     expect(c.workers).toBe(2);
   });
 
+  it('bootstrap: defaults name the Service in its namespace', () => {
+    const c = parseServiceConfig(MINIMAL + 'bootstrap: {namespace: secrets}\n', '/srv/service.yaml');
+    expect(c.bootstrap).toEqual({
+      namespace: 'secrets',
+      rootSecret: 'gitseal-rewrap-root',
+      caConfigMap: 'gitseal-rewrap-ca',
+      serverNames: ['gitseal-rewrap', 'gitseal-rewrap.secrets', 'gitseal-rewrap.secrets.svc', 'gitseal-rewrap.secrets.svc.cluster.local'],
+      caDays: 3650,
+    });
+    expect(parseServiceConfig(MINIMAL, '/srv/service.yaml').bootstrap).toBeUndefined();
+  });
+
   it('fills in defaults', () => {
     const c = parseServiceConfig(MINIMAL, '/srv/service.yaml');
     expect(c.listen).toEqual({ host: '127.0.0.1', port: 8443 });
@@ -36,6 +48,9 @@ describe('service configuration', () => {
     ['a port out of range', MINIMAL + 'listen: {port: 70000}\n'],
     ['an unknown KEM backend', MINIMAL + 'kemBackend: fast\n'],
     ['no version', MINIMAL.replace('gitseal-service: 1\n', '')],
+    ['a bootstrap Secret name Kubernetes refuses', MINIMAL + 'bootstrap: {rootSecret: Root_Secret}\n'],
+    ['a bootstrap with an unknown setting', MINIMAL + 'bootstrap: {namespce: x}\n'],
+    ['bootstrap server names that are not DNS names', MINIMAL + 'bootstrap: {serverNames: ["a b"]}\n'],
   ])('refuses %s with E_CONFIG', (_, text) => {
     expect(codeOf(() => parseServiceConfig(text, 'service.yaml'))).toBe('E_CONFIG');
   });

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { fail } from '../core/errors.js';
 import { parseAuthConfig, type AuthConfig } from './auth/config.js';
+import type { BootstrapConfig } from './cluster-bootstrap.js';
 import { parseRootConfig, type RootConfig } from './roots/config.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './server.js';
 import { MAX_BATCH } from './types.js';
@@ -25,6 +26,8 @@ export interface ServiceConfig {
   limits: ServerLimits;
   workers?: number;
   kemBackend: 'auto' | 'liboqs' | 'noble';
+  /** The quick start: make the root passphrase, certificates and org key on first start in a cluster (cluster-bootstrap.ts). */
+  bootstrap?: BootstrapConfig;
 }
 
 type Fields = Record<string, unknown>;
@@ -48,7 +51,23 @@ function burstOf(rate: Fields, file: string): number {
   return burst >= MAX_BATCH ? burst : bad(file, `limits.rate.burst must be at least ${MAX_BATCH} (one full batch)`);
 }
 
-const KNOWN = new Set(['gitseal-service', 'listen', 'tls', 'root', 'keys', 'policy', 'audit', 'auth', 'limits', 'workers', 'kemBackend']);
+const KNOWN = new Set(['gitseal-service', 'listen', 'tls', 'root', 'keys', 'policy', 'audit', 'auth', 'limits', 'workers', 'kemBackend', 'bootstrap']);
+
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function parseBootstrap(v: unknown, file: string): BootstrapConfig | undefined {
+  if (v === undefined) return undefined;
+  if (!isFields(v)) return bad(file, 'bootstrap must be a mapping');
+  for (const k of Object.keys(v)) if (!['namespace', 'rootSecret', 'caConfigMap', 'serverNames', 'caDays'].includes(k)) bad(file, `unknown setting bootstrap.${k.slice(0, 40)}`);
+  const name = (key: string, fallback: string): string => {
+    const s = v[key] ?? fallback;
+    return typeof s === 'string' && DNS_NAME.test(s) ? s : bad(file, `bootstrap.${key} must be a Kubernetes name`);
+  };
+  const namespace = name('namespace', 'gitseal');
+  const names = v['serverNames'] ?? ['gitseal-rewrap', `gitseal-rewrap.${namespace}`, `gitseal-rewrap.${namespace}.svc`, `gitseal-rewrap.${namespace}.svc.cluster.local`];
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && DNS_NAME.test(n))) return bad(file, 'bootstrap.serverNames must be a list of DNS names');
+  return { namespace, rootSecret: name('rootSecret', 'gitseal-rewrap-root'), caConfigMap: name('caConfigMap', 'gitseal-rewrap-ca'), serverNames: names as string[], caDays: num(v, 'caDays', file, 'bootstrap', 3650, 36500) };
+}
 
 export function parseServiceConfig(text: string, file: string): ServiceConfig {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
@@ -89,6 +108,7 @@ export function parseServiceConfig(text: string, file: string): ServiceConfig {
     },
     ...(typeof workers === 'number' ? { workers } : {}),
     kemBackend,
+    ...(c['bootstrap'] === undefined ? {} : { bootstrap: parseBootstrap(c['bootstrap'], file)! }),
   };
 }
 

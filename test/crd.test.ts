@@ -81,8 +81,8 @@ describe('the EncryptedSecret CRD', () => {
     expect(read('schemas/encryptedsecret.crd.yaml')).toBe(renderCrd());
   });
 
-  it('is copied unchanged into examples/deploy/crd.yaml (kustomize cannot load files outside its folder)', () => {
-    expect(read('examples/deploy/crd.yaml')).toBe(read('schemas/encryptedsecret.crd.yaml'));
+  it('is copied unchanged into examples/deploy/base/crd.yaml (kustomize cannot load files outside its folder)', () => {
+    expect(read('examples/deploy/base/crd.yaml')).toBe(read('schemas/encryptedsecret.crd.yaml'));
   });
 
   it('names the resource, its version, status subresource and printer columns', () => {

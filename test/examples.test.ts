@@ -39,10 +39,10 @@ function kustomize(): { status: number | null; stdout: string; stderr: string } 
 
 /** Without kubectl: the listed resources and generated ConfigMaps, as kustomize would emit them here (every file names its namespace). */
 function renderByHand(): K8sObject[] {
-  const k = parse(read('deploy', 'kustomization.yaml')) as { namespace: string; resources: string[]; configMapGenerator: Array<{ name: string; files: string[] }> };
-  const objects = k.resources.flatMap((f) => docsOf(read('deploy', f)));
+  const k = parse(read('deploy', 'base', 'kustomization.yaml')) as { namespace: string; resources: string[]; configMapGenerator: Array<{ name: string; files: string[] }> };
+  const objects = k.resources.flatMap((f) => docsOf(read('deploy', 'base', f)));
   for (const g of k.configMapGenerator)
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: g.name, namespace: k.namespace }, data: Object.fromEntries(g.files.map((f) => [f.split('/').pop()!, read('deploy', f)])) });
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: g.name, namespace: k.namespace }, data: Object.fromEntries(g.files.map((f) => [f.split('/').pop()!, read('deploy', 'base', f)])) });
   return objects;
 }
 
@@ -63,7 +63,7 @@ const find = (kind: string, name: string): K8sObject => {
   return o;
 };
 const ofKind = (kind: string) => deployObjects().filter((o) => o.kind === kind);
-const initJob = () => docsOf(read('deploy', 'rewrap-init-job.yaml'))[0]!;
+const initJob = () => docsOf(read('deploy', 'base', 'rewrap-init-job.yaml'))[0]!;
 
 /** Everything that makes a pod fall short of the restricted Pod Security Standard as the examples promise it. */
 function podProblems(name: string, pod: any): string[] {

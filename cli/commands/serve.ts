@@ -42,6 +42,12 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
   const { loadServiceConfig } = await import('../../kms/service-config.js');
   if (typeof argv.config !== 'string') fail('E_USAGE', 'name the configuration: gitseal serve --config FILE (or try gitseal serve --dev)');
   const config = loadServiceConfig(argv.config as string);
+  if (config.bootstrap) {
+    const [{ bootstrapCluster }, { CoreV1Api, KubeConfig }, { jsonLogger }] = await Promise.all([import('../../kms/cluster-bootstrap.js'), import('@kubernetes/client-node'), import('../../kms/log.js')]);
+    const kc = new KubeConfig();
+    kc.loadFromDefault(); // in a pod: its service account; elsewhere KUBECONFIG
+    Object.assign(process.env, await bootstrapCluster(config, config.bootstrap, kc.makeApiClient(CoreV1Api), jsonLogger()));
+  }
   return serveUntilSignalled(async () => {
     const s = await startService(config, typeof argv.port === 'number' ? { port: argv.port } : {});
     process.stdout.write(`gitseal rewrap service on ${s.url} (root ${config.root.type}, keys ${s.keyring.state}, ML-KEM ${s.kemBackend})\n`);

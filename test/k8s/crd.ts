@@ -7,6 +7,7 @@ import { fieldErr, type FieldError, type Obj } from './errors.js';
 import { ALWAYS_PRESENT, builtinSchema, conditionsSchema, goStruct, isObj, METADATA_SCHEMA, type Schema } from './schema.js';
 import { pruneAndDefault, validateAgainst, validateStatus } from './structural.js';
 import { apiVersionOf, defineResource, retag, type ResourceType } from './resources.js';
+import type { PrinterColumn } from './table.js';
 import { deepEqual, metaOf, nowTime, str } from './values.js';
 import { isDNS1123Label, isDNS1123Subdomain } from './validation.js';
 
@@ -141,6 +142,7 @@ export function crdResourceTypes(crd: Obj): ResourceType[] {
         generation: true,
         allowUnconditionalUpdate: false,
         schema,
+        printerColumns: Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns.filter(isObj).map(printerColumn) : [],
         fields: Object.fromEntries(selectable.filter(Boolean).map((p) => [p.replace(/^\./, ''), (o: Obj) => jsonPathString(o, p)])),
         decode: (o) => pruneAndDefault(o, schema),
         validate: (o, _old, subresource) => (subresource === 'status' ? validateStatus(o, raw) : validateAgainst(o, raw)),
@@ -149,6 +151,15 @@ export function crdResourceTypes(crd: Obj): ResourceType[] {
       });
     });
 }
+
+const printerColumn = (c: Obj): PrinterColumn => ({
+  name: str(c.name) ?? '',
+  type: str(c.type) ?? 'string',
+  ...(str(c.format) ? { format: str(c.format) } : {}),
+  ...(str(c.description) ? { description: str(c.description) } : {}),
+  ...(typeof c.priority === 'number' ? { priority: c.priority } : {}),
+  jsonPath: str(c.jsonPath) ?? '',
+});
 
 function jsonPathString(o: Obj, path: string): string | undefined {
   let v: unknown = o;

@@ -6,6 +6,7 @@
  */
 import type { FieldError, Obj } from './errors.js';
 import type { Schema } from './schema.js';
+import type { PrinterColumn } from './table.js';
 import { isDNS1123Subdomain, type NameCheck } from './validation.js';
 
 export interface ResourceType {
@@ -32,6 +33,8 @@ export interface ResourceType {
   returnDeletedObject: boolean;
   schema: Schema;
   nameCheck: NameCheck;
+  /** A custom resource's additionalPrinterColumns (server-side printing for kubectl get). */
+  printerColumns?: PrinterColumn[];
   /** Field selector fields beyond metadata.name / metadata.namespace. */
   fields: Record<string, (o: Obj) => string | undefined>;
   /**

@@ -15,6 +15,7 @@ import { gr, type DeleteOptions, type Registry, type WriteOptions } from './regi
 import { apiVersionOf, type Catalog, type ResourceType } from './resources.js';
 import { fieldMatcher, labelMatcher } from './selectors.js';
 import type { Store } from './store.js';
+import { toTable, wantsTable } from './table.js';
 import { metaOf, str } from './values.js';
 import type { WatchHub } from './watch.js';
 
@@ -141,8 +142,11 @@ function list(c: Ctx): void {
     ...(c.q.get('resourceVersion') ? { resourceVersion: c.q.get('resourceVersion') as string } : {}),
     ...(c.q.get('resourceVersionMatch') ? { resourceVersionMatch: c.q.get('resourceVersionMatch') as string } : {}),
   });
-  sendJson(c.res, 200, body);
+  sendJson(c.res, 200, printed(c, body));
 }
+
+/** The body, or the Table kubectl asked for instead. */
+const printed = (c: Ctx, body: Obj): Obj => (c.rt.custom && wantsTable(c.req.headers.accept) ? toTable(c.rt, body) : body);
 
 async function deleteOptions(c: Ctx): Promise<DeleteOptions> {
   const text = await readBody(c.req);
@@ -197,7 +201,7 @@ async function object(c: Ctx, name: string): Promise<void> {
   const ns = c.rp.namespace;
   if (method === 'GET') {
     if (!sub && (truthy(c.q.get('watch')) || c.rp.watchPrefix)) return watch(c, name);
-    return sendJson(c.res, 200, c.d.registry.read(c.rt, ns, name));
+    return sendJson(c.res, 200, printed(c, c.d.registry.read(c.rt, ns, name)));
   }
   if (method === 'PUT') {
     const body = await decodeBody(c);

@@ -156,6 +156,13 @@ const crd = kind(
 const statusDetails = struct(f('name'), f('group'), f('kind'), f('uid'), f('causes', list(struct(f('reason'), f('message'), f('field')))), f('retryAfterSeconds'));
 export const status = struct(...typeMeta, f('metadata', listMeta), f('status'), f('message'), f('reason'), f('details', statusDetails), f('code'));
 
+const table = struct(
+  ...typeMeta,
+  f('metadata', listMeta),
+  f('columnDefinitions', list(struct(f('name'), f('type'), f('format'), f('description'), f('priority')))),
+  f('rows', list(struct(f('cells'), f('conditions'), f('object', struct(...typeMeta, f('metadata', objectMeta)))))),
+);
+
 /** Built-in kinds by apiVersion and kind. */
 export const BUILTIN: Record<string, WireType> = {
   'v1/Secret': secret,
@@ -166,6 +173,7 @@ export const BUILTIN: Record<string, WireType> = {
   'events.k8s.io/v1/Event': eventsV1Event,
   'coordination.k8s.io/v1/Lease': lease,
   'apiextensions.k8s.io/v1/CustomResourceDefinition': crd,
+  'meta.k8s.io/v1/Table': table,
 };
 
 /** The apiVersions of built-in groups: objects of any other are custom resources (unstructured). */

@@ -24,6 +24,7 @@ export interface RawResponse {
 
 export interface WatchStream {
   status: number;
+  contentType: string;
   /** Each line received so far, parsed. */
   lines: unknown[];
   /** Resolves with how the stream ended: a clean end of the chunked response, or a dropped connection. */
@@ -73,7 +74,7 @@ export async function watch(base: string, r: RawRequest): Promise<WatchStream> {
   const status = res.statusCode ?? 0;
   if (status !== 200) {
     const refusal = await readAll(res);
-    return { status, lines: [], ended: Promise.resolve('end'), refusal, close: () => undefined };
+    return { status, contentType: refusal.contentType, lines: [], ended: Promise.resolve('end'), refusal, close: () => undefined };
   }
   const lines: unknown[] = [];
   let buffered = '';
@@ -92,5 +93,5 @@ export async function watch(base: string, r: RawRequest): Promise<WatchStream> {
     res.on('error', () => resolve('aborted'));
     res.on('close', () => resolve(res.complete ? 'end' : 'aborted'));
   });
-  return { status, lines, ended, close: () => res.destroy() };
+  return { status, contentType: res.headers['content-type'] ?? '', lines, ended, close: () => res.destroy() };
 }

@@ -41,11 +41,13 @@ export interface Recording {
   name: string;
   scenario: string;
   exchanges: Exchange[];
+  /** What kubectl printed, by command line (cr-map-key-order). */
+  kubectlOutput?: Record<string, string>;
 }
 
 export function loadRecording(name: string): Recording {
-  const raw = JSON.parse(readFileSync(join(RECORDED_DIR, `${name}.json`), 'utf8')) as { scenario: string; exchanges: Exchange[] };
-  return { name, scenario: raw.scenario, exchanges: raw.exchanges };
+  const raw = JSON.parse(readFileSync(join(RECORDED_DIR, `${name}.json`), 'utf8')) as Omit<Recording, 'name'>;
+  return { name, ...raw };
 }
 
 export const recordingNames = (): string[] =>

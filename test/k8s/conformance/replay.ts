@@ -10,6 +10,7 @@ import { startApiDouble, type ApiDouble } from '../api-double.js';
 import { isObj } from '../schema.js';
 import { send, watch, type RawResponse } from './client.js';
 import { compareBodies, type CompareContext } from './compare.js';
+import { replayKubectl } from './kubectl.js';
 import { isWatch, RECORDED_DIR, type Exchange, type Recording } from './recording.js';
 import { toDoubleRequest, type Translation } from './request.js';
 import { RvMap } from './rv-map.js';
@@ -116,7 +117,11 @@ async function replayWatch(api: ApiDouble, x: Exchange, step: Step, translated: 
   }
   const rv = new URLSearchParams(x.request.query).get('resourceVersion') ?? '';
   const recorded = { events, how: x.streamEnd?.how ?? 'end', fromCurrentState: rv === '' || rv === '0' };
-  return compareWatch(recorded, { lines: stream.lines, how }, ctx, shape);
+  const head = [
+    ...(stream.status !== x.response.status ? [`status ${stream.status} where ${x.response.status} was recorded`] : []),
+    ...(x.response.contentType && mediaType(stream.contentType) !== mediaType(x.response.contentType) ? [`Content-Type ${stream.contentType} where ${x.response.contentType} was recorded`] : []),
+  ];
+  return [...head, ...compareWatch(recorded, { lines: stream.lines, how }, ctx, shape)];
 }
 
 export async function replay(rec: Recording, plan: Plan): Promise<Outcome[]> {
@@ -153,6 +158,10 @@ export async function replay(rec: Recording, plan: Plan): Promise<Outcome[]> {
       const diffs = isWatch(x) ? await replayWatch(api, x, step, translated, ctx, shape) : comparePlain(x, await send(api.url, translated), ctx);
       suffixes.length = 0;
       outcomes.push({ index, request, diffs });
+    }
+    if (plan.kubectl && rec.kubectlOutput) {
+      const runs = await replayKubectl(api, rec.kubectlOutput, ctx);
+      outcomes.push(...runs.map((r, i) => ({ index: rec.exchanges.length + i, request: r.command, diffs: r.diffs, ...(r.skipped ? { skipped: r.skipped } : {}) })));
     }
     return outcomes;
   } finally {

@@ -38,6 +38,8 @@ export interface Plan {
   options?: ApiDoubleOptions;
   /** Objects that existed before the recording started. */
   seed?: Write[];
+  /** After the exchanges, replay the recording's kubectl runs (kubectlOutput). */
+  kubectl?: boolean;
   steps?: Record<number, Step>;
 }
 
@@ -76,7 +78,7 @@ export const PLANS: Record<string, Plan> = {
       },
     },
   },
-  'cr-map-key-order': { namespaces: ['gitseal-demo'], crd: true },
+  'cr-map-key-order': { namespaces: ['gitseal-demo'], crd: true, kubectl: true },
   'cr-generation-status': { namespaces: ['gitseal-demo'], crd: true },
   events: { namespaces: ['gitseal-demo'], crd: false },
   lease: { namespaces: ['lease-demo'], crd: false },

@@ -479,7 +479,8 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
       const syncedMs = performance.now() - started;
       let log = '';
       ctl.stderr!.on('data', (d: Buffer) => void (log += d.toString()));
-      const limit = 120_000 + 40 * count;
+      // Generous: on a busy machine the double alone needs minutes for the first list at 50,000 objects; a stall ends it sooner.
+      const limit = 120_000 + 100 * count;
       let lastCount = -1;
       let lastMove = performance.now();
       let maxFds = 0;

@@ -12,9 +12,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { builtinResources } from './builtins.js';
-import { crdControllerStatus, crdResourceTypes } from './crd.js';
+import { serveCrds } from './crd-controller.js';
 import { discovery } from './discovery.js';
-import { ApiError, errors, reasonForCode, type Obj } from './errors.js';
+import { ApiError, errors, reasonForCode } from './errors.js';
 import { Controllers } from './gc.js';
 import { mediaType, parseResourcePath, sendError, sendJson } from './http.js';
 import { kubeconfigText, userFromAuthorization } from './kubeconfig.js';
@@ -22,9 +22,7 @@ import { openapiV3 } from './openapi.js';
 import { Registry } from './registry.js';
 import { handleResource } from './rest.js';
 import { Catalog } from './resources.js';
-import { isObj } from './schema.js';
-import { Store, type Change } from './store.js';
-import { metaOf, str } from './values.js';
+import { Store } from './store.js';
 import { WatchHub } from './watch.js';
 
 export interface RequestRecord {
@@ -96,14 +94,7 @@ export interface ApiDoubleOptions {
   watchList?: boolean;
 }
 
-const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-function crdStorageKey(crd: Obj | undefined): string | undefined {
-  const spec = crd && isObj(crd.spec) ? crd.spec : undefined;
-  const names = spec && isObj(spec.names) ? spec.names : undefined;
-  return spec && names ? `${String(spec.group)}/${String(names.plural)}` : undefined;
-}
 
 export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDouble> {
   const store = new Store(opts.historySize ?? 1000);
@@ -112,24 +103,7 @@ export async function startApiDouble(opts: ApiDoubleOptions = {}): Promise<ApiDo
   const registry = new Registry(store, opts.generateNameSuffix);
   const hub = new WatchHub(store, opts.bookmarkIntervalMs ?? 1000);
 
-  store.onChange((c: Change) => {
-    if (c.key !== CRD_KEY) return;
-    for (const key of [crdStorageKey(c.prev), crdStorageKey(c.obj)]) if (key) catalog.remove((t) => t.storageKey === key);
-    if (c.type === 'DELETED') return;
-    for (const rt of crdResourceTypes(c.obj)) catalog.add(rt);
-    // The CRD controllers accept the names and establish the CRD right after the write was answered.
-    const name = str(metaOf(c.obj).name) ?? '';
-    if (crdControllerStatus(c.obj)) queueMicrotask(() => establishCrd(name));
-  });
-  const establishCrd = (name: string): void => {
-    const rt = catalog.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
-    const manager = { manager: 'kube-apiserver', dryRun: false };
-    try {
-      if (rt) registry.update(rt, undefined, name, 'status', manager, 'put', false, (live) => ({ obj: { ...(live ?? {}), status: crdControllerStatus(live ?? {}) ?? (live ?? {}).status } }));
-    } catch {
-      // Deleted or changed meanwhile; the next change establishes it.
-    }
-  };
+  serveCrds(store, catalog, registry);
   const controllers = opts.controllers === false ? undefined : new Controllers(store, catalog, registry);
   const nsType = catalog.find('', 'v1', 'namespaces');
   for (const name of SYSTEM_NAMESPACES) if (nsType) registry.create(nsType, undefined, { metadata: { name } }, { manager: 'kube-apiserver', dryRun: false });

@@ -14,7 +14,7 @@ import { apiVersionOf, type ResourceType } from './resources.js';
 import { isObj } from './schema.js';
 import type { Store } from './store.js';
 import { validateMeta, validateMetaUpdate } from './validation.js';
-import { pruneUnknown } from './wire.js';
+import { pruneUnknown } from './unknown-fields.js';
 import { clone, deepEqual, meta, metaOf, nowTime, str, without } from './values.js';
 
 export interface WriteOptions {

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { APPLY, applyProducer, checkPatchOptions, patchProducer } from './apply.js';
 import { ApiError, errors, fieldErr, type Obj } from './errors.js';
 import { isObjBody, mediaType, readBody, sendJson, type ResourcePath } from './http.js';
+import { validateListOptions } from './list-options.js';
 import { listObjects, parseResourceVersion } from './list.js';
 import { managerFromUserAgent } from './managed.js';
 import { gr, type DeleteOptions, type Registry, type WriteOptions } from './registry.js';
@@ -84,35 +85,8 @@ async function withWarnings<T>(c: Ctx, opts: WriteOptions, write: () => Promise<
 
 const reply = (c: Ctx, code: number, body: unknown): void => sendJson(c.res, code, body);
 
-/** ValidateListOptions (a watch's, or a list's), as of 1.28. */
-function validateListOptions(c: Ctx, isWatch: boolean): void {
-  const match = c.q.get('resourceVersionMatch') ?? '';
-  const sendInitialEvents = c.q.get('sendInitialEvents');
-  const errs = [];
-  if (isWatch) {
-    if (sendInitialEvents !== null) {
-      if (match !== 'NotOlderThan') errs.push(fieldErr.forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
-      if (!c.d.watchList) errs.push(fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'));
-    }
-    if (match) {
-      if (sendInitialEvents === null) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
-      if (match !== 'NotOlderThan') errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['NotOlderThan']));
-      if (c.q.get('continue')) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
-    }
-  } else {
-    if (match) {
-      if (!c.q.get('resourceVersion')) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
-      if (c.q.get('continue')) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
-      if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
-      if (match === 'Exact' && c.q.get('resourceVersion') === '0') errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
-    }
-    if (sendInitialEvents !== null) errs.push(fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
-  }
-  if (errs.length > 0) throw errors.invalid('ListOptions', 'meta.k8s.io', '', errs);
-}
-
 function watch(c: Ctx, name?: string): void {
-  validateListOptions(c, true);
+  validateListOptions(c.q, true, c.d.watchList);
   const { match } = selectors(c, name);
   const rv = c.q.get('resourceVersion') ?? '';
   const sendInitialEvents = truthy(c.q.get('sendInitialEvents'));
@@ -131,7 +105,7 @@ function watch(c: Ctx, name?: string): void {
 }
 
 function list(c: Ctx): void {
-  validateListOptions(c, false);
+  validateListOptions(c.q, false, c.d.watchList);
   const { match, hasSelector } = selectors(c);
   const limit = Number(c.q.get('limit') ?? 0);
   const body = listObjects(c.d.store, c.rt, c.rp.namespace, {

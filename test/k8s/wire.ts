@@ -47,31 +47,6 @@ function encode(v: unknown, t: WireType): unknown {
 
 const typeOf = (apiVersion: unknown, kind: unknown): WireType | undefined => BUILTIN[`${String(apiVersion)}/${String(kind)}`];
 
-function prune(v: unknown, t: WireType, path: string, dropped: string[]): void {
-  if (typeof t === 'string') return;
-  if ('list' in t) return void (Array.isArray(v) && v.forEach((x, i) => prune(x, t.list, `${path}[${i}]`, dropped)));
-  if ('mapOf' in t) return void (isObj(v) && Object.entries(v).forEach(([k, x]) => prune(x, t.mapOf, `${path}[${k}]`, dropped)));
-  if (!isObj(v)) return;
-  for (const k of Object.keys(v)) {
-    const field = t.struct.find((fd) => fd.name === k);
-    const at = path ? `${path}.${k}` : k;
-    if (field) prune(v[k], field.type, at, dropped);
-    else {
-      delete v[k];
-      dropped.push(at);
-    }
-  }
-}
-
-/** Drops what the built-in kind's Go type has no field for (the decoder does); returns their paths. CRDs are left alone. */
-export function pruneUnknown(o: Record<string, unknown>): string[] {
-  const t = typeOf(o.apiVersion, o.kind);
-  if (!t || o.kind === 'CustomResourceDefinition') return [];
-  const dropped: string[] = [];
-  prune(o, t, '', dropped);
-  return dropped;
-}
-
 /** A response body (object, list or Status) in the apiserver's key order. */
 export function toWire(body: unknown): unknown {
   if (!isObj(body)) return body;

@@ -9,10 +9,18 @@
 import { isObj } from './schema.js';
 import { BUILTIN, BUILTIN_API_VERSIONS, listMeta, type WireType } from './wire-types.js';
 
-const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+const ASTRAL_OR_HIGH = /[\ud800-\uffff]/;
+
+/** Go's order of map keys: their UTF-8 bytes (UTF-16 code units agree unless surrogates are involved). */
+function byBytes(a: string, b: string): number {
+  if (ASTRAL_OR_HIGH.test(a) || ASTRAL_OR_HIGH.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 function sortedKeys(o: Record<string, unknown>): string[] {
-  return Object.keys(o).sort(byBytes);
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) if (byBytes(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(byBytes);
+  return keys;
 }
 
 export function sortDeep(v: unknown): unknown {

@@ -56,11 +56,6 @@ export class InformerSupervisor {
     return this.#downSince === undefined ? 0 : this.#now() - this.#downSince;
   }
 
-  /** Failures since the watch last worked. */
-  get failures(): number {
-    return this.#failures;
-  }
-
   async #attempt(): Promise<void> {
     this.#failedThisAttempt = false;
     await this.informer.start();

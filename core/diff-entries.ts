@@ -7,6 +7,7 @@ import { equalBytes } from './bytes.js';
 import type { ValueChange, ValueCounts, ValueSide } from './diff.js';
 import type { EncryptedDocument } from './encrypted-document.js';
 import { fingerprint } from './fingerprint.js';
+import { byCodeUnits } from './layout.js';
 import { encodePath } from './name-tokens.js';
 import { formatPath, type Leaf } from './plain-document.js';
 import { openDocument, openedLeaves, openSome } from './seal.js';
@@ -58,7 +59,7 @@ export function keylessChanges(a: EncryptedDocument, b: EncryptedDocument, sameD
   const rank = { changed: 0, added: 1, removed: 2 };
   const changes: ValueChange[] = tokenDelta(a, b)
     .map((op): ValueChange => (op.kind === 'removed' ? { change: 'removed', token: a.entries[op.i]![0] } : { change: op.kind, token: b.entries[op.j]![0] }))
-    .sort((x, y) => rank[x.change] - rank[y.change] || (x.token! < y.token! ? -1 : x.token! > y.token! ? 1 : 0));
+    .sort((x, y) => rank[x.change] - rank[y.change] || byCodeUnits(x.token!, y.token!));
   return { counts: countsOf(changes), changes, layoutChanged: a.layout !== b.layout, newDataKey: false };
 }
 

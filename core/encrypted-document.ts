@@ -5,7 +5,7 @@
  */
 import { b64url, fromB64url } from './bytes.js';
 import { fail } from './errors.js';
-import { canonicalEntries } from './layout.js';
+import { byCodeUnits, canonicalEntries } from './layout.js';
 import type { RecipientStanza } from './recipients/types.js';
 import { parseScope, scopeBinding, type ObjectIdentity, type Scope } from './scope.js';
 
@@ -43,7 +43,7 @@ export function bindingOf(doc: Pick<EncryptedDocument, 'mode' | 'scope' | 'ident
 /** JSON with every object's keys sorted (code unit order), so any reordering of a mapping gives the same text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => byCodeUnits(a, b))) : v,
   );
 }
 

@@ -13,7 +13,10 @@ import { fail } from './errors.js';
 
 export type Entry = readonly [token: string, sealed: string];
 
-const byToken = (a: Entry, b: Entry): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+/** UTF-16 code unit order, the order of every canonical sort in the format. */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const byToken = (a: Entry, b: Entry): number => byCodeUnits(a[0], b[0]);
 
 /** The entries sorted by token: the order of the MAC and of every file gitseal writes. */
 export function canonicalEntries(entries: readonly Entry[]): Entry[] {

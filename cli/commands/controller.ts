@@ -13,11 +13,11 @@ function addressOf(text: string): { host: string; port: number } {
 }
 
 export async function run(argv: Record<string, unknown>): Promise<number> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { PooledKubeConfig } = await import('../../controller/pooled-kube-config.js');
   const { Controller } = await import('../../controller/controller.js');
   const { clientFromEnv } = await import('../../kms/client-env.js');
   const { jsonLogger } = await import('../../kms/log.js');
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   if (typeof argv.kubeconfig === 'string') kc.loadFromFile(argv.kubeconfig);
   else kc.loadFromDefault();
   const log = jsonLogger();
@@ -38,6 +38,7 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
   await signalled;
   log('info', 'shutting down');
   await controller.stop();
+  await kc.closePool();
   client.close();
   return 0;
 }

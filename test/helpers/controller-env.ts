@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { parseRecipient } from '../../core/recipients/index.js';
 import { encryptStream } from '../../core/stream.js';
@@ -14,6 +14,7 @@ import { loadSigningKey } from '../../kms/auth/request-signature.js';
 import { RewrapClient } from '../../kms/client.js';
 import type { Logger } from '../../kms/log.js';
 import { Controller, type ControllerOptions } from '../../controller/controller.js';
+import { PooledKubeConfig } from '../../controller/pooled-kube-config.js';
 import type { EncryptedSecretObject } from '../../controller/encrypted-secret.js';
 import type { SecretObject } from '../../controller/desired-secret.js';
 import { startAwsKmsDouble, type AwsKmsDouble } from '../doubles/aws-kms-double.js';
@@ -34,7 +35,7 @@ export interface ControllerEnv {
   /** The service's root, so a test can pull the kill switch; absent where the optional AWS SDK is (the service then uses a passphrase root). */
   kms: { aws: AwsKmsDouble; key: string } | undefined;
   svc: TestService;
-  kc: KubeConfig;
+  kc: PooledKubeConfig;
   core: CoreV1Api;
   custom: CustomObjectsApi;
   client: RewrapClient;
@@ -83,7 +84,7 @@ export async function startControllerEnv(opts: { log?: Logger } = {}): Promise<C
       ? { root: `root: {type: aws-kms, keyId: "${kms.key}", region: ${kms.aws.region}, endpoint: "${kms.aws.endpoint}", checkInterval: 1}`, rootEnv: { ...kms.aws.env } }
       : {}),
   });
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromString(k8s.kubeconfig());
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
@@ -138,6 +139,7 @@ export async function startControllerEnv(opts: { log?: Logger } = {}): Promise<C
     close: async () => {
       for (const c of controllers) await c.stop().catch(() => {});
       client.close();
+      await kc.closePool();
       await svc.close();
       await aws?.close();
       await k8s.close();

@@ -15,7 +15,7 @@
  *   a time over a kept-alive connection, against the same double. Every latency is also printed as a
  *   ratio to the bare apply p50/p99, and as the real-cluster figure that ratio implies (a bare apply
  *   measured p50 11.4 ms, p99 17.9 ms there). An extra line times the same applies through client-node as
- *   it comes, which opens a new connection per request (as the controller's requests do);
+ *   it comes (without the PooledKubeConfig the controller uses), which opens a new connection per request;
  * - the controller's peak RSS (VmHWM).
  * Phase 2, LARGE (50,000) objects, with a fresh double and controller: cold start, then peak RSS, and the
  * growth per 1,000 objects between the two sizes.
@@ -31,12 +31,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch, type RequestContext, type V1CustomResourceDefinition, type V1Secret } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch, type V1CustomResourceDefinition, type V1Secret } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { GROUP, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION } from '../controller/encrypted-secret.js';
 import { parseRecipient } from '../core/recipients/index.js';
 import { encryptStream } from '../core/stream.js';
 import { devSetup } from '../kms/dev-setup.js';
+import { PooledKubeConfig } from '../controller/pooled-kube-config.js';
 import { median, note, peakRssMb, shellLine, spawnGitseal, type Goal, type Workspace } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -215,27 +216,11 @@ class LiveWatch {
   }
 }
 
-/**
- * client-node 2.0.1 builds a new undici Agent, so a new connection, for every request whenever the
- * kubeconfig has TLS options (a CA, a client certificate, or insecure-skip-tls-verify, which plain http
- * to the double needs). The bench's own requests share the first request's dispatcher instead, so that
- * its reference applies and its changes run over kept-alive connections as client-go's do.
- */
-class KeepAliveKubeConfig extends KubeConfig {
-  #dispatcher: ReturnType<RequestContext['getDispatcher']>;
-
-  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    await super.applySecurityAuthentication(context);
-    this.#dispatcher ??= context.getDispatcher();
-    if (this.#dispatcher) context.setDispatcher(this.#dispatcher);
-  }
-}
-
 class Cluster {
-  readonly kc = new KeepAliveKubeConfig();
+  readonly kc = new PooledKubeConfig();
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
-  /** client-node as it comes (what the controller uses): a new connection per request. */
+  /** client-node as it comes, without the controller's PooledKubeConfig: a new connection per request. */
   readonly coreFresh: CoreV1Api;
   readonly #apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 
@@ -612,7 +597,7 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
       const rss = peakRssMb(ctl.pid!);
       note(`reference: ${fmt(bare.length)} bare server-side applies of a Secret, one at a time over a kept-alive connection (after ${WARMUP_APPLIES} warm-up): p50 ${ms(ref.p50)} ms, p99 ${ms(ref.p99)} ms, max ${ms(ref.max)} ms`);
       note(`           (real cluster: p50 ${REAL_P50} ms, p99 ${REAL_P99} ms, so a double ms counts ${(REAL_P50 / ref.p50).toFixed(1)}× at p50, ${(REAL_P99 / ref.p99).toFixed(1)}× at p99)`);
-      note(`extra: the same applies through client-node as it comes, a new connection per request as the controller makes them: p50 ${ms(median(fresh))} ms, p99 ${ms(pct(fresh, 0.99))} ms`);
+      note(`extra: the same applies through client-node as it comes, without the controller's connection pool, a new connection per request: p50 ${ms(median(fresh))} ms, p99 ${ms(pct(fresh, 0.99))} ms`);
       note(`change → Secret over ${fmt(lat.length)} changes (after ${WARMUP_CHANGES} warm-up), interleaved with the applies${timeouts ? `, ${timeouts} timed out (counted as ${CHANGE_TIMEOUT_MS} ms)` : ''}:`);
       const row = (what: string, v: number, r: number, real: number, refName: string) =>
         note(`  ${what.padEnd(4)} ${ms(v).padStart(7)} ms = ${(v / r).toFixed(2).padStart(6)}× bare apply ${refName} → ≈ ${ms((v / r) * real)} ms on a real cluster`);

@@ -1,11 +1,12 @@
 /**
- * The Kubernetes calls the reconciler makes, over @kubernetes/client-node:
- * read, server-side apply and delete of Secrets, the status subresource of
+ * The Kubernetes calls the reconciler makes (kube-rest.ts): read,
+ * server-side apply and delete of Secrets, the status subresource of
  * EncryptedSecrets, and Events. Everything else goes through informers.
  */
-import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, V1MicroTime, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { SecretObject } from './desired-secret.js';
-import { FIELD_MANAGER, foldLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
+import { isStatus, kubeRest } from './kube-rest.js';
+import { FIELD_MANAGER, foldLegacyEntry } from './managed-fields.js';
 import { GROUP, KIND, PLURAL, VERSION, type EncryptedSecretObject, type EncryptedSecretStatus } from './encrypted-secret.js';
 
 
@@ -26,65 +27,61 @@ export interface KubeApi {
   event(cr: EncryptedSecretObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
 
-const notFound = (e: unknown): boolean => e instanceof ApiException && e.code === 404;
+const enc = encodeURIComponent;
+const secretPath = (namespace: string, name: string): string => `/api/v1/namespaces/${enc(namespace)}/secrets/${enc(name)}`;
+const crPath = (namespace: string, name: string): string => `/apis/${GROUP}/${VERSION}/namespaces/${enc(namespace)}/${PLURAL}/${enc(name)}`;
+
+/** RFC 3339 with seconds (metav1.Time) and with microseconds (metav1.MicroTime). */
+const seconds = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
+const micro = (d: Date): string => `${d.toISOString().slice(0, 23)}000Z`;
+
+async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isStatus(e, 404)) return null;
+    throw e;
+  }
+}
 
 export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeApi {
-  const core = kc.makeApiClient(CoreV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
-  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-  const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+  const rest = kubeRest(kc);
   return {
-    async getSecret(namespace, name) {
-      try {
-        return (await core.readNamespacedSecret({ namespace, name })) as unknown as SecretObject;
-      } catch (e) {
-        if (notFound(e)) return null;
-        throw e;
-      }
-    },
-    async getEncryptedSecret(namespace, name) {
-      try {
-        return (await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace, name })) as EncryptedSecretObject;
-      } catch (e) {
-        if (notFound(e)) return null;
-        throw e;
-      }
-    },
-    async applySecret(secret) {
-      const body = secret as unknown as V1Secret;
-      const out = await core.patchNamespacedSecret({ namespace: secret.metadata.namespace, name: secret.metadata.name, body, fieldManager: FIELD_MANAGER, force: true }, apply);
-      return out as unknown as SecretObject;
-    },
+    getSecret: (namespace, name) => orNull(rest.call<SecretObject>('GET', secretPath(namespace, name))),
+    getEncryptedSecret: (namespace, name) => orNull(rest.call<EncryptedSecretObject>('GET', crPath(namespace, name))),
+    applySecret: (secret) =>
+      rest.call<SecretObject>('PATCH', secretPath(secret.metadata.namespace, secret.metadata.name), {
+        query: { fieldManager: FIELD_MANAGER, force: 'true' },
+        body: secret,
+        contentType: 'application/apply-patch+yaml',
+      }),
     async takeOverLegacyFields(namespace, name) {
-      const live = await core.readNamespacedSecret({ namespace, name });
-      const folded = foldLegacyEntry((live.metadata?.managedFields ?? []) as ManagedFieldsEntry[]);
+      const live = await rest.call<SecretObject>('GET', secretPath(namespace, name));
+      const folded = foldLegacyEntry(live.metadata.managedFields ?? []);
       if (!folded) return;
       const body = [
-        { op: 'test', path: '/metadata/resourceVersion', value: live.metadata?.resourceVersion },
+        { op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion },
         { op: 'replace', path: '/metadata/managedFields', value: folded },
       ];
-      await core.patchNamespacedSecret({ namespace, name, body }, jsonPatch);
+      await rest.call('PATCH', secretPath(namespace, name), { body, contentType: 'application/json-patch+json' });
     },
     async deleteSecret(namespace, name, uid) {
-      try {
-        await core.deleteNamespacedSecret({ namespace, name, body: { preconditions: { uid } } });
-      } catch (e) {
-        if (!notFound(e)) throw e;
-      }
+      await orNull(rest.call('DELETE', secretPath(namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } } }));
     },
     async patchStatus(cr, status) {
-      await custom.patchNamespacedCustomObjectStatus(
-        { group: GROUP, version: VERSION, plural: PLURAL, namespace: cr.metadata.namespace ?? '', name: cr.metadata.name, body: { status }, fieldManager: FIELD_MANAGER },
-        merge,
-      );
+      await rest.call('PATCH', `${crPath(cr.metadata.namespace ?? '', cr.metadata.name)}/status`, {
+        query: { fieldManager: FIELD_MANAGER },
+        body: { status },
+        contentType: 'application/merge-patch+json',
+      });
     },
     async event(cr, type, reason, message) {
       const now = new Date();
       const namespace = cr.metadata.namespace ?? 'default';
-      await core.createNamespacedEvent({
-        namespace,
+      await rest.call('POST', `/api/v1/namespaces/${enc(namespace)}/events`, {
         body: {
+          apiVersion: 'v1',
+          kind: 'Event',
           metadata: { generateName: `${cr.metadata.name}.`, namespace },
           involvedObject: { apiVersion: `${GROUP}/${VERSION}`, kind: KIND, name: cr.metadata.name, namespace, uid: cr.metadata.uid, resourceVersion: cr.metadata.resourceVersion },
           type,
@@ -94,9 +91,9 @@ export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeA
           reportingComponent: component,
           reportingInstance: process.env.HOSTNAME ?? component,
           action: type === 'Normal' ? 'Apply' : 'Decrypt',
-          firstTimestamp: now,
-          lastTimestamp: now,
-          eventTime: new V1MicroTime(now),
+          firstTimestamp: seconds(now),
+          lastTimestamp: seconds(now),
+          eventTime: micro(now),
           count: 1,
         },
       });

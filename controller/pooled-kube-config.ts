@@ -5,61 +5,64 @@
  * kubeconfig carries TLS options (a CA, a client certificate, or
  * insecure-skip-tls-verify, which every in-cluster config has), so every read,
  * apply and status patch opened a new connection and did a TLS handshake.
- * Here the Agent is kept and reused for as long as the TLS material it was
- * built from stays the same; when a file it came from changes (a rotated
- * client certificate or CA), the next request gets a new Agent and the old
- * one closes once its requests are done.
+ * Here the Agent is built once and reused for as long as the TLS material it
+ * was built from stays the same; when it changes (a rotated client
+ * certificate or CA file), the next request gets a new Agent and the old one
+ * closes once its requests are done.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { KubeConfig, type Cluster, type RequestContext, type User } from '@kubernetes/client-node';
+import { createHash, type Hash } from 'node:crypto';
+import { KubeConfig, type Cluster, type RequestContext } from '@kubernetes/client-node';
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+type AgentOptions = Record<string, unknown>;
+type BuildDispatcher = (cluster: Cluster | null, agentOptions: AgentOptions) => Dispatcher | undefined;
 
-function fileOrEmpty(path: string | undefined): string {
-  if (!path) return '';
-  try {
-    return readFileSync(path, 'latin1');
-  } catch {
-    return '';
-  }
+/** The TLS settings client-node builds an Agent from (its private createDispatcher's input). */
+const TLS_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+
+function hashValue(h: Hash, v: unknown): void {
+  if (v instanceof Uint8Array) h.update(v);
+  else if (Array.isArray(v)) for (const x of v) hashValue(h, x);
+  else h.update(String(v));
+  h.update('\0');
 }
 
-/** A digest of everything the Agent's connections depend on: server, proxy, TLS settings and the material itself. */
-export function tlsIdentity(cluster: Cluster | null, user: User | null): string {
+/** A digest of everything an Agent's connections depend on. */
+export function dispatcherIdentity(cluster: Cluster | null, agentOptions: AgentOptions): string {
   const h = createHash('sha256');
-  const parts = [
-    cluster?.server, cluster?.proxyUrl, String(cluster?.skipTLSVerify ?? ''), cluster?.tlsServerName,
-    cluster?.caData, fileOrEmpty(cluster?.caFile),
-    user?.certData, fileOrEmpty(user?.certFile), user?.keyData, fileOrEmpty(user?.keyFile),
-  ];
-  for (const p of parts) h.update(p ?? '').update('\0');
+  hashValue(h, cluster?.server);
+  hashValue(h, cluster?.proxyUrl);
+  for (const k of TLS_OPTIONS) hashValue(h, agentOptions[k]);
   return h.digest('hex');
 }
 
 export class PooledKubeConfig extends KubeConfig {
-  private pooled: { identity: string; dispatcher: Dispatcher } | undefined;
+  #pooled: { identity: string; dispatcher: Dispatcher | undefined } | undefined;
 
-  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    await super.applySecurityAuthentication(context);
-    const fresh = context.getDispatcher();
-    if (fresh === undefined) return;
-    const identity = tlsIdentity(this.getCurrentCluster(), this.getCurrentUser());
-    if (this.pooled?.identity !== identity) {
-      const old = this.pooled?.dispatcher;
-      this.pooled = { identity, dispatcher: fresh };
-      // close() lets requests in flight finish; a watch on it ends and its informer restarts on the new Agent.
-      if (old) void old.close().catch(() => undefined);
-      return;
-    }
-    void fresh.close().catch(() => undefined);
-    context.setDispatcher(this.pooled.dispatcher);
+  constructor() {
+    super();
+    // createDispatcher is private in client-node's types but an ordinary method: replacing it on the
+    // instance is the one place every request (API calls and watches) gets its dispatcher from.
+    const self = this as unknown as { createDispatcher?: BuildDispatcher };
+    const build = self.createDispatcher;
+    if (typeof build !== 'function') throw new Error('@kubernetes/client-node has no KubeConfig.createDispatcher any more: controller/pooled-kube-config.ts needs updating');
+    self.createDispatcher = (cluster, agentOptions) => this.#shared(cluster, agentOptions, build.bind(this));
+  }
+
+  #shared(cluster: Cluster | null, agentOptions: AgentOptions, build: BuildDispatcher): Dispatcher | undefined {
+    const identity = dispatcherIdentity(cluster, agentOptions);
+    if (this.#pooled?.identity === identity) return this.#pooled.dispatcher;
+    const old = this.#pooled?.dispatcher;
+    this.#pooled = { identity, dispatcher: build(cluster, agentOptions) };
+    // close() lets requests in flight finish; a watch on the old Agent ends and its informer restarts on the new one.
+    if (old) void old.close().catch(() => undefined);
+    return this.#pooled.dispatcher;
   }
 
   /** Closes the shared pool (at shutdown). */
   async closePool(): Promise<void> {
-    const d = this.pooled?.dispatcher;
-    this.pooled = undefined;
+    const d = this.#pooled?.dispatcher;
+    this.#pooled = undefined;
     if (d) await d.close().catch(() => undefined);
   }
 }

@@ -40,6 +40,9 @@ export interface ControllerOptions {
   watchRetryBaseMs?: number;
 }
 
+/** How many specs from recent watch events are kept (#specs). */
+const RECENT_SPECS = 512;
+
 type Cache<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
 const splitKey = (key: string): [string, string] => {
@@ -62,6 +65,14 @@ export class Controller {
   #workers: Promise<void>[] = [];
   /** Per key: the generation the Secret reflects and the Secret resourceVersion written, to tell own writes from drift. */
   #done = new Map<string, { generation: number | undefined; written: string | undefined; ready: boolean }>();
+  /**
+   * The spec of the latest watch event per key, for the few hundred most recent changes, so a change is
+   * reconciled without reading its object back; the caches keep no spec. Taken when used.
+   */
+  #specs = new Map<string, { resourceVersion: string | undefined; spec: unknown }>();
+  /** Keys being reconciled, and the last event of their Secret that came meanwhile (null: deleted). */
+  #busy = new Set<string>();
+  #eventsWhileBusy = new Map<string, string | null>();
   /** When a change to the key was first seen and not yet written, for the sync-duration histogram. */
   #seen = new Map<string, number>();
   readonly #batcher: RewrapBatcher;
@@ -133,8 +144,8 @@ export class Controller {
         selector,
       );
       // Objects from the watch arrive whole: slimmed as they enter the cache.
-      crs.on('add', (o) => this.#onCr(slimEncryptedSecret(o)));
-      crs.on('update', (o) => this.#onCr(slimEncryptedSecret(o)));
+      crs.on('add', (o) => this.#onCr(this.#keepSpec(o)));
+      crs.on('update', (o) => this.#onCr(this.#keepSpec(o)));
       secrets.on('add', (o) => void slimSecret(o));
       crs.on('delete', (o) => this.#forget(keyOf(o)));
       secrets.on('update', (o) => this.#onSecret(slimSecret(o)));
@@ -206,19 +217,47 @@ export class Controller {
     this.queue.add(key);
   }
 
+  #keepSpec(cr: EncryptedSecretObject & KubernetesObject): EncryptedSecretObject {
+    if (cr.spec !== undefined) {
+      const key = keyOf(cr);
+      this.#specs.delete(key);
+      this.#specs.set(key, { resourceVersion: cr.metadata.resourceVersion, spec: cr.spec });
+      if (this.#specs.size > RECENT_SPECS) this.#specs.delete(this.#specs.keys().next().value!);
+    }
+    return slimEncryptedSecret(cr);
+  }
+
+  /** The whole object: the cached one with the spec its watch event brought, or else read from the API server. */
+  #readCr(namespace: string, name: string): Promise<EncryptedSecretObject | null> {
+    const key = `${namespace}/${name}`;
+    const kept = this.#specs.get(key);
+    this.#specs.delete(key);
+    const cached = this.#cache(this.#crs, namespace, name);
+    if (kept && cached && kept.resourceVersion !== undefined && kept.resourceVersion === cached.metadata.resourceVersion) return Promise.resolve({ ...cached, spec: kept.spec });
+    return this.api.getEncryptedSecret(namespace, name);
+  }
+
   #onSecret(secret: SecretObject, deleted = false): void {
     const owner = secret.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'EncryptedSecret');
     if (!owner) return;
     const key = `${secret.metadata.namespace}/${owner.name}`;
+    const rv = deleted ? null : (secret.metadata.resourceVersion ?? null);
+    // The event of a write under way may come before its answer: decide when the reconcile is done.
+    if (this.#busy.has(key)) return void this.#eventsWhileBusy.set(key, rv);
+    this.#driftCheck(key, rv);
+  }
+
+  /** Repairs a Secret someone edited (rv is not the one written last) or deleted (rv null). */
+  #driftCheck(key: string, rv: string | null): void {
     const done = this.#done.get(key);
-    if (!deleted && done?.written === secret.metadata.resourceVersion) return;
-    // Someone edited or deleted a Secret we write: repair it.
+    if (rv !== null && done?.written === rv) return;
     if (done) done.ready = false;
     this.queue.add(key);
   }
 
   #forget(key: string): void {
     this.#done.delete(key);
+    this.#specs.delete(key);
     this.#seen.delete(key);
     this.queue.forget(key);
   }
@@ -244,13 +283,25 @@ export class Controller {
   }
 
   async #reconcileKey(key: string): Promise<void> {
+    this.#busy.add(key);
+    try {
+      await this.#reconcileOnce(key);
+    } finally {
+      this.#busy.delete(key);
+      const rv = this.#eventsWhileBusy.get(key);
+      this.#eventsWhileBusy.delete(key);
+      if (rv !== undefined) this.#driftCheck(key, rv);
+    }
+  }
+
+  async #reconcileOnce(key: string): Promise<void> {
     const [namespace, name] = splitKey(key);
     const out = await reconcile(namespace, name, {
       api: this.api,
       unwrap: (item) => this.#batcher.unwrap(item),
       serviceKids: () => this.#kids.get(),
       getCr: (ns, n) => this.#cache(this.#crs, ns, n),
-      readCr: (ns, n) => this.api.getEncryptedSecret(ns, n),
+      readCr: (ns, n) => this.#readCr(ns, n),
       getManagedSecret: (ns, n) => this.#cache(this.#secrets, ns, n),
       log: this.opts.log,
       now: this.#now,

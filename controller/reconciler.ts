@@ -24,7 +24,7 @@ export interface ReconcilerDeps {
   serviceKids(): Promise<ReadonlySet<string>>;
   /** The EncryptedSecret as the informer caches it: metadata and status, no spec. */
   getCr(namespace: string, name: string): EncryptedSecretObject | undefined;
-  /** The whole EncryptedSecret from the API server; null when it is gone. */
+  /** The whole EncryptedSecret (with the spec its latest watch event brought, or read from the API server); null when it is gone. */
   readCr(namespace: string, name: string): Promise<EncryptedSecretObject | null>;
   /** The live Secret from the informer of managed Secrets, when it is there. */
   getManagedSecret(namespace: string, name: string): SecretObject | undefined;

@@ -1,7 +1,9 @@
 /**
  * Many reconciles at once (an initial sync, a burst of changes) ask for
- * DEKs one by one; this gathers them for a moment into batches of up to
- * 1,000 items per rewrap request.
+ * DEKs one by one; this sends them in batches of up to 1,000 items per
+ * rewrap request. A lone change goes out at once (no waiting to gather
+ * company); items that come while `maxInFlight` requests are under way
+ * wait for one of them to finish and then go together.
  */
 import { isGitsealError } from '../core/errors.js';
 import type { UnwrapResult } from '../kms/client.js';
@@ -18,11 +20,12 @@ interface Waiting {
 
 export class RewrapBatcher {
   #pending: Waiting[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #inFlight = 0;
+  #scheduled = false;
 
   constructor(
     private readonly client: Unwrapper,
-    private readonly lingerMs = 2,
+    private readonly maxInFlight = 4,
     private readonly maxBatch = MAX_BATCH,
   ) {}
 
@@ -30,24 +33,35 @@ export class RewrapBatcher {
   unwrap(item: RewrapItem): Promise<UnwrapResult> {
     return new Promise((resolve) => {
       this.#pending.push({ item, resolve });
-      if (this.#pending.length >= this.maxBatch) this.#flush();
-      else this.#timer ??= setTimeout(() => this.#flush(), this.lingerMs);
+      this.#schedule();
     });
   }
 
-  #flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const batch = this.#pending.splice(0, this.maxBatch);
-    if (this.#pending.length) this.#timer = setTimeout(() => this.#flush(), 0);
-    if (!batch.length) return;
-    this.client.unwrapSettled(batch.map((w) => w.item)).then(
-      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
-      (e: unknown) => {
-        const code = isGitsealError(e) ? e.code : 'E_SERVER';
-        const message = isGitsealError(e) ? e.message : 'the rewrap request failed';
-        for (const w of batch) w.resolve({ ok: false, code, wire: 'unavailable', message });
-      },
-    );
+  /** Items asked for in the same turn of the event loop go in one request. */
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight >= this.maxInFlight || this.#pending.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      while (this.#inFlight < this.maxInFlight && this.#pending.length) this.#send(this.#pending.splice(0, this.maxBatch));
+    });
+  }
+
+  #send(batch: Waiting[]): void {
+    this.#inFlight++;
+    this.client
+      .unwrapSettled(batch.map((w) => w.item))
+      .then(
+        (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+        (e: unknown) => {
+          const code = isGitsealError(e) ? e.code : 'E_SERVER';
+          const message = isGitsealError(e) ? e.message : 'the rewrap request failed';
+          for (const w of batch) w.resolve({ ok: false, code, wire: 'unavailable', message });
+        },
+      )
+      .finally(() => {
+        this.#inFlight--;
+        this.#schedule();
+      });
   }
 }

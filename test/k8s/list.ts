@@ -8,7 +8,7 @@
 import { ApiError, errors, type Obj } from './errors.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import type { Store } from './store.js';
-import { metaOf, str } from './values.js';
+import { clone, metaOf, str } from './values.js';
 
 export interface ListQuery {
   match: (view: Obj) => boolean;
@@ -57,11 +57,11 @@ const TOO_OLD_LIST = 'The resourceVersion for the provided list is too old.';
 export function listObjects(store: Store, rt: ResourceType, namespace: string | undefined, q: ListQuery): Obj {
   const prefix = listPrefix(namespace, rt);
   let rv = store.rv;
-  let stored: Obj[];
+  let stored: [string, Readonly<Obj>][];
   let after = '';
   if (q.continueToken) {
     const t = decodeToken(q.continueToken);
-    const snap = store.snapshot(rt.storageKey, t.rv, namespace);
+    const snap = store.entries(rt.storageKey, namespace, t.rv);
     if (!snap) throw errors.gone(TOO_OLD_CONTINUE, { continue: encodeToken({ rv: -1, start: t.start }) });
     rv = t.rv;
     after = prefix + t.start;
@@ -76,20 +76,33 @@ export function listObjects(store: Store, rt: ResourceType, namespace: string | 
     }
     // Exact, and (legacy) a version with a limit but no match: read from etcd at that version.
     if (q.resourceVersionMatch === 'Exact' || (!q.resourceVersionMatch && q.limit)) {
-      const snap = store.snapshot(rt.storageKey, want, namespace);
+      const snap = store.entries(rt.storageKey, namespace, want);
       if (!snap) throw errors.gone(TOO_OLD_LIST);
       rv = want;
       stored = snap;
-    } else stored = store.list(rt.storageKey, namespace);
-  } else stored = store.list(rt.storageKey, namespace);
+    } else stored = store.entries(rt.storageKey, namespace);
+  } else stored = store.entries(rt.storageKey, namespace);
 
-  let views = stored.filter((o) => keyOf(o) > after).map((o) => rt.fromStorage(o)).filter(q.match);
+  // Only the objects a page returns are copied and converted: a paged list of N objects costs O(N), not O(N²).
+  const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
+  const views: Obj[] = [];
+  let i = stored.findIndex(([k]) => k > after);
+  if (i < 0) i = stored.length;
+  let more = false;
+  for (; i < stored.length; i++) {
+    const view = rt.fromStorage(clone(stored[i]![1] as Obj));
+    if (!q.match(view)) continue;
+    if (views.length === limit) {
+      more = true;
+      break;
+    }
+    views.push(view);
+  }
   const listMeta: Obj = { resourceVersion: String(rv) };
-  if (q.limit && q.limit > 0 && views.length > q.limit) {
-    const remaining = views.length - q.limit;
-    views = views.slice(0, q.limit);
+  if (more) {
     listMeta.continue = encodeToken({ rv, start: `${keyOf(views[views.length - 1] as Obj).slice(prefix.length)}\u0000` });
-    if (!q.hasSelector) listMeta.remainingItemCount = remaining;
+    // Without a selector every object matches: the count is what is left after this page.
+    if (!q.hasSelector) listMeta.remainingItemCount = stored.length - i;
   }
   const items = rt.custom
     ? views

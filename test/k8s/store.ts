@@ -51,12 +51,29 @@ export class Store {
 
   /** Current objects of a resource, in key order (namespace, then name). */
   list(key: string, namespace?: string): Obj[] {
-    const b = this.data.get(key);
-    if (!b) return [];
-    return [...b.entries()]
-      .filter(([k]) => namespace === undefined || k.startsWith(`${namespace}/`))
-      .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
-      .map(([, o]) => clone(o));
+    return this.entries(key, namespace).map(([, o]) => clone(o));
+  }
+
+  /**
+   * The stored objects of a resource in key order, uncopied (read-only), at the current version or,
+   * with `rv`, as they were then (undefined once that version is compacted away). Lists page through
+   * this and copy only the objects a page returns.
+   */
+  entries(key: string, namespace?: string): [string, Readonly<Obj>][];
+  entries(key: string, namespace: string | undefined, rv: number): [string, Readonly<Obj>][] | undefined;
+  entries(key: string, namespace?: string, rv?: number): [string, Readonly<Obj>][] | undefined {
+    const state = new Map<string, Readonly<Obj>>(this.data.get(key) ?? []);
+    if (rv !== undefined) {
+      if (rv < this.minRv || rv < this.compactedRv) return undefined;
+      for (let i = this.history.length - 1; i >= 0; i--) {
+        const c = this.history[i] as Change;
+        if (c.rv <= rv) break;
+        if (c.key !== key) continue;
+        if (c.type === 'ADDED') state.delete(objKey(c.obj));
+        else if (c.prev) state.set(objKey(c.prev), c.prev);
+      }
+    }
+    return [...state.entries()].filter(([k]) => namespace === undefined || k.startsWith(`${namespace}/`)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   /** Every stored object, uncopied: read-only, for sweeps that must not pay for cloning. */
@@ -87,24 +104,6 @@ export class Store {
   /** Changes after `rv` (caller checks rv >= minRv). */
   since(rv: number): Change[] {
     return this.history.filter((c) => c.rv > rv);
-  }
-
-  /** The resource's objects as they were at `rv`, or undefined when that is older than the history. */
-  snapshot(key: string, rv: number, namespace?: string): Obj[] | undefined {
-    if (rv < this.minRv || rv < this.compactedRv) return undefined;
-    const state = new Map<string, Obj>();
-    for (const o of this.list(key)) state.set(objKey(o), o);
-    for (let i = this.history.length - 1; i >= 0; i--) {
-      const c = this.history[i] as Change;
-      if (c.rv <= rv) break;
-      if (c.key !== key) continue;
-      if (c.type === 'ADDED') state.delete(objKey(c.obj));
-      else if (c.prev) state.set(objKey(c.prev), clone(c.prev));
-    }
-    return [...state.entries()]
-      .filter(([k]) => namespace === undefined || k.startsWith(`${namespace}/`))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, o]) => o);
   }
 
   compact(): void {

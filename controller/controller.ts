@@ -5,7 +5,7 @@
  * controller made itself (its own status or Secret write) is not enqueued
  * again.
  */
-import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { CoordinationV1Api, ListWatch, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import type { PublicOrgKey } from '../kms/keyring.js';
 import type { Logger } from '../kms/log.js';
 import { transient } from './conditions.js';
@@ -13,7 +13,8 @@ import type { SecretObject } from './desired-secret.js';
 import { GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';
 import { startHealthServer, type HealthServer } from './http-server.js';
 import { InformerSupervisor } from './informer-supervisor.js';
-import { pagedList, slimEncryptedSecret, slimSecret } from './slim-objects.js';
+import { kubeRest } from './kube-rest.js';
+import { pagedList, SlimmingWatch, slimEncryptedSecret, slimSecret } from './slim-objects.js';
 import { kubeApi, type KubeApi } from './kube-api.js';
 import { LeaderElector, leaseStoreFor } from './leader-election.js';
 import { controllerMetrics, type ControllerMetrics } from './metrics.js';
@@ -40,8 +41,8 @@ export interface ControllerOptions {
   watchRetryBaseMs?: number;
 }
 
-/** How many specs from recent watch events are kept (#specs). */
-const RECENT_SPECS = 512;
+/** How many whole objects from recent watch events are kept (#recent). */
+const RECENT_OBJECTS = 512;
 
 type Cache<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
@@ -66,10 +67,10 @@ export class Controller {
   /** Per key: the generation the Secret reflects and the Secret resourceVersion written, to tell own writes from drift. */
   #done = new Map<string, { generation: number | undefined; written: string | undefined; ready: boolean }>();
   /**
-   * The spec of the latest watch event per key, for the few hundred most recent changes, so a change is
-   * reconciled without reading its object back; the caches keep no spec. Taken when used.
+   * The whole object of the latest watch event per key, for the few hundred most recent changes, so a
+   * change is reconciled without reading its object back; the caches keep no spec. Taken when used.
    */
-  #specs = new Map<string, { resourceVersion: string | undefined; spec: unknown }>();
+  #recent = new Map<string, EncryptedSecretObject>();
   /** Keys being reconciled, and the last event of their Secret that came meanwhile (null: deleted). */
   #busy = new Set<string>();
   #eventsWhileBusy = new Map<string, string | null>();
@@ -111,44 +112,29 @@ export class Controller {
 
   async start(): Promise<void> {
     const { kubeConfig: kc, log } = this.opts;
-    const custom = kc.makeApiClient(CustomObjectsApi);
-    const core = kc.makeApiClient(CoreV1Api);
+    const rest = kubeRest(kc);
     const namespaces = this.opts.namespaces?.length ? this.opts.namespaces : [''];
     const selector = `${MANAGED_LABEL}=${MANAGED_VALUE}`;
+    type Cr = EncryptedSecretObject & KubernetesObject;
+    type Sec = SecretObject & KubernetesObject;
+    // Their metadata types differ from client-node's only in how timestamps are typed (strings here: the JSON).
+    const slimCr = slimEncryptedSecret as unknown as (o: Cr) => Cr;
+    const slimSec = slimSecret as unknown as (o: Sec) => Sec;
+    /** The first list, in pages each slimmed before the next is fetched (slim-objects.ts). */
+    const lister =
+      <T>(path: string, slim: (o: T) => T, labelSelector?: string) =>
+      () =>
+        pagedList<T>((cont, limit) => rest.call('GET', path, { query: { limit: String(limit), ...(cont ? { continue: cont } : {}), ...(labelSelector ? { labelSelector } : {}) } }), slim) as never;
     for (const ns of namespaces) {
       const crPath = ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`;
-      // The caches keep slim objects (slim-objects.ts); lists come in pages, each slimmed before the next.
-      type Cr = EncryptedSecretObject & KubernetesObject;
-      const crs = makeInformer<Cr>(kc, crPath, () =>
-        pagedList<Cr>(
-          (cont, limit) =>
-            (ns
-              ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns, limit, ...(cont ? { _continue: cont } : {}) })
-              : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, limit, ...(cont ? { _continue: cont } : {}) })) as Promise<{ items: Cr[] }>,
-          slimEncryptedSecret,
-        ) as never,
-      );
       const secretPath = ns ? `/api/v1/namespaces/${ns}/secrets` : '/api/v1/secrets';
-      type Sec = SecretObject & KubernetesObject;
-      const secrets = makeInformer<Sec>(
-        kc,
-        secretPath,
-        () =>
-          pagedList<Sec>(
-            async (cont, limit) =>
-              (ns
-                ? core.listNamespacedSecret({ namespace: ns, labelSelector: selector, limit, ...(cont ? { _continue: cont } : {}) })
-                : core.listSecretForAllNamespaces({ labelSelector: selector, limit, ...(cont ? { _continue: cont } : {}) })) as unknown as { items: Sec[] },
-            slimSecret,
-          ) as never,
-        selector,
-      );
-      // Objects from the watch arrive whole: slimmed as they enter the cache.
-      crs.on('add', (o) => this.#onCr(this.#keepSpec(o)));
-      crs.on('update', (o) => this.#onCr(this.#keepSpec(o)));
-      secrets.on('add', (o) => void slimSecret(o));
+      // Watch events are slimmed before the informers store them; a CR's whole object is kept a while for its reconcile.
+      const crs = new ListWatch<Cr>(crPath, new SlimmingWatch<Cr>(kc, slimCr, (o) => this.#keepWhole(o)), lister(crPath, slimCr), false);
+      const secrets = new ListWatch<Sec>(secretPath, new SlimmingWatch<Sec>(kc, slimSec), lister(secretPath, slimSec, selector), false, selector);
+      crs.on('add', (o) => this.#onCr(o));
+      crs.on('update', (o) => this.#onCr(o));
       crs.on('delete', (o) => this.#forget(keyOf(o)));
-      secrets.on('update', (o) => this.#onSecret(slimSecret(o)));
+      secrets.on('update', (o) => this.#onSecret(o));
       secrets.on('delete', (o) => this.#onSecret(o, true));
       for (const [inf, what] of [
         [crs, 'EncryptedSecrets'],
@@ -217,23 +203,20 @@ export class Controller {
     this.queue.add(key);
   }
 
-  #keepSpec(cr: EncryptedSecretObject & KubernetesObject): EncryptedSecretObject {
-    if (cr.spec !== undefined) {
-      const key = keyOf(cr);
-      this.#specs.delete(key);
-      this.#specs.set(key, { resourceVersion: cr.metadata.resourceVersion, spec: cr.spec });
-      if (this.#specs.size > RECENT_SPECS) this.#specs.delete(this.#specs.keys().next().value!);
-    }
-    return slimEncryptedSecret(cr);
+  #keepWhole(cr: EncryptedSecretObject): void {
+    const key = keyOf(cr);
+    this.#recent.delete(key);
+    this.#recent.set(key, cr);
+    if (this.#recent.size > RECENT_OBJECTS) this.#recent.delete(this.#recent.keys().next().value!);
   }
 
-  /** The whole object: the cached one with the spec its watch event brought, or else read from the API server. */
+  /** The whole object as its latest watch event brought it, or else read from the API server. */
   #readCr(namespace: string, name: string): Promise<EncryptedSecretObject | null> {
     const key = `${namespace}/${name}`;
-    const kept = this.#specs.get(key);
-    this.#specs.delete(key);
+    const kept = this.#recent.get(key);
+    this.#recent.delete(key);
     const cached = this.#cache(this.#crs, namespace, name);
-    if (kept && cached && kept.resourceVersion !== undefined && kept.resourceVersion === cached.metadata.resourceVersion) return Promise.resolve({ ...cached, spec: kept.spec });
+    if (kept && cached && kept.metadata.resourceVersion !== undefined && kept.metadata.resourceVersion === cached.metadata.resourceVersion) return Promise.resolve(kept);
     return this.api.getEncryptedSecret(namespace, name);
   }
 
@@ -257,7 +240,7 @@ export class Controller {
 
   #forget(key: string): void {
     this.#done.delete(key);
-    this.#specs.delete(key);
+    this.#recent.delete(key);
     this.#seen.delete(key);
     this.queue.forget(key);
   }

@@ -31,5 +31,12 @@ export function controllerMetrics(read: { objects(): { ready: number; notReady: 
   registry.add(new Gauge('gitseal_controller_workqueue_depth', 'Keys waiting in the work queue', function* () {
     yield [{}, read.queueDepth()];
   }));
+  // prom-client's names, so dashboards for other Node.js services work: memory is what sizing the Deployment needs.
+  registry.add(new Gauge('process_resident_memory_bytes', 'Resident memory size in bytes', function* () {
+    yield [{}, process.memoryUsage.rss()];
+  }));
+  registry.add(new Gauge('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes', function* () {
+    yield [{}, process.memoryUsage().heapUsed];
+  }));
   return m;
 }

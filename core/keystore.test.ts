@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { b64url } from './bytes.js';
@@ -121,5 +122,23 @@ describe('keystore', () => {
     const text = encodeKeystore([entries[1]!], 'pw');
     expect(text).toContain('N: 131072');
     expect(kids(text, 'pw')).toEqual([pq.identity.kid]);
+  });
+});
+
+describe('keystores written before the shared passphrase box', () => {
+  const text = readFileSync(new URL('../test/vectors/passphrase-box/keystore-sealed.yaml', import.meta.url), 'utf8');
+  const passphrase = 'correct horse caf\u00e9';
+
+  it('open with the passphrase, in any Unicode normal form', () => {
+    expect(kids(text, passphrase)).toEqual(['org-a6cc4975d3633be9', 'org-81962db45b1d198f']);
+    expect(kids(text, passphrase.normalize('NFD'))).toEqual(['org-a6cc4975d3633be9', 'org-81962db45b1d198f']);
+  });
+
+  it('refuse a missing or wrong passphrase with E_PASSPHRASE', () => {
+    for (const pass of [undefined, 'correct horse cafe']) {
+      const e = errorOf(() => decodeKeystore(text, pass));
+      expect(e.code).toBe('E_PASSPHRASE');
+      expect(e.message).toContain('GITSEAL_PASSPHRASE');
+    }
   });
 });

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
+import { identityFromSecret } from '../../core/recipients/index.js';
+import { decodeOrgKeys, sealContext } from '../org-key-file.js';
 import { parseRootConfig, type PassphraseRootConfig } from './config.js';
 import { openPassphraseRoot } from './passphrase.js';
 
@@ -70,5 +73,28 @@ describe('passphrase root', () => {
     await root.close();
     expect(await codeOf(root.seal(secret, CONTEXT))).toBe('E_ROOT');
     await root.close();
+  });
+});
+
+describe('org key files sealed by the passphrase root before the shared passphrase box', () => {
+  const file = 'test/vectors/passphrase-box/org-keys-passphrase-root.yaml';
+  const records = decodeOrgKeys(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'), file);
+  const passphrase = 'root horse cafe\u0301';
+
+  it('open with the passphrase as it was given, not normalized', async () => {
+    const root = await openPassphraseRoot(config(), { GITSEAL_ROOT_PASSPHRASE: passphrase });
+    expect(records.map((r) => r.kid)).toEqual(['org-cce8926287fd7159', 'org-52f065ff513370ad']);
+    for (const r of records) {
+      const secret = await root.unseal(r.sealed!, sealContext(r.kid));
+      expect(identityFromSecret(r.alg, secret).kid).toBe(r.kid);
+    }
+  });
+
+  it('refuse another passphrase (E_PASSPHRASE) and another key id (E_TAMPERED)', async () => {
+    const [first, second] = records;
+    const wrong = await openPassphraseRoot(config(), { GITSEAL_ROOT_PASSPHRASE: passphrase.normalize('NFC') });
+    expect(await codeOf(wrong.unseal(first!.sealed!, sealContext(first!.kid)))).toBe('E_PASSPHRASE');
+    const right = await openPassphraseRoot(config(), { GITSEAL_ROOT_PASSPHRASE: passphrase });
+    expect(await codeOf(right.unseal(first!.sealed!, sealContext(second!.kid)))).toBe('E_TAMPERED');
   });
 });

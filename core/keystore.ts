@@ -2,23 +2,22 @@
  * The local org keystore (DESIGN §2, root of trust "passphrase"): pure
  * encode/decode of the keystore file text. The on-disk shape (`DiskKey`) is
  * separate from the in-memory `Identity`; each secret is stored raw or, with
- * a passphrase, sealed with scrypt + AES-256-GCM bound to its kid, so sealed
- * secrets cannot be swapped between entries. Recipients stay readable so
- * `keystoreRecipients` needs no passphrase.
+ * a passphrase, in a passphrase box (core/passphrase-box.ts) bound to its
+ * kid, so sealed secrets cannot be swapped between entries. Recipients stay
+ * readable so `keystoreRecipients` needs no passphrase.
  */
-import { randomBytes, randomFillSync, scryptSync } from 'node:crypto';
 import { Document, isMap, parseDocument } from 'yaml';
-import { gcmOpen, gcmSeal, NONCE_LENGTH } from './aead.js';
+import { NONCE_LENGTH } from './aead.js';
 import { b64url, concat, fromB64url, utf8, wipe } from './bytes.js';
 import { fail, isGitsealError } from './errors.js';
+import {
+  DEFAULT_SCRYPT, derivePassphraseKeySync, newSalt, openBox, SALT_LENGTH, scryptProblem, sealBox, wipePassphraseKey,
+  type PassphraseKey, type ScryptParams,
+} from './passphrase-box.js';
 import { formatRecipient, isRecipientAlg, parseRecipient, recipientKind } from './recipients/index.js';
 import type { Identity, RecipientAlg } from './recipients/types.js';
 
 export const KEYSTORE_VERSION = 1;
-export interface ScryptParams { N: number; r: number; p: number }
-/** scrypt cost for new keystores: 2^17 × 8 uses 128 MiB and about a third of a second. */
-export const DEFAULT_SCRYPT: Readonly<ScryptParams> = { N: 2 ** 17, r: 8, p: 1 };
-const SALT_LENGTH = 16;
 const PASSPHRASE_HINT = 'set GITSEAL_PASSPHRASE to the passphrase the keystore was made with';
 
 /** One key to store; `created` is an ISO 8601 UTC time passed in by the caller (core has no clock). */
@@ -29,21 +28,16 @@ type DiskKey = { kid: string; alg: RecipientAlg; recipient: string; created: str
 
 const aad = (kid: string): Uint8Array => utf8(`gitseal/keystore/v1:${kid}`);
 
-/** Describes what is wrong with scrypt parameters, or null; bounds memory so a crafted file cannot exhaust it. */
-function scryptProblem({ N, r, p }: ScryptParams): string | null {
-  if (!Number.isSafeInteger(N) || N < 2 || (N & (N - 1)) !== 0) return 'N must be a power of two';
-  if (!Number.isSafeInteger(r) || r < 1 || !Number.isSafeInteger(p) || p < 1 || p > 16) return 'r and p must be small positive integers';
-  if (128 * N * r > 2 ** 30) return 'scrypt would need more than 1 GiB';
-  return null;
-}
-
 const pickScrypt = ({ N, r, p }: ScryptParams): ScryptParams => ({ N, r, p });
 
-function deriveKey(passphrase: string, salt: Uint8Array, { N, r, p }: ScryptParams): Uint8Array {
+/** The keystore's passphrase rule: the UTF-8 of its NFC form, so every input method gives the same key. */
+function deriveKey(passphrase: string, salt: Uint8Array, params: ScryptParams): PassphraseKey {
   const pass = utf8(passphrase.normalize('NFC'));
-  const key = scryptSync(pass, salt, 32, { N, r, p, maxmem: 256 * N * r + 128 * r * p + 2 ** 20 });
-  wipe(pass);
-  return new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
+  try {
+    return derivePassphraseKeySync(pass, salt, params);
+  } finally {
+    wipe(pass);
+  }
 }
 
 /**
@@ -57,7 +51,7 @@ export function encodeKeystore(entries: readonly KeystoreEntry[], passphrase?: s
   if (passphrase !== undefined && (typeof passphrase !== 'string' || passphrase === '')) throw new RangeError('passphrase must be a non-empty string');
   const problem = scryptProblem(scrypt);
   if (problem) throw new RangeError(`scrypt parameters: ${problem}`);
-  const salt = randomBytes(SALT_LENGTH); // used only when sealing
+  const salt = newSalt(); // used only when sealing
   const key = passphrase === undefined ? undefined : deriveKey(passphrase, salt, scrypt);
   try {
     const keys: DiskKey[] = entries.map(({ identity, secret, created }) => {
@@ -65,9 +59,10 @@ export function encodeKeystore(entries: readonly KeystoreEntry[], passphrase?: s
       if (recipientKind(identity.alg).fromSecret(secret).kid !== identity.kid) throw new RangeError(`the secret given for ${identity.kid} is not its secret`);
       const head = { kid: identity.kid, alg: identity.alg, recipient: formatRecipient(identity.recipient), created };
       if (!key) return { ...head, secret: b64url(secret) };
-      const nonce = randomFillSync(new Uint8Array(NONCE_LENGTH));
-      const ct = b64url(gcmSeal(key, nonce, secret, aad(identity.kid)).subarray(NONCE_LENGTH));
-      return { ...head, sealed: { kdf: 'scrypt', ...pickScrypt(scrypt), salt: b64url(salt), nonce: b64url(nonce), ct } };
+      const box = sealBox(key, secret, aad(identity.kid));
+      const nonce = b64url(box.subarray(0, NONCE_LENGTH));
+      const ct = b64url(box.subarray(NONCE_LENGTH));
+      return { ...head, sealed: { kdf: 'scrypt', ...pickScrypt(scrypt), salt: b64url(salt), nonce, ct } };
     });
     const doc = new Document({ 'gitseal-keystore': KEYSTORE_VERSION, keys });
     keys.forEach((_, i) => {
@@ -76,7 +71,7 @@ export function encodeKeystore(entries: readonly KeystoreEntry[], passphrase?: s
     });
     return doc.toString({ lineWidth: 0 });
   } finally {
-    if (key) wipe(key);
+    if (key) wipePassphraseKey(key);
   }
 }
 
@@ -107,7 +102,7 @@ export function decodeKeystore(text: string, passphrase?: string): Identity[] {
  */
 export function keystoreSecrets(text: string, passphrase?: string): { alg: RecipientAlg; secret: Uint8Array }[] {
   const keys = readKeystore(text);
-  const derived = new Map<string, Uint8Array>(); // one scrypt run per distinct salt, not per key
+  const derived = new Map<string, PassphraseKey>(); // one scrypt run per distinct salt, not per key
   const out: { alg: RecipientAlg; secret: Uint8Array }[] = [];
   try {
     for (const [i, k] of keys.entries()) {
@@ -122,11 +117,11 @@ export function keystoreSecrets(text: string, passphrase?: string): { alg: Recip
     if (isGitsealError(e, 'E_FORMAT')) fail('E_KEYSTORE', `the keystore is malformed: ${e.message}`);
     throw e;
   } finally {
-    for (const key of derived.values()) wipe(key);
+    for (const key of derived.values()) wipePassphraseKey(key);
   }
 }
 
-function openSealed(kid: string, box: SealedBox, passphrase: string | undefined, derived: Map<string, Uint8Array>): Uint8Array {
+function openSealed(kid: string, box: SealedBox, passphrase: string | undefined, derived: Map<string, PassphraseKey>): Uint8Array {
   if (passphrase === undefined || passphrase === '') fail('E_PASSPHRASE', `the keystore is sealed with a passphrase: ${PASSPHRASE_HINT}`);
   const params = pickScrypt(box);
   const id = `${params.N}/${params.r}/${params.p}/${box.salt}`;
@@ -135,7 +130,7 @@ function openSealed(kid: string, box: SealedBox, passphrase: string | undefined,
   const nonce = fromB64url(box.nonce, `the nonce of ${kid}`);
   if (salt.length !== SALT_LENGTH || nonce.length !== NONCE_LENGTH) fail('E_KEYSTORE', `the keystore is malformed: the salt or nonce of ${kid} has the wrong length`);
   if (!key) derived.set(id, (key = deriveKey(passphrase, salt, params)));
-  const secret = gcmOpen(key, concat(nonce, fromB64url(box.ct, `the ct of ${kid}`)), aad(kid));
+  const secret = openBox(key, concat(nonce, fromB64url(box.ct, `the ct of ${kid}`)), aad(kid));
   return secret ?? fail('E_PASSPHRASE', `the keystore key ${kid} does not open: the passphrase is wrong or the file was modified; ${PASSPHRASE_HINT}`);
 }
 

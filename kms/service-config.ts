@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { fail } from '../core/errors.js';
 import { parseAuthConfig, type AuthConfig } from './auth/config.js';
 import type { BootstrapConfig } from './cluster-bootstrap.js';
-import { parseRootConfig, type RootConfig } from './roots/config.js';
+import { parseRootConfig, type RootConfig } from './roots/index.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './server.js';
 import { MAX_BATCH } from './types.js';
 

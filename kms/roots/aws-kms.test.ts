@@ -4,7 +4,7 @@ import { isGitsealError } from '../../core/errors.js';
 import { startAwsKmsDouble, type AwsKmsDouble } from '../../test/doubles/aws-kms-double.js';
 import type { RootOfTrust } from '../types.js';
 import { hasOptional } from '../../test/helpers/optional.js';
-import type { AwsKmsRootConfig } from './config.js';
+import type { AwsKmsRootConfig } from './aws-kms.js';
 
 const CONTEXT = 'gitseal/org-key/v1:org-test';
 const secret = new Uint8Array(96).fill(0x42);
@@ -20,7 +20,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 // The SDK is an optional package: the module is imported only where it is installed.
 describe.runIf(hasOptional('@aws-sdk/client-kms'))('aws-kms root', () => {
-  let openAwsKmsRoot: typeof import('./aws-kms.js').openAwsKmsRoot;
+  let openAwsKmsRoot: typeof import('./aws-kms-client.js').openAwsKmsRoot;
   let kms: AwsKmsDouble;
   const roots: RootOfTrust[] = [];
   const open = async (keyId: string, endpoint = kms.endpoint): Promise<RootOfTrust> => {
@@ -31,7 +31,7 @@ describe.runIf(hasOptional('@aws-sdk/client-kms'))('aws-kms root', () => {
   };
 
   beforeAll(async () => {
-    ({ openAwsKmsRoot } = await import('./aws-kms.js'));
+    ({ openAwsKmsRoot } = await import('./aws-kms-client.js'));
     kms = await startAwsKmsDouble();
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
-import { parseRootConfig } from './config.js';
+import { DEFAULT_SCRYPT } from '../../core/passphrase-box.js';
+import { parseRootConfig } from './index.js';
 
 const codeOf = (value: unknown): string => {
   try {
@@ -18,7 +19,7 @@ describe('parseRootConfig', () => {
     expect(parseRootConfig({ type: 'passphrase' }, 'root')).toEqual({
       type: 'passphrase',
       passphraseEnv: 'GITSEAL_ROOT_PASSPHRASE',
-      scrypt: { N: 32768, r: 8, p: 1 },
+      scrypt: DEFAULT_SCRYPT,
       checkInterval: 300,
     });
     expect(parseRootConfig({ type: 'pkcs11', module: '/lib/x.so', tokenLabel: 't', keyLabel: 'k' }, 'root')).toEqual({
@@ -56,6 +57,7 @@ describe('parseRootConfig', () => {
     ['N too small', { type: 'passphrase', scrypt: { N: 1024 } }],
     ['N too large', { type: 'passphrase', scrypt: { N: 2 ** 24 } }],
     ['r zero', { type: 'passphrase', scrypt: { r: 0 } }],
+    ['scrypt needing more than 1 GiB', { type: 'passphrase', scrypt: { N: 2 ** 20, r: 16 } }],
     ['scrypt typo', { type: 'passphrase', scrypt: { n: 16384 } }],
     ['checkInterval zero', { type: 'passphrase', checkInterval: 0 }],
     ['checkInterval text', { type: 'passphrase', checkInterval: '5m' }],

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
 import { startGcpKmsDouble, type GcpKmsDouble } from '../../test/doubles/gcp-kms-double.js';
 import type { RootOfTrust } from '../types.js';
-import type { GcpKmsRootConfig } from './config.js';
+import type { GcpKmsRootConfig } from './gcp-kms.js';
 import { hasOptional } from '../../test/helpers/optional.js';
 
 const CONTEXT = 'gitseal/org-key/v1:org-test';
@@ -20,7 +20,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 // The SDK is an optional package: the module is imported only where it is installed.
 describe.runIf(hasOptional('@google-cloud/kms'))('gcp-kms root', () => {
-  let openGcpKmsRoot: typeof import('./gcp-kms.js').openGcpKmsRoot;
+  let openGcpKmsRoot: typeof import('./gcp-kms-client.js').openGcpKmsRoot;
   let kms: GcpKmsDouble;
   const roots: RootOfTrust[] = [];
   const open = async (name: string, apiEndpoint = kms.apiEndpoint): Promise<RootOfTrust> => {
@@ -32,7 +32,7 @@ describe.runIf(hasOptional('@google-cloud/kms'))('gcp-kms root', () => {
   };
 
   beforeAll(async () => {
-    ({ openGcpKmsRoot } = await import('./gcp-kms.js'));
+    ({ openGcpKmsRoot } = await import('./gcp-kms-client.js'));
     kms = await startGcpKmsDouble();
   });
   afterAll(async () => {

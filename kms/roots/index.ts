@@ -1,53 +1,62 @@
 /**
- * Opens the root of trust a configuration names. Each provider is imported
- * only when used, so the cloud SDKs and the PKCS#11 addon (optional packages)
- * load only for the root that needs them.
+ * The roots of trust, as a plain list: adding one is a module (see
+ * root-module.ts) and a line in ROOT_MODULES. Configuration parsing,
+ * opening and key making go through the module of the configured kind,
+ * which imports its implementation (and optional package) only then.
  */
 import { fail, isGitsealError } from '../../core/errors.js';
-import { loadOptional } from '../optional-package.js';
-import type { RootKind, RootOfTrust } from '../types.js';
-import type { RootConfig, RootConfigOf } from './config.js';
+import type { RootOfTrust } from '../types.js';
+import { awsKmsRoot } from './aws-kms.js';
+import { configFields, isRecord } from './config.js';
+import { gcpKmsRoot } from './gcp-kms.js';
+import { passphraseRoot } from './passphrase.js';
+import { pkcs11Root } from './pkcs11.js';
+import type { RootImplementation, RootModule } from './root-module.js';
 
-export { parseRootConfig, DEFAULT_CHECK_INTERVAL, type RootConfig } from './config.js';
+/** In this order in messages. */
+export const ROOT_MODULES = [passphraseRoot, pkcs11Root, awsKmsRoot, gcpKmsRoot] as const;
 
-interface Provider<C extends RootConfig> {
-  open(config: C, env: NodeJS.ProcessEnv): Promise<RootOfTrust>;
-  /** Makes the root's key when it is missing; returns whether it made one. */
-  createKey?(config: C, env: NodeJS.ProcessEnv): Promise<boolean>;
+type ConfigOf<M> = M extends RootModule<infer C> ? C : never;
+/** The `root:` section of the service configuration, checked. */
+export type RootConfig = ConfigOf<(typeof ROOT_MODULES)[number]>;
+
+export const DEFAULT_CHECK_INTERVAL = 300;
+
+/**
+ * Checks `value` (the `root:` mapping) and fills in defaults. `where` names
+ * it in messages (e.g. 'serve.yaml: root'). Throws E_CONFIG on anything
+ * missing, misspelt or out of range.
+ */
+export function parseRootConfig(value: unknown, where: string): RootConfig {
+  if (!isRecord(value)) fail('E_CONFIG', `${where} must be a mapping with a type`);
+  const root = ROOT_MODULES.find((m) => m.kind === value.type);
+  if (!root) return fail('E_CONFIG', `${where}: type must be one of ${ROOT_MODULES.map((m) => m.kind).join(', ')}`);
+  const allowed = new Set(['type', 'checkInterval', ...root.fields]);
+  for (const k of Object.keys(value)) if (!allowed.has(k)) fail('E_CONFIG', `${where}: unknown field ${k} for type ${root.kind}`);
+  const read = configFields(value, where);
+  return root.parse(read, { checkInterval: read.number('checkInterval', DEFAULT_CHECK_INTERVAL, 1, 86_400) });
 }
 
-type Providers = { [K in RootKind]: () => Promise<Provider<RootConfigOf<K>>> };
-
-const providers: Providers = {
-  passphrase: async () => ({ open: (await import('./passphrase.js')).openPassphraseRoot }),
-  pkcs11: async () => {
-    const m = await loadOptional('pkcs11js', () => import('./pkcs11.js'));
-    return { open: m.openPkcs11Root, createKey: m.createPkcs11Key };
-  },
-  'aws-kms': async () => ({ open: (await loadOptional('@aws-sdk/client-kms', () => import('./aws-kms.js'))).openAwsKmsRoot }),
-  'gcp-kms': async () => ({ open: (await loadOptional('@google-cloud/kms', () => import('./gcp-kms.js'))).openGcpKmsRoot }),
-};
-
-async function load<K extends RootKind>(kind: K): Promise<Provider<RootConfigOf<K>>> {
+async function implementationOf(config: RootConfig): Promise<RootImplementation<RootConfig>> {
+  // Widened to every kind's configuration: a module is only ever handed one of its own kind, found by config.type.
+  const root: RootModule<RootConfig> | undefined = ROOT_MODULES.find((m) => m.kind === config.type);
+  if (!root) return fail('E_ROOT', `no root of trust of type ${String(config.type)}`);
   try {
-    return await providers[kind]();
+    return await root.load();
   } catch (e) {
     if (isGitsealError(e)) throw e;
-    return fail('E_ROOT', `the ${kind} root of trust is not available in this build: ${e instanceof Error ? e.message : String(e)}`);
+    return fail('E_ROOT', `the ${root.kind} root of trust is not available in this build: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
 /**
  * Opens the root. Throws E_ROOT when it is misconfigured or its support
- * cannot load (e.g. no passphrase or PIN in `env`, module not loadable);
- * whether the key itself still answers shows at the first seal/unseal.
+ * cannot load (e.g. no passphrase or PIN in `env`, module not loadable),
+ * E_MISSING_FEATURE when its optional package is not installed; whether
+ * the key itself still answers shows at the first seal/unseal.
  */
 export async function openRoot(config: RootConfig, env: NodeJS.ProcessEnv = process.env): Promise<RootOfTrust> {
-  return openWith(config.type, config, env);
-}
-
-async function openWith<K extends RootKind>(kind: K, config: RootConfigOf<K>, env: NodeJS.ProcessEnv): Promise<RootOfTrust> {
-  return (await load(kind)).open(config, env);
+  return (await implementationOf(config)).open(config, env);
 }
 
 /**
@@ -56,10 +65,6 @@ async function openWith<K extends RootKind>(kind: K, config: RootConfigOf<K>, en
  * passphrase and KMS roots have nothing to make and return false.
  */
 export async function createRootKey(config: RootConfig, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  return createWith(config.type, config, env);
-}
-
-async function createWith<K extends RootKind>(kind: K, config: RootConfigOf<K>, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const provider = await load(kind);
-  return provider.createKey ? provider.createKey(config, env) : false;
+  const implementation = await implementationOf(config);
+  return implementation.createKey ? implementation.createKey(config, env) : false;
 }

@@ -3,12 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
 import { identityFromSecret } from '../../core/recipients/index.js';
 import { decodeOrgKeys, sealContext } from '../org-key-file.js';
-import { parseRootConfig, type PassphraseRootConfig } from './config.js';
-import { openPassphraseRoot } from './passphrase.js';
+import { parseRootConfig } from './index.js';
+import { openPassphraseRoot, type PassphraseRootConfig } from './passphrase.js';
 
 const CONTEXT = 'gitseal/org-key/v1:org-test';
+const LIGHT = { N: 2 ** 14, r: 8, p: 1 };
+/** Light scrypt unless the test says otherwise: the default costs 128 MiB and a third of a second per seal or unseal. */
 const config = (extra: Record<string, unknown> = {}): PassphraseRootConfig =>
-  parseRootConfig({ type: 'passphrase', ...extra }, 'root') as PassphraseRootConfig;
+  parseRootConfig({ type: 'passphrase', scrypt: LIGHT, ...extra }, 'root') as PassphraseRootConfig;
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -46,20 +48,23 @@ describe('passphrase root', () => {
 
   it('unseals with the scrypt parameters in the blob, not those configured', async () => {
     const env = { GITSEAL_ROOT_PASSPHRASE: 'horse' };
-    const light = await openPassphraseRoot(config({ scrypt: { N: 2 ** 14, r: 8, p: 1 } }), env);
+    const light = await openPassphraseRoot(config(), env);
     const sealed = await light.seal(secret, CONTEXT);
     expect(sealed[2]).toBe(14);
-    const standard = await openPassphraseRoot(config(), env);
+    const standard = await openPassphraseRoot(config({ scrypt: undefined }), env);
+    expect(standard.description).toBe('passphrase (scrypt N=2^17)');
     expect(await standard.unseal(sealed, CONTEXT)).toEqual(secret);
   });
 
-  it('refuses scrypt parameters out of range in a blob before running scrypt', async () => {
+  it('refuses scrypt parameters beyond the passphrase box bound in a blob before running scrypt', async () => {
     const root = await openPassphraseRoot(config(), { GITSEAL_ROOT_PASSPHRASE: 'horse' });
     const sealed = await root.seal(secret, CONTEXT);
     for (const [i, v] of [
       [2, 30],
-      [2, 4],
+      [2, 0],
+      [2, 21],
       [3, 0],
+      [4, 0],
       [4, 200],
     ] as const) {
       const bad = sealed.slice();

@@ -1,35 +1,74 @@
 /**
- * The local default root: scrypt(passphrase) → AES-256-GCM, the context as
- * AAD. Sealed blob:
+ * The passphrase root: the org key sealed in the shared passphrase box
+ * (core/passphrase-box.ts) with the context as AAD. Sealed blob:
  *
  *   'P' 0x01 | log2(N) r p (1 byte each) | salt (16) | check (16) | nonce (12) | ciphertext | tag (16)
  *
- * scrypt yields 48 bytes: the AES key and a check value, so a wrong
- * passphrase (E_PASSPHRASE) is told apart from a blob that does not open for
- * this context (E_TAMPERED). The check gives a guesser nothing the GCM tag
- * would not.
+ * The check value tells a wrong passphrase (E_PASSPHRASE) from a blob that
+ * does not open for this context (E_TAMPERED); it gives a guesser nothing
+ * the GCM tag would not. The passphrase is sealed as given (its UTF-8, not
+ * normalized), as it always was.
  */
-import { scrypt, timingSafeEqual } from 'node:crypto';
-import { gcmOpen, gcmSeal, NONCE_LENGTH, TAG_LENGTH } from '../../core/aead.js';
-import { concat, defaultRandom, lengthPrefixed, utf8, wipe } from '../../core/bytes.js';
+import { NONCE_LENGTH, TAG_LENGTH } from '../../core/aead.js';
+import { concat, lengthPrefixed, utf8, wipe } from '../../core/bytes.js';
 import { fail } from '../../core/errors.js';
+import {
+  CHECK_LENGTH, DEFAULT_SCRYPT, derivePassphraseKey, newSalt, openBox, passphraseCheckMatches, SALT_LENGTH, scryptProblem, sealBox,
+  wipePassphraseKey, type ScryptParams,
+} from '../../core/passphrase-box.js';
 import type { RootOfTrust } from '../types.js';
-import { SCRYPT_LIMITS, type PassphraseRootConfig, type ScryptParams } from './config.js';
+import { configFields, isRecord } from './config.js';
+import type { RootConfigCommon, RootModule } from './root-module.js';
+
+export interface PassphraseRootConfig extends RootConfigCommon {
+  type: 'passphrase';
+  /** Inline passphrase; when absent it is read from `passphraseEnv`. */
+  passphrase?: string;
+  passphraseEnv: string;
+  /** Parameters for sealing; unsealing reads them from the sealed blob. */
+  scrypt: ScryptParams;
+}
+
+const DEFAULT_PASSPHRASE_ENV = 'GITSEAL_ROOT_PASSPHRASE';
+/** What the configuration may ask for; the passphrase box's bound applies on top. */
+const CONFIGURABLE = { minLogN: 14, maxLogN: 20, maxR: 32, maxP: 16 } as const;
 
 const TAG = 0x50; // 'P'
 const VERSION = 1;
-const SALT_LENGTH = 16;
-const CHECK_LENGTH = 16;
 const HEADER_LENGTH = 2 + 3 + SALT_LENGTH + CHECK_LENGTH;
 const AAD_LABEL = 'gitseal/root/passphrase/v1';
 
-function derive(passphrase: Uint8Array, salt: Uint8Array, { N, r, p }: ScryptParams): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    scrypt(passphrase, salt, 32 + CHECK_LENGTH, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) => {
-      if (err) reject(err);
-      else resolve(new Uint8Array(key.buffer, key.byteOffset, key.byteLength));
-    });
-  });
+export const passphraseRoot: RootModule<PassphraseRootConfig> = {
+  kind: 'passphrase',
+  fields: ['passphrase', 'passphraseEnv', 'scrypt'],
+  example: { type: 'passphrase', passphraseEnv: DEFAULT_PASSPHRASE_ENV, scrypt: { ...DEFAULT_SCRYPT } },
+
+  parse(read, { checkInterval }) {
+    if (read.has('passphrase') && read.has('passphraseEnv')) fail('E_CONFIG', `${read.where}: give passphrase or passphraseEnv, not both`);
+    const passphrase = read.optString('passphrase');
+    return {
+      type: 'passphrase',
+      ...(passphrase === undefined ? {} : { passphrase }),
+      passphraseEnv: read.envName('passphraseEnv', DEFAULT_PASSPHRASE_ENV),
+      scrypt: scryptParams(read.raw('scrypt'), `${read.where}: scrypt`),
+      checkInterval,
+    };
+  },
+
+  load: async () => ({ open: openPassphraseRoot }),
+};
+
+function scryptParams(value: unknown, where: string): ScryptParams {
+  if (value === undefined) return { ...DEFAULT_SCRYPT };
+  if (!isRecord(value)) fail('E_CONFIG', `${where} must be a mapping with N, r, p`);
+  for (const k of Object.keys(value)) if (!['N', 'r', 'p'].includes(k)) fail('E_CONFIG', `${where}: unknown field ${k}`);
+  const f = configFields(value, where);
+  const N = f.number('N', DEFAULT_SCRYPT.N, 2 ** CONFIGURABLE.minLogN, 2 ** CONFIGURABLE.maxLogN);
+  if ((N & (N - 1)) !== 0) fail('E_CONFIG', `${where}: N must be a power of two`);
+  const params = { N, r: f.number('r', DEFAULT_SCRYPT.r, 1, CONFIGURABLE.maxR), p: f.number('p', DEFAULT_SCRYPT.p, 1, CONFIGURABLE.maxP) };
+  const problem = scryptProblem(params);
+  if (problem) fail('E_CONFIG', `${where}: ${problem}`);
+  return params;
 }
 
 function readParams(sealed: Uint8Array): ScryptParams {
@@ -37,13 +76,9 @@ function readParams(sealed: Uint8Array): ScryptParams {
     fail('E_KEYSTORE', 'the sealed org key was not made by a passphrase root (check the root type in the configuration)');
   }
   if (sealed[1] !== VERSION) fail('E_KEYSTORE', `the sealed org key uses unknown passphrase-root version ${sealed[1]}`);
-  const logN = sealed[2]!;
-  const r = sealed[3]!;
-  const p = sealed[4]!;
-  if (logN < SCRYPT_LIMITS.minLogN || logN > SCRYPT_LIMITS.maxLogN || r < 1 || r > SCRYPT_LIMITS.maxR || p < 1 || p > SCRYPT_LIMITS.maxP) {
-    fail('E_KEYSTORE', 'the sealed org key has scrypt parameters out of range');
-  }
-  return { N: 2 ** logN, r, p };
+  const params = { N: 2 ** sealed[2]!, r: sealed[3]!, p: sealed[4]! };
+  if (scryptProblem(params)) fail('E_KEYSTORE', 'the sealed org key has scrypt parameters out of range');
+  return params;
 }
 
 /** Throws E_ROOT when neither the configuration nor the environment holds a passphrase. */
@@ -52,6 +87,7 @@ export async function openPassphraseRoot(config: PassphraseRootConfig, env: Node
   if (!text) fail('E_ROOT', `no root passphrase: set ${config.passphraseEnv}`);
   let passphrase: Uint8Array | null = utf8(text);
   const secret = (): Uint8Array => passphrase ?? fail('E_ROOT', 'the passphrase root is closed');
+  const aad = (header: Uint8Array, context: string): Uint8Array => lengthPrefixed([AAD_LABEL, header, context]);
 
   return {
     kind: 'passphrase',
@@ -59,29 +95,28 @@ export async function openPassphraseRoot(config: PassphraseRootConfig, env: Node
 
     async seal(plaintext, context) {
       const { N, r, p } = config.scrypt;
-      const salt = defaultRandom(SALT_LENGTH);
-      const derived = await derive(secret(), salt, config.scrypt);
-      const header = concat(Uint8Array.of(TAG, VERSION, Math.log2(N), r, p), salt, derived.subarray(32));
+      const salt = newSalt();
+      const key = await derivePassphraseKey(secret(), salt, config.scrypt);
       try {
-        const body = gcmSeal(derived.subarray(0, 32), defaultRandom(NONCE_LENGTH), plaintext, lengthPrefixed([AAD_LABEL, header, context]));
-        return concat(header, body);
+        const header = concat(Uint8Array.of(TAG, VERSION, Math.log2(N), r, p), salt, key.check);
+        return concat(header, sealBox(key, plaintext, aad(header, context)));
       } finally {
-        wipe(derived);
+        wipePassphraseKey(key);
       }
     },
 
     async unseal(sealed, context) {
       const params = readParams(sealed);
       const header = sealed.subarray(0, HEADER_LENGTH);
-      const derived = await derive(secret(), header.subarray(5, 5 + SALT_LENGTH), params);
+      const key = await derivePassphraseKey(secret(), header.subarray(5, 5 + SALT_LENGTH), params);
       try {
-        if (!timingSafeEqual(derived.subarray(32), header.subarray(5 + SALT_LENGTH))) {
+        if (!passphraseCheckMatches(key, header.subarray(5 + SALT_LENGTH))) {
           fail('E_PASSPHRASE', `the root passphrase is wrong (from ${config.passphrase === undefined ? config.passphraseEnv : 'the configuration'})`);
         }
-        const plain = gcmOpen(derived.subarray(0, 32), sealed.subarray(HEADER_LENGTH), lengthPrefixed([AAD_LABEL, header, context]));
+        const plain = openBox(key, sealed.subarray(HEADER_LENGTH), aad(header, context));
         return plain ?? fail('E_TAMPERED', 'the sealed org key does not open for this key id: it was modified or belongs to another key');
       } finally {
-        wipe(derived);
+        wipePassphraseKey(key);
       }
     },
 

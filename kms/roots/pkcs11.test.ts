@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
 import { makeSoftHsmToken, softHsmAvailable, type SoftHsmToken } from '../../test/helpers/softhsm.js';
 import type { RootOfTrust } from '../types.js';
-import type { Pkcs11RootConfig } from './config.js';
+import type { Pkcs11RootConfig } from './pkcs11.js';
 import { createRootKey, openRoot } from './index.js';
 
 const CONTEXT = 'gitseal/org-key/v1:org-test';

@@ -9,8 +9,7 @@ import { startGcpKmsDouble } from '../../test/doubles/gcp-kms-double.js';
 import { hasOptional } from '../../test/helpers/optional.js';
 import { makeSoftHsmToken, softHsmAvailable } from '../../test/helpers/softhsm.js';
 import type { RootKind, RootOfTrust } from '../types.js';
-import { parseRootConfig, type RootConfig } from './config.js';
-import { openRoot } from './index.js';
+import { openRoot, parseRootConfig, type RootConfig } from './index.js';
 
 interface Fixture {
   config: RootConfig;
@@ -40,7 +39,7 @@ const fixtures: { kind: RootKind; available: boolean; make(): Promise<Fixture>; 
     async make() {
       const passphrase = 'canary passphrase 91c2';
       return {
-        config: parseRootConfig({ type: 'passphrase' }, 'root'),
+        config: parseRootConfig({ type: 'passphrase', scrypt: { N: 2 ** 14 } }, 'root'),
         env: { GITSEAL_ROOT_PASSPHRASE: passphrase },
         secrets: [passphrase],
         stop: async () => {},

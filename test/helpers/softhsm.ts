@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeF
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pkcs11RootConfig } from '../../kms/roots/config.js';
+import type { Pkcs11RootConfig } from '../../kms/roots/pkcs11.js';
 import { createRootKey } from '../../kms/roots/index.js';
 import { hasOptional } from './optional.js';
 

@@ -20,6 +20,8 @@ export const REASONS = {
   Tampered: 'the encrypted object was modified',
   SecretNotOwned: 'a Secret of this name exists and was not made by gitseal (annotate gitseal.dev/adopt: "true" to take it over)',
   Invalid: 'the object is not a valid EncryptedSecret or the Secret inside is not valid',
+  SecretRefused: 'the Kubernetes API server refused to write the Secret (RBAC, an admission webhook or a quota); see the controller log',
+  ApiUnavailable: 'the Kubernetes API server did not take the write (no answer, 5xx, 409 or 429); the Secret is left as it was',
 } as const;
 export type Reason = keyof typeof REASONS;
 
@@ -48,7 +50,7 @@ export function reasonOf(code: ErrorCode | string): Exclude<Reason, 'Decrypted'>
 }
 
 /** Failures worth retrying soon; the others wait for the object to change (with a slow backoff meanwhile). */
-export const transient = (reason: Reason): boolean => reason === 'RewrapUnavailable';
+export const transient = (reason: Reason): boolean => reason === 'RewrapUnavailable' || reason === 'ApiUnavailable';
 
 const OWN_CONDITIONS = ['Ready', 'Stalled', 'Reconciling'];
 

@@ -18,6 +18,7 @@ import { ownerReferenceTo, type SecretObject } from './desired-secret.js';
 import { ADOPT_ANNOTATION, MANAGED_LABEL, MANAGED_VALUE, type EncryptedSecretObject, type EncryptedSecretStatus } from './encrypted-secret.js';
 import type { KubeApi } from './kube-api.js';
 import { FIELD_MANAGER, foldLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
+import { KubeStatusError } from './kube-rest.js';
 import { reconcile, type ReconcilerDeps } from './reconciler.js';
 import { slimEncryptedSecret, slimSecret } from './slim-objects.js';
 
@@ -53,14 +54,6 @@ function sealedCr(text = manifest(), opts: { scope?: Scope; recipients?: Identit
   return cr;
 }
 
-class ApiError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 const names = (o: Record<string, string> | undefined): string[] => Object.keys(o ?? {});
@@ -126,7 +119,7 @@ class FakeCluster implements KubeApi {
     this.calls.push(`applySecret ${k}`);
     const live = this.secrets.get(k);
     if (live?.immutable && (JSON.stringify(live.data) !== JSON.stringify(secret.data) || live.type !== secret.type || !secret.immutable))
-      throw new ApiError(422, 'field is immutable when `immutable` is set');
+      throw new KubeStatusError(422, '', 'field is immutable when `immutable` is set');
     // Fields gitseal applied before and no longer applies are removed; those of other managers stay.
     const prior = live?.metadata.managedFields?.find((e) => e.manager === FIELD_MANAGER && e.operation === 'Apply');
     const priorKeys = (field: 'labels' | 'annotations') => names((prior?.fieldsV1 as Record<string, Record<string, Record<string, string>>> | undefined)?.['f:metadata']?.[`f:${field}`]).map((f) => f.slice(2));
@@ -176,7 +169,7 @@ class FakeCluster implements KubeApi {
   async takeOverLegacyFields(namespace: string, name: string): Promise<void> {
     this.calls.push(`takeOverLegacyFields ${key(namespace, name)}`);
     const live = this.secrets.get(key(namespace, name));
-    if (!live) throw new ApiError(404, 'not found');
+    if (!live) throw new KubeStatusError(404, '', 'not found');
     const folded = foldLegacyEntry(live.metadata.managedFields ?? []);
     if (folded) live.metadata.managedFields = folded;
   }
@@ -185,13 +178,13 @@ class FakeCluster implements KubeApi {
     this.calls.push(`deleteSecret ${key(namespace, name)} uid=${uid}`);
     const live = this.secrets.get(key(namespace, name));
     if (!live) return;
-    if (live.metadata.uid !== uid) throw new ApiError(409, 'the uid precondition failed');
+    if (live.metadata.uid !== uid) throw new KubeStatusError(409, '', 'the uid precondition failed');
     this.secrets.delete(key(namespace, name));
   }
 
   async patchStatus(cr: EncryptedSecretObject, status: EncryptedSecretStatus): Promise<void> {
     this.calls.push(`patchStatus ${key(cr.metadata.namespace!, cr.metadata.name)}`);
-    if (this.failStatus) throw new ApiError(500, 'etcd is unhappy');
+    if (this.failStatus) throw new KubeStatusError(500, '', 'etcd is unhappy');
     this.statuses.push(structuredClone(status));
     const stored = this.crs.get(key(cr.metadata.namespace!, cr.metadata.name));
     if (stored) stored.status = structuredClone(status);
@@ -202,7 +195,7 @@ class FakeCluster implements KubeApi {
     this.events.push({ type, reason, message });
     if (!this.failEvent) return Promise.resolve();
     // A rejection nobody handles would crash the controller: count the ones the caller handles.
-    const p = Promise.reject(new ApiError(403, 'events are forbidden'));
+    const p = Promise.reject(new KubeStatusError(403, '', 'events are forbidden'));
     const then = p.then.bind(p);
     this.failedEvents++;
     p.then = ((...args: Parameters<typeof then>) => {
@@ -683,13 +676,24 @@ describe('reconcile: status and events', () => {
     expect(env.api.handledEventFailures).toBe(2);
   });
 
-  it('a failing apply is recorded on the status and logged without detail', async () => {
+  it('a failing apply is recorded on the status and logged without detail: a 5xx is retried (ApiUnavailable), a refusal stalls (SecretRefused)', async () => {
     env.api.addCr(sealedCr());
     env.api.applySecret = async () => {
-      throw new ApiError(500, `the API server echoed ${CANARY}`);
+      throw new KubeStatusError(500, 'InternalError', `the API server echoed ${CANARY}`);
     };
-    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'RewrapUnavailable' });
-    expect(ready(env.api.cr())).toMatchObject({ status: 'False', reason: 'RewrapUnavailable', message: 'an unexpected error; see the controller log' });
-    expect(env.logs).toEqual([{ level: 'error', msg: 'reconcile failed', fields: { namespace: 'payments', name: 'db', error: 'Error' } }]);
+    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'ApiUnavailable' });
+    expect(ready(env.api.cr())).toMatchObject({ status: 'False', reason: 'ApiUnavailable', message: 'the API server answered HTTP 500 InternalError; retrying' });
+    expect(env.logs).toEqual([{ level: 'error', msg: 'reconcile failed', fields: { namespace: 'payments', name: 'db', error: 'KubeStatusError', status: 500, reason: 'InternalError' } }]);
+    env.api.applySecret = async () => {
+      throw new KubeStatusError(403, 'Forbidden', `admission webhook "deny" denied the request: ${CANARY}`);
+    };
+    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'SecretRefused' });
+    expect(ready(env.api.cr())).toMatchObject({ status: 'False', reason: 'SecretRefused', message: 'the API server refused the write: HTTP 403 Forbidden' });
+    expect(env.api.cr()?.status?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({ status: 'True', reason: 'SecretRefused' });
+    env.api.applySecret = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
+    };
+    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'ApiUnavailable' });
+    expect(env.logs.at(-1)).toEqual({ level: 'error', msg: 'reconcile failed', fields: { namespace: 'payments', name: 'db', error: 'Error', code: 'ECONNREFUSED' } });
   });
 });

@@ -15,6 +15,7 @@ import { readyStatus, REASONS, reasonOf, statusChanged, type Reason } from './co
 import { desiredSecret, ownedBy, sameSecret, type SecretObject } from './desired-secret.js';
 import { ADOPT_ANNOTATION, documentOf, rewrapItemOf, type EncryptedSecretObject } from './encrypted-secret.js';
 import type { KubeApi } from './kube-api.js';
+import { KubeStatusError } from './kube-rest.js';
 import { hasLegacyEntry } from './managed-fields.js';
 
 export interface ReconcilerDeps {
@@ -41,6 +42,12 @@ export interface Outcome {
   generation?: number;
 }
 
+/** The system error code of a failed connection (ECONNREFUSED, ETIMEDOUT, …), which says why without quoting anything. */
+function errnoOf(e: unknown): { code?: string } {
+  const code = (e as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (e as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? { code } : {};
+}
+
 class Refusal extends Error {
   constructor(readonly reason: Exclude<Reason, 'Decrypted'>, message: string) {
     super(message);
@@ -51,12 +58,23 @@ function refuse(reason: Exclude<Reason, 'Decrypted'>, message: string): never {
   throw new Refusal(reason, message);
 }
 
-/** Messages from the format and the service carry no secret (core/errors.ts); keep them, or the reason's text. */
+/**
+ * Messages from the format and the service carry no secret (core/errors.ts); keep them. The API server's
+ * own messages may quote what it was sent: only its status code and reason go on the condition.
+ */
 function refusalOf(e: unknown): Refusal {
   if (e instanceof Refusal) return e;
   if (isGitsealError(e)) return new Refusal(reasonOf(e.code), e.message);
+  if (e instanceof KubeStatusError) {
+    const what = `HTTP ${e.code}${e.reason ? ` ${e.reason}` : ''}`;
+    return RETRIED_STATUS(e.code) ? new Refusal('ApiUnavailable', `the API server answered ${what}; retrying`) : new Refusal('SecretRefused', `the API server refused the write: ${what}`);
+  }
+  if (errnoOf(e).code || (e instanceof Error && e.name.startsWith('Undici'))) return new Refusal('ApiUnavailable', 'the API server could not be reached; retrying');
   return new Refusal('RewrapUnavailable', 'an unexpected error; see the controller log');
 }
+
+/** Answers worth retrying: the server's trouble, not a refusal of what was sent. */
+const RETRIED_STATUS = (code: number): boolean => code >= 500 || code === 408 || code === 409 || code === 429;
 
 async function decrypt(cr: EncryptedSecretObject, deps: ReconcilerDeps): Promise<SecretObject> {
   const doc = documentOf(cr);
@@ -112,7 +130,8 @@ export async function reconcile(namespace: string, name: string, deps: Reconcile
     message = written ? `Secret ${name} written` : `Secret ${name} is current`;
   } catch (e) {
     const r = refusalOf(e);
-    if (!(e instanceof Refusal) && !isGitsealError(e)) deps.log('error', 'reconcile failed', { namespace, name, error: e instanceof Error ? e.name : 'error' });
+    if (!(e instanceof Refusal) && !isGitsealError(e))
+      deps.log('error', 'reconcile failed', { namespace, name, error: e instanceof Error ? e.name : 'error', ...(e instanceof KubeStatusError ? { status: e.code, reason: e.reason } : errnoOf(e)) });
     outcome = { result: 'error', reason: r.reason };
     message = r.message;
   }

@@ -109,7 +109,7 @@ export const STATUS_SCHEMA: SchemaNode = {
     observedGeneration: { description: 'The metadata.generation the controller last acted on.', type: 'integer', format: 'int64', minimum: 0 },
     conditions: {
       description:
-        'Ready is True (reason Decrypted) when the Secret holds this generation; otherwise False with a reason (RewrapDenied, RewrapUnavailable, ScopeMismatch, Tampered, SecretNotOwned, Invalid) and a message.',
+        'Ready is True (reason Decrypted) when the Secret holds this generation; otherwise False with a reason (RewrapDenied, RewrapUnavailable, ScopeMismatch, Tampered, SecretNotOwned, Invalid, SecretRefused, ApiUnavailable) and a message.',
       type: 'array',
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['type'],

@@ -4,9 +4,11 @@
 --
 -- Healthy     Ready is True for the current generation.
 -- Degraded    Ready is False for a reason retrying will not fix
---             (RewrapDenied, ScopeMismatch, Tampered, SecretNotOwned, Invalid, ...).
+--             (RewrapDenied, ScopeMismatch, Tampered, SecretNotOwned, Invalid,
+--             SecretRefused, ...).
 -- Progressing no status yet, a generation not yet observed, Ready Unknown,
---             or Ready False with RewrapUnavailable (the controller retries).
+--             or Ready False with RewrapUnavailable or ApiUnavailable (the
+--             controller retries).
 -- Plain Lua 5.1 (Argo CD runs gopher-lua): no goto, no integer operators.
 local hs = {}
 
@@ -59,7 +61,7 @@ if ready.status == "True" then
 end
 
 if ready.status == "False" then
-  if ready.reason == "RewrapUnavailable" then
+  if ready.reason == "RewrapUnavailable" or ready.reason == "ApiUnavailable" then
     return progressing(message)
   end
   hs.status = "Degraded"

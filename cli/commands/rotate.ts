@@ -2,7 +2,7 @@ import { emitEncrypted } from '../../core/encrypted-store.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
-import { resealOpened } from './updatekeys.js';
+import { resealOpened } from '../reseal-opened.js';
 
 /** A new DEK for every document: every value, token, layout and wrap changes. */
 export async function run(argv: Record<string, unknown>): Promise<void> {

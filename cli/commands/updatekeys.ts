@@ -1,14 +1,8 @@
-import { openedLeaves, sealDocument, type OpenedDocument, type SealOptions } from '../../core/seal.js';
 import { emitEncrypted } from '../../core/encrypted-store.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
-
-/** Seals an opened document again from its own plaintext, e.g. for new recipients or a new DEK. */
-export function resealOpened(o: OpenedDocument, opts: SealOptions) {
-  const { mode, identity, readable, scope } = o.doc;
-  return sealDocument({ plain: { chunks: o.chunks, leaves: openedLeaves(o) }, mode, identity, readable, scope }, opts);
-}
+import { resealOpened } from '../reseal-opened.js';
 
 /** Rewraps each document's DEK for the configured recipients; values, layout and DEK stay. */
 export async function run(argv: Record<string, unknown>): Promise<void> {

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { fail } from '../../core/errors.js';
 import { untilSignalled } from '../signals.js';
+import type { ControllerOptions } from './controller.command.js';
 
 function addressOf(text: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(text);
@@ -12,25 +13,25 @@ function addressOf(text: string): { host: string; port: number } {
   return { host: m[1] || '0.0.0.0', port: Number(m[2]) };
 }
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
+export async function run(opts: ControllerOptions): Promise<number> {
   const { PooledKubeConfig } = await import('../../controller/pooled-kube-config.js');
   const { Controller } = await import('../../controller/controller.js');
   const { clientFromEnv } = await import('../../kms/client-env.js');
   const { jsonLogger } = await import('../../kms/log.js');
   const kc = new PooledKubeConfig();
-  if (typeof argv.kubeconfig === 'string') kc.loadFromFile(argv.kubeconfig);
+  if (typeof opts.kubeconfig === 'string') kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();
   const log = jsonLogger();
   const client = clientFromEnv();
-  const namespaces = typeof argv.namespaces === 'string' && argv.namespaces !== '' ? argv.namespaces.split(',').map((s) => s.trim()) : [];
+  const namespaces = typeof opts.namespaces === 'string' && opts.namespaces !== '' ? opts.namespaces.split(',').map((s) => s.trim()) : [];
   const controller = new Controller({
     kubeConfig: kc,
     namespaces,
     client,
     log,
-    ...(typeof argv.workers === 'number' ? { workers: argv.workers } : {}),
-    ...(typeof argv.metricsAddr === 'string' && argv.metricsAddr !== '' ? { http: addressOf(argv.metricsAddr) } : {}),
-    ...(argv.leaderElect ? { leaderElection: { namespace: String(argv.leaseNamespace ?? 'gitseal'), name: String(argv.leaseName ?? 'gitseal-controller'), identity: process.env.POD_NAME ?? hostname() } } : {}),
+    ...(typeof opts.workers === 'number' ? { workers: opts.workers } : {}),
+    ...(typeof opts.metricsAddr === 'string' && opts.metricsAddr !== '' ? { http: addressOf(opts.metricsAddr) } : {}),
+    ...(opts.leaderElect ? { leaderElection: { namespace: String(opts.leaseNamespace ?? 'gitseal'), name: String(opts.leaseName ?? 'gitseal-controller'), identity: process.env.POD_NAME ?? hostname() } } : {}),
   });
   const signalled = untilSignalled();
   // The first list may wait for an API server that is not up yet; a signal must still stop it.

@@ -1,11 +1,12 @@
 import { decryptStream } from '../../core/stream.js';
 import { emitOutput, readInput } from '../files.js';
 import { identitiesFor } from '../keys.js';
+import type { DecryptOptions } from './decrypt.command.js';
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const file = argv.file as string;
+export async function run(opts: DecryptOptions): Promise<void> {
+  const file = opts.file;
   const text = readInput(file);
-  const plain = decryptStream(text, await identitiesFor([text], argv.key as string | undefined));
+  const plain = decryptStream(text, await identitiesFor([text], opts.key));
   // A plaintext file the user asked for is readable by them alone.
-  emitOutput(plain, { file, inPlace: argv.inPlace as boolean | undefined, output: argv.output as string | undefined }, 0o600);
+  emitOutput(plain, { file, inPlace: opts.inPlace, output: opts.output }, 0o600);
 }

@@ -12,6 +12,8 @@ import { readInput } from '../files.js';
 import { identitiesFor as keysFor, keyAtHand } from '../keys.js';
 import type { FilePair, GitRange } from '../diff-git.js';
 import { renderErrors, renderText } from '../diff-render.js';
+import { afterDoubleDash } from '../double-dash.js';
+import type { DiffCommandOptions } from './diff.command.js';
 
 interface DiffOptions {
   readonly json: boolean;
@@ -25,16 +27,15 @@ interface DiffOptions {
   readonly literal: string[];
 }
 
-function optionsOf(argv: Record<string, unknown>): DiffOptions {
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+function optionsOf(opts: DiffCommandOptions): DiffOptions {
   return {
-    json: argv.json === true,
-    showValues: argv.showValues === true,
-    withoutKey: argv.withoutKey === true,
-    key: typeof argv.key === 'string' ? argv.key : undefined,
-    git: argv.git === undefined ? undefined : String(argv.git),
-    args: strings(argv.args),
-    literal: strings(argv['--']),
+    json: opts.json === true,
+    showValues: opts.showValues === true,
+    withoutKey: opts.withoutKey === true,
+    key: typeof opts.key === 'string' ? opts.key : undefined,
+    git: opts.git === undefined ? undefined : String(opts.git),
+    args: (opts.args ?? []).map(String),
+    literal: afterDoubleDash(opts),
   };
 }
 
@@ -79,8 +80,8 @@ function asTwoFiles(f: FileDiff): FileDiff {
   return { ...f, status: 'error', error: { code: 'E_NOT_ENCRYPTED', message } };
 }
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
-  const o = optionsOf(argv);
+export async function run(opts: DiffCommandOptions): Promise<number> {
+  const o = optionsOf(opts);
   if (o.showValues && o.withoutKey) fail('E_USAGE', '--show-values needs the key that --without-key declines: use one or the other');
   const { range, pairs } = o.git !== undefined ? await gitPairs(o) : { range: null, pairs: filePairs(o) };
   const identities = await identitiesFor(o, pairs);

@@ -6,12 +6,13 @@ import { writeAtomic } from '../files.js';
 import { openForEdit } from '../open-conflicted.js';
 import { reseal } from '../open-file.js';
 import { createRamFile } from '../plaintext-file.js';
+import type { EditOptions } from './edit.command.js';
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const file = argv.file as string;
+export async function run(opts: EditOptions): Promise<void> {
+  const file = opts.file;
   if (file === '-') fail('E_USAGE', 'edit needs a file, not standard input');
   // A file "gitseal git merge" left with conflicting values shows both sides of each, between markers.
-  const { file: f, view: before, conflicted } = await openForEdit(file, argv.key as string | undefined);
+  const { file: f, view: before, conflicted } = await openForEdit(file, opts.key);
   const tmp = createRamFile(basename(file).replace(/\.(ya?ml|json)$/, '') + (f.format === 'json' ? '.json' : '.yaml'), before);
   try {
     const editor = process.env.VISUAL || process.env.EDITOR || 'vi';

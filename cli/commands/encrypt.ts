@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { isGitsealError } from '../../core/errors.js';
 import type { OpenedDocument } from '../../core/seal.js';
-import type { Scope } from '../../core/scope.js';
 import { encryptStream, openStream } from '../../core/stream.js';
 import { emitOutput, readInput } from '../files.js';
 import { identitiesFor } from '../keys.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
+import type { EncryptOptions } from './encrypt.command.js';
 
 /** An existing encrypted output is opened so unchanged values keep their ciphertext (DESIGN §3 "Stability"). */
 async function previousVersion(target: string | undefined, keyFile: string | undefined): Promise<OpenedDocument[] | undefined> {
@@ -23,19 +23,18 @@ async function previousVersion(target: string | undefined, keyFile: string | und
   }
 }
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const file = argv.file as string;
-  const output = argv.output as string | undefined;
+export async function run(opts: EncryptOptions): Promise<void> {
+  const { file, output } = opts;
   const text = readInput(file);
   const policy = policyOf(output ?? file);
-  const recipients = recipientsOf(argv.recipient as string[] | undefined, policy);
-  const previous = await previousVersion(output, argv.key as string | undefined);
+  const recipients = recipientsOf(opts.recipient, policy);
+  const previous = await previousVersion(output, opts.key);
   const result = encryptStream(text, {
     recipients,
-    scope: (argv.scope as Scope | undefined) ?? policy.scope,
+    scope: opts.scope ?? policy.scope,
     readablePaths: policy.readablePaths,
     previous,
     onDocument: progress('encrypting document'),
   });
-  emitOutput(result, { file, inPlace: argv.inPlace as boolean | undefined, output });
+  emitOutput(result, { file, inPlace: opts.inPlace, output });
 }

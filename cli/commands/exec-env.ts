@@ -5,6 +5,8 @@ import { isSecretManifest } from '../../core/k8s-secret.js';
 import { renderOpened } from '../../core/stream.js';
 import { parsePlainStream } from '../../core/yaml-store.js';
 import { openFile } from '../open-file.js';
+import { afterDoubleDash } from '../double-dash.js';
+import type { ExecEnvOptions } from './exec-env.command.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -24,10 +26,10 @@ export function environmentOf(obj: unknown): Record<string, string> {
   return env;
 }
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
-  const cmd = [...((argv.cmd as string[] | undefined) ?? []), ...((argv['--'] as string[] | undefined) ?? [])].map(String);
+export async function run(opts: ExecEnvOptions): Promise<number> {
+  const cmd = [...(opts.cmd ?? []), ...afterDoubleDash(opts)].map(String);
   if (cmd.length === 0) fail('E_USAGE', 'name the command to run: gitseal exec-env FILE -- CMD [ARGS...]');
-  const f = await openFile(argv.file as string, argv.key as string | undefined);
+  const f = await openFile(opts.file, opts.key);
   const env: Record<string, string> = {};
   for (const o of f.opened) {
     for (const p of parsePlainStream(renderOpened([o]))) Object.assign(env, environmentOf(p.toJS()));

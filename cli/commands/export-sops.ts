@@ -11,15 +11,16 @@ import { decryptStream } from '../../core/stream.js';
 import { wrapForAge } from '../../kms/sops-keys.js';
 import { emitOutput, readInput } from '../files.js';
 import { identitiesFor } from '../keys.js';
+import type { ExportSopsOptions } from './export-sops.command.js';
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const file = argv.file as string;
-  const recipients = [...asList(argv.age), ...(argv.age === undefined && process.env.SOPS_AGE_RECIPIENTS ? process.env.SOPS_AGE_RECIPIENTS.split(/[\s,]+/).filter(Boolean) : [])];
+export async function run(opts: ExportSopsOptions): Promise<void> {
+  const file = opts.file;
+  const recipients = [...asList(opts.age), ...(opts.age === undefined && process.env.SOPS_AGE_RECIPIENTS ? process.env.SOPS_AGE_RECIPIENTS.split(/[\s,]+/).filter(Boolean) : [])];
   if (!recipients.length) fail('E_NO_RECIPIENTS', 'export sops needs at least one --age RECIPIENT (or SOPS_AGE_RECIPIENTS)');
   const text = readInput(file);
-  const plain = decryptStream(text, await identitiesFor([text], argv.key as string | undefined));
+  const plain = decryptStream(text, await identitiesFor([text], opts.key));
   const dataKey = randomBytes(32);
   try {
     const ageKeys = await wrapForAge(dataKey, recipients);
@@ -29,7 +30,7 @@ export async function run(argv: Record<string, unknown>): Promise<void> {
       version: EXPORT_VERSION,
     });
     if (sealed.droppedComments) process.stderr.write(`gitseal: note: ${sealed.droppedComments} comment line(s) left out of the SOPS file\n`);
-    emitOutput(sealed.text, { file, output: argv.output as string | undefined });
+    emitOutput(sealed.text, { file, output: opts.output });
   } finally {
     dataKey.fill(0);
   }

@@ -12,7 +12,7 @@
  *   versions between conflict markers, exit 1. Nothing of either side is
  *   lost, and no plaintext is written anywhere but a RAM folder.
  */
-import { isGitsealError } from '../../core/errors.js';
+import { fail, isGitsealError } from '../../core/errors.js';
 import { isEncryptedText } from '../../core/commit-guard.js';
 import { planMerge, type MergePlan } from '../../core/merge.js';
 import { markEntryConflicts, wholeFileConflict } from '../../core/merge-markers.js';
@@ -25,6 +25,7 @@ import { driverIdentities } from '../driver-keys.js';
 import { readInput, writeAtomic } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { mergeFilesInPlace, mergeTextInMemory } from '../text-merge.js';
+import type { GitMergeOptions } from './git-merge.command.js';
 
 interface Sides {
   readonly base: string;
@@ -34,9 +35,11 @@ interface Sides {
 
 type Outcome = { readonly text: string; readonly conflicts: string[] } | { readonly whole: string };
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
-  const [basePath, oursPath, theirsPath] = [argv.base, argv.ours, argv.theirs] as [string, string, string];
-  const name = (argv.path as string | undefined) ?? oursPath;
+export async function run(opts: GitMergeOptions): Promise<number> {
+  const { base: basePath, ours: oursPath, theirs: theirsPath } = opts;
+  // Unreachable: the usage line demands all three; the check tells the compiler so.
+  if (basePath === undefined || oursPath === undefined || theirsPath === undefined) return fail('E_USAGE', 'git merge takes BASE OURS THEIRS [PATH]');
+  const name = opts.path ?? oursPath;
   const say = (line: string) => process.stderr.write(`gitseal merge: ${name}: ${line}\n`);
   const sides: Sides = { base: readInput(basePath), ours: readInput(oursPath), theirs: readInput(theirsPath) };
   const encrypted = [isEncryptedText(sides.ours), isEncryptedText(sides.theirs)];
@@ -46,7 +49,7 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
   if (!encrypted[0] || !encrypted[1]) outcome = { whole: 'only one side is encrypted by gitseal' };
   else {
     try {
-      outcome = await mergeEncrypted(sides, name, argv.key as string | undefined);
+      outcome = await mergeEncrypted(sides, name, opts.key);
     } catch (e) {
       outcome = { whole: isGitsealError(e) ? `${e.message} [${e.code}]` : `internal error (${e instanceof Error ? e.name : typeof e}); this is a bug` };
     }

@@ -13,9 +13,10 @@ import { fingerprintedView } from '../../core/fingerprint.js';
 import { openDocument, unwrapDek } from '../../core/seal.js';
 import { driverIdentities } from '../driver-keys.js';
 import { readInput } from '../files.js';
+import type { GitTextconvOptions } from './git-textconv.command.js';
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
-  const file = argv.file as string;
+export async function run(opts: GitTextconvOptions): Promise<number> {
+  const file = opts.file;
   let text: string;
   try {
     text = readInput(file);
@@ -23,7 +24,7 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
     process.stderr.write(`gitseal textconv: ${isGitsealError(e) ? e.message : 'cannot read the file'}\n`);
     return 0;
   }
-  process.stdout.write(await view(text, argv.key as string | undefined));
+  process.stdout.write(await view(text, opts.key));
   return 0;
 }
 

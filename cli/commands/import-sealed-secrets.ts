@@ -13,14 +13,14 @@ import { unsealStream } from '../../core/sealed-secrets/convert.js';
 import { encryptStream } from '../../core/stream.js';
 import { emitOutput, readInput } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
+import type { ImportSealedSecretsOptions } from './import-sealed-secrets.command.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const files = list(argv.files);
-  const keyFiles = list(argv.key);
-  const output = argv.output as string | undefined;
-  const inPlace = argv.inPlace as boolean | undefined;
+export async function run(opts: ImportSealedSecretsOptions): Promise<void> {
+  const files = list(opts.files);
+  const keyFiles = list(opts.key);
+  const { output, inPlace } = opts;
   if (files.length === 0) fail('E_USAGE', 'name at least one SealedSecret file');
   if (keyFiles.length === 0) fail('E_USAGE', '--key PRIVATE.pem is required: the sealed-secrets controller key (repeat --key for rotated keys)');
   if (output && files.length > 1) fail('E_USAGE', '-o takes one input file; use -i to convert several files in place');
@@ -38,7 +38,7 @@ export async function run(argv: Record<string, unknown>): Promise<void> {
       throw e;
     }
     const policy = policyOf(output ?? file);
-    const recipients = recipientsOf(argv.recipient as string[] | undefined, policy);
+    const recipients = recipientsOf(opts.recipient, policy);
     // Each SealedSecret keeps its own scope, so each document is encrypted on its own; the
     // separator goes inside the next document's plaintext so that decrypting gives a valid stream.
     return { file, text: imported.map((s, i) => encryptStream((i > 0 ? '---\n' : '') + s.manifest, { recipients, scope: s.scope })).join('---\n') };

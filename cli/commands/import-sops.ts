@@ -9,11 +9,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fail } from '../../core/errors.js';
 import { openSops, parseSops } from '../../core/sops/index.js';
-import type { Scope } from '../../core/scope.js';
 import { encryptStream } from '../../core/stream.js';
 import { parseAgeIdentities, recoverDataKey } from '../../kms/sops-keys.js';
 import { emitOutput, readInput } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
+import type { ImportSopsOptions } from './import-sops.command.js';
 
 function readKeyFile(file: string): string[] {
   try {
@@ -36,13 +36,12 @@ export function ageIdentities(explicit: readonly string[] | undefined, env: Node
 
 const asList = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const files = asList(argv.files) ?? [];
-  const output = argv.output as string | undefined;
-  const inPlace = argv.inPlace as boolean | undefined;
+export async function run(opts: ImportSopsOptions): Promise<void> {
+  const files = asList(opts.files) ?? [];
+  const { output, inPlace } = opts;
   if (files.length > 1 && !inPlace) fail('E_USAGE', 'importing several files needs --in-place (-i); use -o OUT with one file');
-  const ids = ageIdentities(asList(argv.ageKey), process.env);
-  const format = argv.inputType as 'yaml' | 'json' | 'dotenv' | undefined;
+  const ids = ageIdentities(asList(opts.ageKey), process.env);
+  const format = opts.inputType;
   // Read, open and encrypt every file first, then write: a failure leaves every file unchanged.
   const results: Array<{ file: string; text: string }> = [];
   for (const file of files) {
@@ -50,7 +49,7 @@ export async function run(argv: Record<string, unknown>): Promise<void> {
     const dataKey = await recoverDataKey(parsed.metadata, { ageIdentities: ids, env: process.env });
     let plaintext: string;
     try {
-      const opened = openSops(parsed, dataKey, { ignoreMac: argv.ignoreMac === true });
+      const opened = openSops(parsed, dataKey, { ignoreMac: opts.ignoreMac === true });
       if (!opened.macOk) process.stderr.write(`gitseal: warning: ${file}: the SOPS MAC was not verified (--ignore-mac)\n`);
       plaintext = opened.plaintext;
     } finally {
@@ -58,8 +57,8 @@ export async function run(argv: Record<string, unknown>): Promise<void> {
     }
     const policy = policyOf(inPlace ? file : (output ?? file));
     const text = encryptStream(plaintext, {
-      recipients: recipientsOf(asList(argv.recipient), policy),
-      scope: (argv.scope as Scope | undefined) ?? policy.scope,
+      recipients: recipientsOf(asList(opts.recipient), policy),
+      scope: opts.scope ?? policy.scope,
       readablePaths: policy.readablePaths,
     });
     results.push({ file, text });

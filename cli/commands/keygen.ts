@@ -3,9 +3,9 @@ import { dirname } from 'node:path';
 import { fail } from '../../core/errors.js';
 import { encodeKeystore } from '../../core/keystore.js';
 import { formatRecipient, generateIdentity } from '../../core/recipients/index.js';
-import type { RecipientAlg } from '../../core/recipients/types.js';
 import { writeAtomic } from '../files.js';
 import { defaultKeyFile, passphraseFor } from '../keys.js';
+import type { KeygenOptions } from './keygen.command.js';
 
 /** `--signing-key`: a developer's Ed25519 key for signing requests to the rewrap service. */
 async function signingKey(out: string | undefined, force: boolean): Promise<void> {
@@ -18,13 +18,13 @@ async function signingKey(out: string | undefined, force: boolean): Promise<void
   process.stdout.write(key.publicKey + '\n');
 }
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  if (argv.signingKey) return signingKey(argv.output as string | undefined, argv.force === true);
-  const out = (argv.output as string | undefined) ?? defaultKeyFile();
-  if (existsSync(out) && !argv.force) fail('E_IO', `${out} exists: pass --force to replace it (the old key can no longer decrypt anything)`);
+export async function run(opts: KeygenOptions): Promise<void> {
+  if (opts.signingKey) return signingKey(opts.output, opts.force === true);
+  const out = opts.output ?? defaultKeyFile();
+  if (existsSync(out) && !opts.force) fail('E_IO', `${out} exists: pass --force to replace it (the old key can no longer decrypt anything)`);
   mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
-  const { identity, secret } = generateIdentity(argv.alg as RecipientAlg);
-  const passphrase = argv.passphrase ? await passphraseFor(out) : undefined;
+  const { identity, secret } = generateIdentity(opts.alg);
+  const passphrase = opts.passphrase ? await passphraseFor(out) : undefined;
   if (passphrase === '') fail('E_PASSPHRASE', 'the passphrase is empty');
   writeAtomic(out, encodeKeystore([{ identity, secret, created: new Date().toISOString() }], passphrase), 0o600);
   secret.fill(0);

@@ -5,18 +5,19 @@
  */
 import { fail } from '../../core/errors.js';
 import { clientFromEnv } from '../../kms/client-env.js';
+import type { KeysOptions } from './keys.command.js';
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
-  const action = String(argv.action);
+export async function run(opts: KeysOptions): Promise<number> {
+  const action = opts.action;
   const client = clientFromEnv();
   try {
     if (action === 'list') {
       const keys = await client.keys();
-      if (argv.json) process.stdout.write(JSON.stringify(keys, null, 2) + '\n');
+      if (opts.json) process.stdout.write(JSON.stringify(keys, null, 2) + '\n');
       else for (const k of keys) process.stdout.write(`${k.kid} ${k.state} ${k.alg} created ${k.created}\n`);
       return 0;
     }
-    const kid = typeof argv.kid === 'string' ? argv.kid : undefined;
+    const kid = typeof opts.kid === 'string' ? opts.kid : undefined;
     if (action !== 'rotate' && !kid) fail('E_USAGE', `name the key: gitseal keys ${action} KID`);
     const key = action === 'rotate' ? await client.rotate() : action === 'revoke' ? await client.revoke(kid!) : await client.destroy(kid!);
     process.stdout.write(action === 'rotate' ? `new active key ${key.kid}\n${key.recipient}\n` : `${key.kid} is now ${key.state}\n`);

@@ -6,27 +6,27 @@
 import { readFile } from 'node:fs/promises';
 import { fail } from '../../core/errors.js';
 import { parsePolicy } from '../../kms/policy.js';
-import { OPERATIONS, type Operation } from '../../kms/types.js';
+import { OPERATIONS } from '../../kms/types.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
+import type { PolicyCheckOptions } from './policy-check.command.js';
 
 const errnoOf = (e: unknown): string => (e as NodeJS.ErrnoException | null)?.code ?? 'unknown error';
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
-  const file = argv.policy;
+export async function run(opts: PolicyCheckOptions): Promise<number> {
+  const file = opts.policy;
   if (typeof file !== 'string' || file === '') fail('E_USAGE', 'name the policy file with --policy FILE');
-  const subject = String(argv.subject ?? '');
-  const scope = String(argv.scope ?? '');
+  const { subject, scope, operation } = opts;
   if (!subject || !scope) fail('E_USAGE', 'name the SUBJECT and the SCOPE to check, e.g. dev:alice payments/db');
-  const operation = String(argv.operation ?? 'rewrap');
-  if (!(OPERATIONS as readonly string[]).includes(operation)) fail('E_USAGE', `--operation must be one of ${OPERATIONS.join(', ')}`);
+  // A repeated --operation arrives as an array, which yargs' choices check lets through.
+  if (!OPERATIONS.includes(operation)) fail('E_USAGE', `--operation must be one of ${OPERATIONS.join(', ')}`);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     return fail('E_IO', `cannot read ${file}: ${errnoOf(e)}`);
   }
-  const decision = parsePolicy(text, file).decide(subject, scope, operation as Operation);
-  if (argv.json) process.stdout.write(JSON.stringify({ subject, scope, operation, ...decision }, null, 2) + '\n');
+  const decision = parsePolicy(text, file).decide(subject, scope, operation);
+  if (opts.json) process.stdout.write(JSON.stringify({ subject, scope, operation, ...decision }, null, 2) + '\n');
   else process.stdout.write(`${decision.allowed ? 'allow' : 'deny'}: ${decision.reason}\n`);
   return decision.allowed ? 0 : EXIT_CHECK_FAILED;
 }

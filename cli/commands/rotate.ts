@@ -3,13 +3,14 @@ import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
 import { resealOpened } from '../reseal-opened.js';
+import type { RotateOptions } from './rotate.command.js';
 
 /** A new DEK for every document: every value, token, layout and wrap changes. */
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const files = argv.files as string[];
+export async function run(opts: RotateOptions): Promise<void> {
+  const files = opts.files;
   const tick = progress('rotating');
   for (const [n, file] of files.entries()) {
-    const f = await openFile(file, argv.key as string | undefined);
+    const f = await openFile(file, opts.key);
     const recipients = recipientsOf(undefined, f.policy);
     writeAtomic(file, emitEncrypted(f.opened.map((o) => resealOpened(o, { recipients, previous: o, rotate: true })), f.format));
     process.stderr.write(`${file}: new data key for ${f.opened.length} document(s); every value was re-encrypted\n`);

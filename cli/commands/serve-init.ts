@@ -6,17 +6,18 @@
 import type { RecipientAlg } from '../../core/recipients/types.js';
 import { readInput } from '../files.js';
 import { passphraseFor } from '../keys.js';
+import type { ServeInitOptions } from './serve-init.command.js';
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
+export async function run(opts: ServeInitOptions): Promise<number> {
   const { loadServiceConfig } = await import('../../kms/service-config.js');
   const { openRoot } = await import('../../kms/roots/index.js');
   const { Keyring } = await import('../../kms/keyring.js');
-  const config = loadServiceConfig(String(argv.config));
+  const config = loadServiceConfig(String(opts.config));
   let keys: { alg: RecipientAlg; secret: Uint8Array }[] | undefined;
-  if (typeof argv.import === 'string') {
-    const text = readInput(argv.import);
+  if (typeof opts.import === 'string') {
+    const text = readInput(opts.import);
     const { isKeystoreSealed, keystoreSecrets } = await import('../../core/keystore.js');
-    keys = keystoreSecrets(text, isKeystoreSealed(text) ? await passphraseFor(argv.import) : undefined);
+    keys = keystoreSecrets(text, isKeystoreSealed(text) ? await passphraseFor(opts.import) : undefined);
   }
   const root = await openRoot(config.root, process.env);
   try {

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { fail } from '../../core/errors.js';
 import { untilSignalled } from '../signals.js';
+import type { ServeOptions } from './serve.command.js';
 
 async function serveUntilSignalled(start: () => Promise<{ url: string; close(): Promise<void> }>): Promise<number> {
   const running = await start();
@@ -14,15 +15,15 @@ async function serveUntilSignalled(start: () => Promise<{ url: string; close(): 
   return 0;
 }
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
+export async function run(opts: ServeOptions): Promise<number> {
   const { startService } = await import('../../kms/serve.js');
-  if (argv.dev !== undefined) {
+  if (opts.dev !== undefined) {
     const { devSetup } = await import('../../kms/dev-setup.js');
-    const dir = resolve(typeof argv.dev === 'string' && argv.dev !== '' ? argv.dev : '.gitseal-dev');
-    const dev = await devSetup(dir, typeof argv.port === 'number' ? argv.port : 8443);
+    const dir = resolve(typeof opts.dev === 'string' && opts.dev !== '' ? opts.dev : '.gitseal-dev');
+    const dev = await devSetup(dir, typeof opts.port === 'number' ? opts.port : 8443);
     Object.assign(process.env, dev.serviceEnv);
     return serveUntilSignalled(async () => {
-      const s = await startService(dev.config, typeof argv.port === 'number' ? { port: argv.port } : {});
+      const s = await startService(dev.config, typeof opts.port === 'number' ? { port: opts.port } : {});
       const env = { ...dev.clientEnv, GITSEAL_SERVER: s.url };
       const recipients = s.keyring.keys().filter((k) => k.state === 'active').map((k) => k.recipient);
       process.stdout.write(
@@ -40,8 +41,8 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
     });
   }
   const { loadServiceConfig } = await import('../../kms/service-config.js');
-  if (typeof argv.config !== 'string') fail('E_USAGE', 'name the configuration: gitseal serve --config FILE (or try gitseal serve --dev)');
-  const config = loadServiceConfig(argv.config as string);
+  if (typeof opts.config !== 'string') fail('E_USAGE', 'name the configuration: gitseal serve --config FILE (or try gitseal serve --dev)');
+  const config = loadServiceConfig(opts.config);
   if (config.bootstrap) {
     const [{ bootstrapCluster }, { CoreV1Api, KubeConfig }, { jsonLogger }] = await Promise.all([import('../../kms/cluster-bootstrap.js'), import('@kubernetes/client-node'), import('../../kms/log.js')]);
     const kc = new KubeConfig();
@@ -49,7 +50,7 @@ export async function run(argv: Record<string, unknown>): Promise<number> {
     Object.assign(process.env, await bootstrapCluster(config, config.bootstrap, kc.makeApiClient(CoreV1Api), jsonLogger()));
   }
   return serveUntilSignalled(async () => {
-    const s = await startService(config, typeof argv.port === 'number' ? { port: argv.port } : {});
+    const s = await startService(config, typeof opts.port === 'number' ? { port: opts.port } : {});
     process.stdout.write(`gitseal rewrap service on ${s.url} (root ${config.root.type}, keys ${s.keyring.state}, ML-KEM ${s.kemBackend})\n`);
     return s;
   });

@@ -6,12 +6,13 @@ import { setValue, type NewValue } from '../../core/yaml-edit.js';
 import { emitOutput, readInput } from '../files.js';
 import { openFile, reseal } from '../open-file.js';
 import { locate } from '../locate.js';
+import type { SetOptions } from './set.command.js';
 
-function newValue(argv: Record<string, unknown>): NewValue {
-  let v = argv.value as string;
+function newValue(opts: SetOptions): NewValue {
+  let v = opts.value;
   // "-" reads the value from stdin so it stays out of shell history and `ps`.
   if (v === '-') v = readInput('-').replace(/\r?\n$/, '');
-  if (argv.json) {
+  if (opts.json) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(v);
@@ -22,13 +23,13 @@ function newValue(argv: Record<string, unknown>): NewValue {
     if (parsed === null || typeof parsed === 'number' || typeof parsed === 'boolean') return { literal: JSON.stringify(parsed) };
     return fail('E_USAGE', 'VALUE must be a single JSON string, number, boolean or null');
   }
-  return { string: argv.base64 ? Buffer.from(v, 'utf8').toString('base64') : v };
+  return { string: opts.base64 ? Buffer.from(v, 'utf8').toString('base64') : v };
 }
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const f = await openFile(argv.file as string, argv.key as string | undefined);
-  const path = parsePathExpression(argv.path as string);
-  const value = newValue(argv);
+export async function run(opts: SetOptions): Promise<void> {
+  const f = await openFile(opts.file, opts.key);
+  const path = parsePathExpression(opts.path);
+  const value = newValue(opts);
   const docIndex = locate(f.opened.map(openedLeaves), path, true);
   const plaintext = setValue(renderOpened(f.opened), docIndex, path, value);
   emitOutput(reseal(f, plaintext), { file: f.file, inPlace: f.file !== '-' });

@@ -5,10 +5,11 @@ import { unsetValue } from '../../core/yaml-edit.js';
 import { emitOutput } from '../files.js';
 import { locate } from '../locate.js';
 import { openFile, reseal } from '../open-file.js';
+import type { UnsetOptions } from './unset.command.js';
 
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const f = await openFile(argv.file as string, argv.key as string | undefined);
-  const path = parsePathExpression(argv.path as string);
+export async function run(opts: UnsetOptions): Promise<void> {
+  const f = await openFile(opts.file, opts.key);
+  const path = parsePathExpression(opts.path);
   const docIndex = locate(f.opened.map(openedLeaves), path, false);
   emitOutput(reseal(f, unsetValue(renderOpened(f.opened), docIndex, path)), { file: f.file, inPlace: f.file !== '-' });
 }

@@ -3,14 +3,15 @@ import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
 import { resealOpened } from '../reseal-opened.js';
+import type { UpdatekeysOptions } from './updatekeys.command.js';
 
 /** Rewraps each document's DEK for the configured recipients; values, layout and DEK stay. */
-export async function run(argv: Record<string, unknown>): Promise<void> {
-  const files = argv.files as string[];
+export async function run(opts: UpdatekeysOptions): Promise<void> {
+  const files = opts.files;
   const tick = progress('updating keys');
   for (const [n, file] of files.entries()) {
-    const f = await openFile(file, argv.key as string | undefined);
-    const recipients = recipientsOf(argv.recipient as string[] | undefined, f.policy);
+    const f = await openFile(file, opts.key);
+    const recipients = recipientsOf(opts.recipient, f.policy);
     const before = new Set(f.opened.flatMap((o) => o.doc.envelope.recipients.map((r) => r.kid)));
     const docs = f.opened.map((o) => resealOpened(o, { recipients, previous: o }));
     const after = new Set(recipients.map((r) => r.kid));

@@ -7,13 +7,14 @@ import type { Identity } from '../../core/recipients/types.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 import { loadIdentities } from '../keys.js';
 import { verifyFile, type FileReport } from '../verify-file.js';
+import type { VerifyOptions } from './verify.command.js';
 
 export { verifyFile, type DocumentReport, type FileReport, type Problem } from '../verify-file.js';
 
-async function identitiesAtHand(argv: Record<string, unknown>): Promise<Identity[] | null> {
-  if (argv.withoutKey) return null;
+async function identitiesAtHand(opts: VerifyOptions): Promise<Identity[] | null> {
+  if (opts.withoutKey) return null;
   try {
-    return await loadIdentities(argv.key as string | undefined);
+    return await loadIdentities(opts.key);
   } catch (e) {
     if (isGitsealError(e, 'E_NO_KEY')) return null;
     throw e;
@@ -39,13 +40,13 @@ async function runAll(paths: string[], identities: Identity[] | null, json: bool
   return report.ok ? 0 : EXIT_CHECK_FAILED;
 }
 
-export async function run(argv: Record<string, unknown>): Promise<number> {
-  const files = (argv.files as string[] | undefined) ?? [];
-  if (!argv.all && files.length === 0) fail('E_USAGE', 'name the files to verify, or pass --all to verify the git repository');
-  const identities = await identitiesAtHand(argv);
-  if (argv.all) return runAll(files, identities, Boolean(argv.json));
+export async function run(opts: VerifyOptions): Promise<number> {
+  const files = opts.files ?? [];
+  if (!opts.all && files.length === 0) fail('E_USAGE', 'name the files to verify, or pass --all to verify the git repository');
+  const identities = await identitiesAtHand(opts);
+  if (opts.all) return runAll(files, identities, Boolean(opts.json));
   const reports = files.map((file) => verifyFile(file, identities));
-  if (argv.json) process.stdout.write(JSON.stringify({ ok: reports.every((r) => r.ok), files: reports }, null, 2) + '\n');
+  if (opts.json) process.stdout.write(JSON.stringify({ ok: reports.every((r) => r.ok), files: reports }, null, 2) + '\n');
   else process.stdout.write(reports.map(describe).join('\n') + '\n');
   return reports.every((r) => r.ok) ? 0 : EXIT_CHECK_FAILED;
 }

@@ -1,0 +1,21 @@
+import type { Argv } from 'yargs';
+import { defineCommand, type OptionsOf } from '../command.js';
+
+const builder = (y: Argv) =>
+  y
+    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)' })
+    .option('namespaces', { type: 'string', describe: 'comma-separated namespaces to watch (default: all)' })
+    .option('workers', { type: 'number', describe: 'concurrent reconciles (default 64; they mostly wait on the API and the rewrap service)' })
+    .option('leader-elect', { type: 'boolean', describe: 'elect one writing replica through a Lease' })
+    .option('lease-namespace', { type: 'string', default: 'gitseal' })
+    .option('lease-name', { type: 'string', default: 'gitseal-controller' })
+    .option('metrics-addr', { type: 'string', default: ':8080', describe: 'HOST:PORT of /metrics, /healthz, /readyz ("" for none)' });
+
+export type ControllerOptions = OptionsOf<typeof builder>;
+
+export const controllerCommand = defineCommand({
+  command: 'controller',
+  describe: 'run the Kubernetes controller: EncryptedSecret → Secret (keys from GITSEAL_SERVER)',
+  builder,
+  load: () => import('./controller.js'),
+});

@@ -1,0 +1,19 @@
+import type { Argv } from 'yargs';
+import { defineCommand, type OptionsOf } from '../command.js';
+import { withKey } from '../shared-options.js';
+
+const builder = (y: Argv) =>
+  withKey(y)
+    .positional('files', { type: 'string', array: true, describe: 'encrypted files; with --all, paths that limit the walk' })
+    .option('all', { alias: 'repo', type: 'boolean', describe: 'every tracked file of the git repository: files a creation rule matches must be encrypted' })
+    .option('json', { type: 'boolean', describe: 'machine-readable report' })
+    .option('without-key', { type: 'boolean', describe: 'check structure only; do not load a key' });
+
+export type VerifyOptions = OptionsOf<typeof builder>;
+
+export const verifyCommand = defineCommand({
+  command: 'verify [files..]',
+  describe: 'check structure, scope and recipients; the MAC too when a key is at hand',
+  builder,
+  load: () => import('./verify.js'),
+});

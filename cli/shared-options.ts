@@ -1,0 +1,21 @@
+/** Options and positionals several commands declare the same way. */
+import type { Argv } from 'yargs';
+
+/** `-i` or `-o OUT`; without either the result goes to stdout. */
+export const withOutput = <T>(y: Argv<T>) =>
+  y
+    .option('in-place', { alias: 'i', type: 'boolean', describe: 'replace FILE with the result' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the result to OUT instead of stdout' })
+    .conflicts('in-place', 'output');
+
+export const withKey = <T>(y: Argv<T>) =>
+  y.option('key', { type: 'string', describe: 'keystore file (default: $GITSEAL_KEY_FILE, then ~/.config/gitseal/keys.yaml)' });
+
+// nargs(1): yargs re-parses positionals as `--file -`, which without it turns "-" into "" (yargs/yargs-parser#381).
+export const withFile = <T>(y: Argv<T>) => y.positional('file', { type: 'string', describe: 'file to read, or - for stdin', demandOption: true }).nargs('file', 1);
+
+export const withFiles = <T>(y: Argv<T>) => y.positional('files', { type: 'string', array: true, describe: 'encrypted files', demandOption: true });
+
+/** `-r RECIPIENT`, repeatable. */
+export const withRecipients = <T>(y: Argv<T>, describe = 'recipient, repeatable (default: .gitseal.yaml)') =>
+  y.option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe });

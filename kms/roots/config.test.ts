@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
-import { DEFAULT_SCRYPT } from '../../core/passphrase-box.js';
 import { parseRootConfig } from './index.js';
 
 const codeOf = (value: unknown): string => {
@@ -19,7 +18,7 @@ describe('parseRootConfig', () => {
     expect(parseRootConfig({ type: 'passphrase' }, 'root')).toEqual({
       type: 'passphrase',
       passphraseEnv: 'GITSEAL_ROOT_PASSPHRASE',
-      scrypt: DEFAULT_SCRYPT,
+      scrypt: { N: 2 ** 15, r: 8, p: 1 }, // the root's own default: its key is derived again at every check
       checkInterval: 300,
     });
     expect(parseRootConfig({ type: 'pkcs11', module: '/lib/x.so', tokenLabel: 't', keyLabel: 'k' }, 'root')).toEqual({

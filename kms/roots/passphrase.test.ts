@@ -52,7 +52,7 @@ describe('passphrase root', () => {
     const sealed = await light.seal(secret, CONTEXT);
     expect(sealed[2]).toBe(14);
     const standard = await openPassphraseRoot(config({ scrypt: undefined }), env);
-    expect(standard.description).toBe('passphrase (scrypt N=2^17)');
+    expect(standard.description).toBe('passphrase (scrypt N=2^15)');
     expect(await standard.unseal(sealed, CONTEXT)).toEqual(secret);
   });
 

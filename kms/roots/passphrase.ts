@@ -32,6 +32,11 @@ export interface PassphraseRootConfig extends RootConfigCommon {
 const DEFAULT_PASSPHRASE_ENV = 'GITSEAL_ROOT_PASSPHRASE';
 /** What the configuration may ask for; the passphrase box's bound applies on top. */
 const CONFIGURABLE = { minLogN: 14, maxLogN: 20, maxR: 32, maxP: 16 } as const;
+/**
+ * Cheaper than the box's default for keystores: the service derives the key again at every check of
+ * its root (checkInterval), in a pod whose memory is sized for 32 MiB of scrypt, not 128.
+ */
+const ROOT_SCRYPT: Readonly<ScryptParams> = { ...DEFAULT_SCRYPT, N: 2 ** 15 };
 
 const TAG = 0x50; // 'P'
 const VERSION = 1;
@@ -41,7 +46,7 @@ const AAD_LABEL = 'gitseal/root/passphrase/v1';
 export const passphraseRoot: RootModule<PassphraseRootConfig> = {
   kind: 'passphrase',
   fields: ['passphrase', 'passphraseEnv', 'scrypt'],
-  example: { type: 'passphrase', passphraseEnv: DEFAULT_PASSPHRASE_ENV, scrypt: { ...DEFAULT_SCRYPT } },
+  example: { type: 'passphrase', passphraseEnv: DEFAULT_PASSPHRASE_ENV, scrypt: { ...ROOT_SCRYPT } },
 
   parse(read, { checkInterval }) {
     if (read.has('passphrase') && read.has('passphraseEnv')) fail('E_CONFIG', `${read.where}: give passphrase or passphraseEnv, not both`);
@@ -59,13 +64,13 @@ export const passphraseRoot: RootModule<PassphraseRootConfig> = {
 };
 
 function scryptParams(value: unknown, where: string): ScryptParams {
-  if (value === undefined) return { ...DEFAULT_SCRYPT };
+  if (value === undefined) return { ...ROOT_SCRYPT };
   if (!isRecord(value)) fail('E_CONFIG', `${where} must be a mapping with N, r, p`);
   for (const k of Object.keys(value)) if (!['N', 'r', 'p'].includes(k)) fail('E_CONFIG', `${where}: unknown field ${k}`);
   const f = configFields(value, where);
-  const N = f.number('N', DEFAULT_SCRYPT.N, 2 ** CONFIGURABLE.minLogN, 2 ** CONFIGURABLE.maxLogN);
+  const N = f.number('N', ROOT_SCRYPT.N, 2 ** CONFIGURABLE.minLogN, 2 ** CONFIGURABLE.maxLogN);
   if ((N & (N - 1)) !== 0) fail('E_CONFIG', `${where}: N must be a power of two`);
-  const params = { N, r: f.number('r', DEFAULT_SCRYPT.r, 1, CONFIGURABLE.maxR), p: f.number('p', DEFAULT_SCRYPT.p, 1, CONFIGURABLE.maxP) };
+  const params = { N, r: f.number('r', ROOT_SCRYPT.r, 1, CONFIGURABLE.maxR), p: f.number('p', ROOT_SCRYPT.p, 1, CONFIGURABLE.maxP) };
   const problem = scryptProblem(params);
   if (problem) fail('E_CONFIG', `${where}: ${problem}`);
   return params;

@@ -22,7 +22,7 @@
  *
  * BENCH_OBJECTS sets LARGE (default 50,000); SMALL is min(10,000, LARGE / 5). BENCH_CHANGES: the number of
  * changes (1,000). BENCH_WORKERS: the controller's --workers (128). BENCH_CONTROLLER_NODE_ARGS: node
- * options for the controller process (e.g. --max-old-space-size=256).
+ * options for the controller process; by default the NODE_OPTIONS of examples/deploy/base/controller.yaml.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, createReadStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch, type V1CustomResourceDefinition, type V1Secret } from '@kubernetes/client-node';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { GROUP, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION } from '../controller/encrypted-secret.js';
 import { parseRecipient } from '../core/recipients/index.js';
 import { encryptStream } from '../core/stream.js';
@@ -95,6 +95,14 @@ interface Obj {
 interface ListOf<T> {
   items: T[];
   metadata?: { resourceVersion?: string; _continue?: string; continue?: string };
+}
+
+/** NODE_OPTIONS of the controller in examples/deploy/base/controller.yaml. */
+function deploymentNodeOptions(): string {
+  type Doc = { kind?: string; spec?: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } };
+  const docs = parseAllDocuments(readFileSync(join(ROOT, 'examples/deploy/base/controller.yaml'), 'utf8')).map((d) => d.toJS() as Doc);
+  const env = docs.find((d) => d.kind === 'Deployment')?.spec?.template.spec.containers[0]?.env;
+  return env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
 }
 
 // ---------------------------------------------------------------- processes
@@ -398,7 +406,8 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
   const serveArgs = ['serve', '--config', dev.config.file, '--port', '0'];
   const serve = await spawnGitseal(serveArgs, { ...ws.env, ...dev.serviceEnv }, /rewrap service on (https:\/\/\S+)/);
   const ctlEnv: NodeJS.ProcessEnv = { ...ws.env, ...dev.clientEnv, GITSEAL_SERVER: serve.match[1]! };
-  const nodeArgs = process.env.BENCH_CONTROLLER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // By default the controller runs with the Node options the shipped Deployment gives it.
+  const nodeArgs = (process.env.BENCH_CONTROLLER_NODE_ARGS ?? deploymentNodeOptions()).split(' ').filter(Boolean);
   const envText = ['GITSEAL_SERVER', 'GITSEAL_SERVER_CA', 'GITSEAL_SIGNING_KEY', 'GITSEAL_SIGNING_KEY_ID'].map((k) => `${k}=${ctlEnv[k]}`).join(' ');
   const doubleArgv = (kubeconfig: string) => ['node', '--import', 'tsx', 'bench/api-double-process.ts', '--kubeconfig', kubeconfig];
   const ctlArgs = (kubeconfig: string) => ['controller', '--kubeconfig', kubeconfig, '--metrics-addr', '127.0.0.1:0', '--workers', WORKERS];

@@ -161,11 +161,15 @@ describe('examples/deploy', () => {
       GITSEAL_SERVER: 'https://gitseal-rewrap.gitseal.svc:8443',
       GITSEAL_SERVER_CA: '/etc/gitseal/ca/ca.crt',
       GITSEAL_TOKEN_FILE: '/var/run/secrets/gitseal/token',
+      NODE_OPTIONS: '--max-old-space-size=192 --max-semi-space-size=4',
       POD_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
     });
     expect(c.ports).toEqual([{ name: 'http-metrics', containerPort: 8080, protocol: 'TCP' }]);
     expect(c.livenessProbe.httpGet.port).toBe('http-metrics');
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '320Mi' } });
+    // The heap cap leaves the rest of the process (code, buffers, connections) at least 100 MiB under the limit.
+    const heapMb = Number(/--max-old-space-size=(\d+)/.exec(c.env.find((e: any) => e.name === 'NODE_OPTIONS').value)![1]);
+    expect(Number(c.resources.limits.memory.replace('Mi', '')) - heapMb).toBeGreaterThanOrEqual(100);
     const mountOf = (path: string) => pod.volumes.find((v: any) => v.name === c.volumeMounts.find((m: any) => m.mountPath === path)?.name);
     expect(mountOf('/var/run/secrets/gitseal').projected.sources).toEqual([{ serviceAccountToken: { audience: 'gitseal', expirationSeconds: 3600, path: 'token' } }]);
     expect(mountOf('/var/run/secrets/kubernetes.io/serviceaccount').projected.sources[0].serviceAccountToken).not.toHaveProperty('audience');

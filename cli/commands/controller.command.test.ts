@@ -1,0 +1,22 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { expectUsageError, optionsFor } from '../parse-for-tests.js';
+import { controllerCommand } from './controller.command.js';
+
+describe('gitseal controller', () => {
+  it('defaults: the gitseal lease, metrics on :8080, every namespace', async () => {
+    const opts = await optionsFor(controllerCommand, ['controller']);
+    expect(opts).toMatchObject({ leaseNamespace: 'gitseal', leaseName: 'gitseal-controller', metricsAddr: ':8080' });
+    expect([opts.namespaces, opts.workers, opts.leaderElect, opts.kubeconfig]).toEqual([undefined, undefined, undefined, undefined]);
+    expectTypeOf(opts.metricsAddr).toEqualTypeOf<string>();
+    expectTypeOf(opts.workers).toEqualTypeOf<number | undefined>();
+  });
+
+  it('reads every option, as the example Deployment passes them', async () => {
+    const opts = await optionsFor(controllerCommand, ['controller', '--leader-elect', '--lease-namespace', 'ops', '--metrics-addr', '127.0.0.1:0', '--namespaces', 'a,b', '--workers', '8', '--kubeconfig', 'kc']);
+    expect(opts).toMatchObject({ leaderElect: true, leaseNamespace: 'ops', metricsAddr: '127.0.0.1:0', namespaces: 'a,b', workers: 8, kubeconfig: 'kc' });
+  });
+
+  it('refuses unknown options', async () => {
+    await expectUsageError(['controller', '--bogus'], 'Unknown argument: bogus');
+  });
+});

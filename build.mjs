@@ -11,8 +11,8 @@ rmSync('dist', { recursive: true, force: true });
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 await build({
-  // The rewrap service's unwrap workers run in their own threads from their own entry (kms/unwrap-pool.ts finds it).
-  entryPoints: { gitseal: 'cli/main.ts', 'unwrap-worker': 'kms/unwrap-worker.ts' },
+  // The rewrap service's unwrap workers run in their own threads from their own entry (kms/service/unwrap-pool.ts finds it).
+  entryPoints: { gitseal: 'cli/main.ts', 'unwrap-worker': 'kms/service/unwrap-worker.ts' },
   // The native addon and the KMS SDKs (optional dependencies) load from node_modules. client-node is bundled:
   // only what gitseal uses of it is loaded, about 60 MB less resident memory than importing the package whole.
   external: ['pkcs11js', '@google-cloud/kms', '@aws-sdk/client-kms'],

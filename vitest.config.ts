@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['core/**/*.test.ts', 'kms/**/*.test.ts', 'cli/**/*.test.ts', 'controller/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['core/**/*.test.ts', 'migrate/**/*.test.ts', 'runtime/**/*.test.ts', 'kms/**/*.test.ts', 'cli/**/*.test.ts', 'controller/**/*.test.ts', 'test/**/*.test.ts'],
     // Workers are processes, so the watchdog can kill one whose event loop is stuck.
     pool: 'forks',
     setupFiles: ['test/watchdog/heartbeat.ts'],

@@ -1,13 +1,13 @@
 /**
  * bulk: one 10 MiB value (random base64 text under stringData).
  * - whole process: `gitseal encrypt` vs `age -r <X25519 recipient>` on the same 10 MiB bytes (goal ≤ 2×);
- * - in-process: sealValue / openValue (core/values.ts) vs raw node:crypto AES-256-GCM on the same data (goal ≤ 1.5×).
+ * - in-process: sealValue / openValue (core/format/values.ts) vs raw node:crypto AES-256-GCM on the same data (goal ≤ 1.5×).
  * A Secret holds at most 1 MiB, so gitseal refuses a 10 MiB Secret (E_TOO_LARGE) by design: the refusal is
  * shown and the wall time is measured on the same value in a generic YAML file (kind: BenchValues).
  */
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { NoncePool, openValue, sealValue, type ValueBinding } from '../core/values.js';
+import { NoncePool, openValue, sealValue, type ValueBinding } from '../core/format/values.js';
 import {
   gitseal,
   header,
@@ -115,8 +115,8 @@ export function bulk(ws: Workspace): Goal[] {
   );
   line('reference: raw AES-256-GCM seal, 10 MiB', rawSeal, "in-process: createCipheriv('aes-256-gcm') + setAAD + update/final/getAuthTag on the value's bytes", mibps(rawSeal));
   line('reference: raw AES-256-GCM open, 10 MiB', rawOpen, "in-process: createDecipheriv('aes-256-gcm') + setAuthTag + update/final", mibps(rawOpen));
-  line('sealValue, 10 MiB', seal, 'in-process: sealValue(key, binding, slot, value, nonces) from core/values.ts (string in, v1.<base64url> out)', `${(seal.median / rawSeal.median).toFixed(2)}× raw; ${mibps(seal)}`);
-  line('openValue, 10 MiB', open, 'in-process: openValue(key, binding, slot, sealed) from core/values.ts (v1.<base64url> in, string out)', `${(open.median / rawOpen.median).toFixed(2)}× raw; ${mibps(open)}`);
+  line('sealValue, 10 MiB', seal, 'in-process: sealValue(key, binding, slot, value, nonces) from core/format/values.ts (string in, v1.<base64url> out)', `${(seal.median / rawSeal.median).toFixed(2)}× raw; ${mibps(seal)}`);
+  line('openValue, 10 MiB', open, 'in-process: openValue(key, binding, slot, sealed) from core/format/values.ts (v1.<base64url> in, string out)', `${(open.median / rawOpen.median).toFixed(2)}× raw; ${mibps(open)}`);
   goals.push({ bench: 'bulk', what: 'sealValue / raw AES-256-GCM, 10 MiB', measured: seal.median / rawSeal.median, unit: '×', limit: 1.5 });
   goals.push({ bench: 'bulk', what: 'openValue / raw AES-256-GCM, 10 MiB', measured: open.median / rawOpen.median, unit: '×', limit: 1.5 });
   return goals;

@@ -34,9 +34,9 @@ import { fileURLToPath } from 'node:url';
 import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch, type V1CustomResourceDefinition, type V1Secret } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
 import { GROUP, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION } from '../controller/encrypted-secret.js';
-import { parseRecipient } from '../core/recipients/index.js';
-import { encryptStream } from '../core/stream.js';
-import { devSetup } from '../kms/dev-setup.js';
+import { parseRecipient } from '../core/crypto/recipients/index.js';
+import { encryptStream } from '../core/format/stream.js';
+import { devSetup } from '../kms/service/dev-setup.js';
 import { PooledKubeConfig } from '../controller/pooled-kube-config.js';
 import { median, note, peakRssMb, shellLine, spawnGitseal, type Goal, type Workspace } from './harness.js';
 
@@ -436,7 +436,7 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
     }
     progressEnd();
     encrypted = count;
-    if (count > from) note(`encrypted objects ${fmt(from)}..${fmt(count - 1)} in-process (core/stream.ts encryptStream) in ${((performance.now() - t0) / 1000).toFixed(1)} s (setup, not measured)`);
+    if (count > from) note(`encrypted objects ${fmt(from)}..${fmt(count - 1)} in-process (core/format/stream.ts encryptStream) in ${((performance.now() - t0) / 1000).toFixed(1)} s (setup, not measured)`);
   };
 
   /** One phase's double + controller; cold start measured; `measure` runs with both up. */

@@ -12,11 +12,11 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { b64url } from '../core/bytes.js';
-import { generateIdentity, identityFromSecret } from '../core/recipients/index.js';
-import type { Identity, RecipientStanza, WrapContext } from '../core/recipients/types.js';
-import { loadDecapsulator } from '../kms/kem-backend.js';
-import type { RewrapItem } from '../kms/types.js';
-import { UnwrapPool } from '../kms/unwrap-pool.js';
+import { generateIdentity, identityFromSecret } from '../core/crypto/recipients/index.js';
+import type { Identity, RecipientStanza, WrapContext } from '../core/crypto/recipients/types.js';
+import { loadDecapsulator } from '../kms/service/kem-backend.js';
+import type { RewrapItem } from '../kms/protocol/types.js';
+import { UnwrapPool } from '../kms/service/unwrap-pool.js';
 import { median, note, type Goal, type Workspace } from './harness.js';
 
 const BATCH = 1000;

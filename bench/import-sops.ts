@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { decryptSops } from 'sops-age';
-import { openSops, parseSops } from '../core/sops/index.js';
-import { recoverDataKey } from '../kms/sops-keys.js';
+import { openSops, parseSops } from '../migrate/sops/index.js';
+import { recoverDataKey } from '../migrate/sops/keys.js';
 import { ageKeyFor, SopsWriter } from '../test/helpers/sops-writer.js';
 import { fmtRatio, gitseal, header, keyName, line, note, probeCommand, randomValue, removeFile, shellLine, timeCommand, writeFile, type Goal, type Stats, type Workspace } from './harness.js';
 

@@ -16,11 +16,11 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { b64url } from '../core/bytes.js';
-import { parseRecipient } from '../core/recipients/index.js';
+import { parseRecipient } from '../core/crypto/recipients/index.js';
 import { loadSigningKey } from '../kms/auth/request-signature.js';
-import { RewrapClient } from '../kms/client.js';
-import { devSetup, DEV_KEY_ID } from '../kms/dev-setup.js';
-import { decodeOrgKeys } from '../kms/org-key-file.js';
+import { RewrapClient } from '../kms/client/client.js';
+import { devSetup, DEV_KEY_ID } from '../kms/service/dev-setup.js';
+import { decodeOrgKeys } from '../kms/service/org-key-file.js';
 import { gitseal, median, note, randomValue, runCommand, shellLine, spawnGitseal, writeFile, type Goal, type Workspace } from './harness.js';
 
 const FILES = 200;

@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../core/errors.js';
-import type { Path } from '../core/name-tokens.js';
-import { parsePathExpression } from '../core/plain-document.js';
-import { parseScope, type Scope } from '../core/scope.js';
+import type { Path } from '../core/format/name-tokens.js';
+import { parsePathExpression } from '../core/format/plain-document.js';
+import { parseScope, type Scope } from '../core/format/scope.js';
 
 export const CONFIG_FILE = '.gitseal.yaml';
 export const DEFAULT_READABLE = ['apiVersion', 'kind', 'metadata.name', 'metadata.namespace'];

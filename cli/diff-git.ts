@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import type { FileSide } from '../core/diff-file.js';
+import type { FileSide } from '../core/review/diff-file.js';
 import { fail } from '../core/errors.js';
 
 export interface FilePair {

@@ -5,8 +5,8 @@
  * paths only when a key opened the document and values only with
  * --show-values.
  */
-import type { DocumentDiff, ValueChange, ValueSide } from '../core/diff.js';
-import type { FileDiff } from '../core/diff-file.js';
+import type { DocumentDiff, ValueChange, ValueSide } from '../core/review/diff.js';
+import type { FileDiff } from '../core/review/diff-file.js';
 
 interface Paint {
   readonly bold: (s: string) => string;

@@ -5,8 +5,8 @@
  * the driver then does what it does for someone without the key.
  */
 import { readFileSync } from 'node:fs';
-import { isKeystoreSealed } from '../core/keystore.js';
-import type { Identity } from '../core/recipients/types.js';
+import { isKeystoreSealed } from '../core/crypto/keystore.js';
+import type { Identity } from '../core/crypto/recipients/types.js';
 import { keyFileFor, loadIdentities } from './keys.js';
 
 export async function driverIdentities(explicit: string | undefined): Promise<Identity[] | null> {

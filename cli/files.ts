@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GitsealError } from '../core/errors.js';
-import { ioError, writeAtomic } from '../kms/atomic-file.js';
+import { ioError, writeAtomic } from '../runtime/atomic-file.js';
 
 export { writeAtomic };
 

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
-import { decodeKeystore, isKeystoreSealed } from '../core/keystore.js';
-import type { Identity } from '../core/recipients/types.js';
+import { decodeKeystore, isKeystoreSealed } from '../core/crypto/keystore.js';
+import type { Identity } from '../core/crypto/recipients/types.js';
 import { promptHidden } from './prompt.js';
 
 export function defaultKeyFile(): string {

@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.js';
-import type { Path } from '../core/name-tokens.js';
-import { formatPath, type Leaf } from '../core/plain-document.js';
+import type { Path } from '../core/format/name-tokens.js';
+import { formatPath, type Leaf } from '../core/format/plain-document.js';
 
 const startsWith = (path: Path, prefix: Path) => prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
 

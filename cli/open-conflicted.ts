@@ -1,12 +1,12 @@
 /**
  * Opening an encrypted file for `gitseal edit`, including one the merge
  * driver left with entry conflicts: then the text to edit shows each
- * conflicting line twice between markers (core/conflict-view.ts), and the
+ * conflicting line twice between markers (core/review/conflict-view.ts), and the
  * file is re-sealed from ours' version, whose MAC covers everything else.
  */
-import { conflictView } from '../core/conflict-view.js';
-import { hasConflictMarkers, refuseConflicted, splitConflicts } from '../core/merge-markers.js';
-import { openStream, renderOpened } from '../core/stream.js';
+import { conflictView } from '../core/review/conflict-view.js';
+import { hasConflictMarkers, refuseConflicted, splitConflicts } from '../core/review/merge-markers.js';
+import { openStream, renderOpened } from '../core/format/stream.js';
 import { readInput } from './files.js';
 import { identitiesFor } from './keys.js';
 import { openFile, policyOf, type OpenFile } from './open-file.js';

@@ -1,10 +1,10 @@
 /** Shared by the commands that change an encrypted file: open it with the key at hand, and re-seal it. */
 import { dirname } from 'node:path';
-import type { FileFormat } from '../core/encrypted-store.js';
-import { parseRecipient } from '../core/recipients/index.js';
-import type { Recipient } from '../core/recipients/types.js';
-import type { OpenedDocument } from '../core/seal.js';
-import { encryptStream, openStream, type EncryptOptions } from '../core/stream.js';
+import type { FileFormat } from '../core/format/encrypted-store.js';
+import { parseRecipient } from '../core/crypto/recipients/index.js';
+import type { Recipient } from '../core/crypto/recipients/types.js';
+import type { OpenedDocument } from '../core/format/seal.js';
+import { encryptStream, openStream, type EncryptOptions } from '../core/format/stream.js';
 import { findConfig, policyFor, type FilePolicy } from './config.js';
 import { readInput } from './files.js';
 import { identitiesFor } from './keys.js';

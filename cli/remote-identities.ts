@@ -8,13 +8,13 @@
  */
 import { b64url } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
-import { bindingOf, type EncryptedDocument } from '../core/encrypted-document.js';
-import { parseEncrypted } from '../core/encrypted-store.js';
-import { parseRecipient } from '../core/recipients/index.js';
-import type { Identity, Recipient, RecipientStanza, WrapContext } from '../core/recipients/types.js';
-import type { UnwrapResult } from '../kms/client.js';
-import { clientFromEnv } from '../kms/client-env.js';
-import type { RewrapItem } from '../kms/types.js';
+import { bindingOf, type EncryptedDocument } from '../core/format/encrypted-document.js';
+import { parseEncrypted } from '../core/format/encrypted-store.js';
+import { parseRecipient } from '../core/crypto/recipients/index.js';
+import type { Identity, Recipient, RecipientStanza, WrapContext } from '../core/crypto/recipients/types.js';
+import type { UnwrapResult } from '../kms/client/client.js';
+import { clientFromEnv } from '../kms/client/client-env.js';
+import type { RewrapItem } from '../kms/protocol/types.js';
 
 const lookupKey = (stanza: RecipientStanza, ctx: WrapContext): string => `${stanza.kid}|${stanza.enc}|${stanza.dek}|${ctx.scopeBinding}|${b64url(ctx.docId)}`;
 

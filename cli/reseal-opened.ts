@@ -1,5 +1,5 @@
 /** Shared by `updatekeys` and `rotate`: seal an opened document again from its own plaintext. */
-import { openedLeaves, sealDocument, type OpenedDocument, type SealOptions } from '../core/seal.js';
+import { openedLeaves, sealDocument, type OpenedDocument, type SealOptions } from '../core/format/seal.js';
 
 /** Seals an opened document again from its own plaintext, e.g. for new recipients or a new DEK. */
 export function resealOpened(o: OpenedDocument, opts: SealOptions) {

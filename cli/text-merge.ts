@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fail } from '../core/errors.js';
-import type { TextMergeResult } from '../core/merge.js';
+import type { TextMergeResult } from '../core/review/merge.js';
 import { createRamFile, type RamFile } from './plaintext-file.js';
 
 const LABELS = ['-L', 'ours', '-L', 'base', '-L', 'theirs'];

@@ -4,12 +4,12 @@
  * against `.gitseal.yaml`, and the MAC when a key is at hand. Reports hold
  * codes, names, kids and counts, never a value.
  */
-import { bindingOf, type EncryptedDocument } from '../core/encrypted-document.js';
-import { parseEncrypted } from '../core/encrypted-store.js';
+import { bindingOf, type EncryptedDocument } from '../core/format/encrypted-document.js';
+import { parseEncrypted } from '../core/format/encrypted-store.js';
 import { GitsealError, isGitsealError } from '../core/errors.js';
-import { isRecipientAlg, parseRecipient } from '../core/recipients/index.js';
-import type { Identity } from '../core/recipients/types.js';
-import { openDocument, unwrapDek } from '../core/seal.js';
+import { isRecipientAlg, parseRecipient } from '../core/crypto/recipients/index.js';
+import type { Identity } from '../core/crypto/recipients/types.js';
+import { openDocument, unwrapDek } from '../core/format/seal.js';
 import type { FilePolicy } from './config.js';
 import { readInput } from './files.js';
 import { policyOf } from './open-file.js';

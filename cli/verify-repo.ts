@@ -7,11 +7,11 @@
 import { lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { looksEncrypted } from '../core/diff-file.js';
-import { isEncryptedObject } from '../core/encrypted-document.js';
-import { detectFormat } from '../core/encrypted-store.js';
-import { MAX_ALIAS_COUNT } from '../core/yaml-store.js';
-import type { Identity } from '../core/recipients/types.js';
+import { looksEncrypted } from '../core/review/diff-file.js';
+import { isEncryptedObject } from '../core/format/encrypted-document.js';
+import { detectFormat } from '../core/format/encrypted-store.js';
+import { MAX_ALIAS_COUNT } from '../core/format/yaml-store.js';
+import type { Identity } from '../core/crypto/recipients/types.js';
 import { findConfig, policyFor, type Config } from './config.js';
 import { readInput } from './files.js';
 import { trackedFiles } from './tracked-files.js';

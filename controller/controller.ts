@@ -6,8 +6,8 @@
  * again.
  */
 import { CoordinationV1Api, ListWatch, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import type { PublicOrgKey } from '../kms/keyring.js';
-import type { Logger } from '../kms/log.js';
+import type { PublicOrgKey } from '../kms/service/keyring.js';
+import type { Logger } from '../runtime/log.js';
 import { transient } from './conditions.js';
 import type { SecretObject } from './desired-secret.js';
 import { GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isGitsealError, type ErrorCode } from '../core/errors.js';
-import { generateIdentity } from '../core/recipients/index.js';
-import type { Scope } from '../core/scope.js';
-import { openDocument, sealDocument, unwrapDek, type OpenedDocument } from '../core/seal.js';
-import { parsePlainStream } from '../core/yaml-store.js';
+import { generateIdentity } from '../core/crypto/recipients/index.js';
+import type { Scope } from '../core/format/scope.js';
+import { openDocument, sealDocument, unwrapDek, type OpenedDocument } from '../core/format/seal.js';
+import { parsePlainStream } from '../core/format/yaml-store.js';
 import { desiredSecret, ownedBy, ownerReferenceTo, sameSecret, type SecretObject } from './desired-secret.js';
 import { MANAGED_LABEL, type EncryptedSecretObject } from './encrypted-secret.js';
 import { FIELD_MANAGER, type ManagedFieldsEntry } from './managed-fields.js';

@@ -6,9 +6,9 @@
  */
 import { parse } from 'yaml';
 import { fail, isGitsealError } from '../core/errors.js';
-import { checkSecret, isSecretManifest } from '../core/k8s-secret.js';
-import { renderOpened } from '../core/stream.js';
-import type { OpenedDocument } from '../core/seal.js';
+import { checkSecret, isSecretManifest } from '../core/format/k8s-secret.js';
+import { renderOpened } from '../core/format/stream.js';
+import type { OpenedDocument } from '../core/format/seal.js';
 import { appliedMetadataKeys, hasLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
 import { dataDigest } from './slim-objects.js';
 import { GROUP, KIND, MANAGED_LABEL, MANAGED_VALUE, VERSION, type EncryptedSecretObject, type OwnerReference } from './encrypted-secret.js';

@@ -5,10 +5,10 @@
  * the org key the service holds.
  */
 import { b64url } from '../core/bytes.js';
-import { bindingOf, type EncryptedDocument } from '../core/encrypted-document.js';
-import { parseEncrypted } from '../core/encrypted-store.js';
+import { bindingOf, type EncryptedDocument } from '../core/format/encrypted-document.js';
+import { parseEncrypted } from '../core/format/encrypted-store.js';
 import { fail } from '../core/errors.js';
-import type { RewrapItem } from '../kms/types.js';
+import type { RewrapItem } from '../kms/protocol/types.js';
 
 export const GROUP = 'gitseal.dev';
 export const VERSION = 'v1';

@@ -1,7 +1,7 @@
 /** /metrics, /healthz and /readyz of the controller (plain HTTP inside the cluster; nothing secret is served). */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PROMETHEUS_CONTENT_TYPE, type Registry } from '../kms/metrics.js';
+import { PROMETHEUS_CONTENT_TYPE, type Registry } from '../runtime/metrics.js';
 
 export interface HealthServer {
   port: number;

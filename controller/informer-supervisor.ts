@@ -8,7 +8,7 @@
  * tells how long the watch has been down, for /readyz.
  */
 import type { Informer, KubernetesObject } from '@kubernetes/client-node';
-import type { Logger } from '../kms/log.js';
+import type { Logger } from '../runtime/log.js';
 
 export interface SupervisorOptions {
   /** First retry delay; doubles per failure up to `maxDelayMs` (defaults 500 ms and 30 s). */

@@ -13,7 +13,7 @@
  *   renewal for a whole lease duration.
  */
 import { V1MicroTime } from '@kubernetes/client-node';
-import type { Logger } from '../kms/log.js';
+import type { Logger } from '../runtime/log.js';
 import { LeaseConflict, microTime, type Lease, type LeaseStore } from './lease-store.js';
 
 export { LeaseConflict, leaseStoreFor, type Lease, type LeaseStore } from './lease-store.js';

@@ -1,5 +1,5 @@
 /** The controller's metrics (examples/monitoring uses exactly these names). */
-import { Counter, Gauge, Histogram, Registry } from '../kms/metrics.js';
+import { Counter, Gauge, Histogram, Registry } from '../runtime/metrics.js';
 
 export interface ControllerMetrics {
   registry: Registry;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_HOSTS, makeDevCa, type DevCa } from '../kms/dev-pki.js';
+import { LOCAL_HOSTS, makeDevCa, type DevCa } from '../kms/service/dev-pki.js';
 import { PooledKubeConfig } from './pooled-kube-config.js';
 
 /** A server answering every request with an empty Secret, counting the connections (TLS or TCP) it accepted. */

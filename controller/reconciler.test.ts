@@ -8,12 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fromB64url } from '../core/bytes.js';
 import { fail, GitsealError, isGitsealError } from '../core/errors.js';
-import { generateIdentity, type Identity } from '../core/recipients/index.js';
-import type { Scope } from '../core/scope.js';
-import { encryptStream } from '../core/stream.js';
-import type { UnwrapResult } from '../kms/client.js';
-import type { LogFields, LogLevel } from '../kms/log.js';
-import type { RewrapItem } from '../kms/types.js';
+import { generateIdentity, type Identity } from '../core/crypto/recipients/index.js';
+import type { Scope } from '../core/format/scope.js';
+import { encryptStream } from '../core/format/stream.js';
+import type { UnwrapResult } from '../kms/client/client.js';
+import type { LogFields, LogLevel } from '../runtime/log.js';
+import type { RewrapItem } from '../kms/protocol/types.js';
 import { ownerReferenceTo, type SecretObject } from './desired-secret.js';
 import { ADOPT_ANNOTATION, MANAGED_LABEL, MANAGED_VALUE, type EncryptedSecretObject, type EncryptedSecretStatus } from './encrypted-secret.js';
 import type { KubeApi } from './kube-api.js';
@@ -216,7 +216,7 @@ interface Env {
   kids: ReadonlySet<string> | Error;
 }
 
-/** The rewrap service's unwrap (kms/unwrap-worker.ts), with the org key at hand. */
+/** The rewrap service's unwrap (kms/service/unwrap-worker.ts), with the org key at hand. */
 function serviceUnwrap(keys: readonly Identity[], item: RewrapItem): UnwrapResult {
   const identity = keys.find((k) => k.kid === item.kid);
   if (!identity) return { ok: false, code: 'E_NO_KEY', wire: 'unknown_kid', message: 'rewrap service: the service has no key with this kid' };

@@ -7,10 +7,10 @@
  */
 import { wipe } from '../core/bytes.js';
 import { isGitsealError } from '../core/errors.js';
-import { openDocument } from '../core/seal.js';
-import type { UnwrapResult } from '../kms/client.js';
-import type { Logger } from '../kms/log.js';
-import type { RewrapItem } from '../kms/types.js';
+import { openDocument } from '../core/format/seal.js';
+import type { UnwrapResult } from '../kms/client/client.js';
+import type { Logger } from '../runtime/log.js';
+import type { RewrapItem } from '../kms/protocol/types.js';
 import { readyStatus, REASONS, reasonOf, statusChanged, type Reason } from './conditions.js';
 import { desiredSecret, ownedBy, sameSecret, type SecretObject } from './desired-secret.js';
 import { ADOPT_ANNOTATION, documentOf, rewrapItemOf, type EncryptedSecretObject } from './encrypted-secret.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitsealError } from '../core/errors.js';
-import type { UnwrapResult } from '../kms/client.js';
-import type { RewrapItem } from '../kms/types.js';
+import type { UnwrapResult } from '../kms/client/client.js';
+import type { RewrapItem } from '../kms/protocol/types.js';
 import { RewrapBatcher, type Unwrapper } from './rewrap-batcher.js';
 
 const item = (i: number): RewrapItem => ({ kid: 'k', alg: 'mlkem1024-x25519', enc: `e${i}`, dek: `d${i}`, scope: `ns/n${i}`, docId: `id${i}` }) as RewrapItem;

@@ -6,8 +6,8 @@
  * wait for one of them to finish and then go together.
  */
 import { isGitsealError } from '../core/errors.js';
-import type { UnwrapResult } from '../kms/client.js';
-import { MAX_BATCH, type RewrapItem } from '../kms/types.js';
+import type { UnwrapResult } from '../kms/client/client.js';
+import { MAX_BATCH, type RewrapItem } from '../kms/protocol/types.js';
 
 export interface Unwrapper {
   unwrapSettled(items: readonly RewrapItem[]): Promise<UnwrapResult[]>;

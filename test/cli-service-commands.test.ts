@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { b64url } from '../core/bytes.js';
-import { parseRecipient } from '../core/recipients/index.js';
-import { RewrapClient } from '../kms/client.js';
+import { parseRecipient } from '../core/crypto/recipients/index.js';
+import { RewrapClient } from '../kms/client/client.js';
 import { runGitseal, ROOT } from './helpers/cli.js';
 import { readAudit, startTestService } from './helpers/rewrap-service.js';
 

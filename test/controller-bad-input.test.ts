@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { emitEncrypted } from '../core/encrypted-store.js';
-import { parseRecipient } from '../core/recipients/index.js';
-import { sealDocument } from '../core/seal.js';
-import { parsePlainStream } from '../core/yaml-store.js';
+import { emitEncrypted } from '../core/format/encrypted-store.js';
+import { parseRecipient } from '../core/crypto/recipients/index.js';
+import { sealDocument } from '../core/format/seal.js';
+import { parsePlainStream } from '../core/format/yaml-store.js';
 import type { EncryptedSecretObject } from '../controller/encrypted-secret.js';
 import { startControllerEnv, until, type ControllerEnv } from './helpers/controller-env.js';
 

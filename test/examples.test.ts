@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { KEY_STATES } from '../kms/org-key-file.js';
-import { parsePolicy } from '../kms/policy.js';
-import { parseServiceConfig } from '../kms/service-config.js';
-import { WIRE_CODES } from '../kms/types.js';
+import { KEY_STATES } from '../kms/service/org-key-file.js';
+import { parsePolicy } from '../kms/service/policy.js';
+import { parseServiceConfig } from '../kms/service/service-config.js';
+import { WIRE_CODES } from '../kms/protocol/types.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const DEPLOY = join(EXAMPLES, 'deploy');

@@ -9,9 +9,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { generateIdentity } from '../core/recipients/index.js';
-import type { OpenedDocument } from '../core/seal.js';
-import { decryptStream, encryptStream, openStream } from '../core/stream.js';
+import { generateIdentity } from '../core/crypto/recipients/index.js';
+import type { OpenedDocument } from '../core/format/seal.js';
+import { decryptStream, encryptStream, openStream } from '../core/format/stream.js';
 import { jsonFile, yamlStream } from './format-arbitrary.js';
 
 const { identity } = generateIdentity('mlkem1024-x25519');

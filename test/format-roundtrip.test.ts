@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateIdentity } from '../core/recipients/index.js';
-import { decryptStream, encryptStream } from '../core/stream.js';
+import { generateIdentity } from '../core/crypto/recipients/index.js';
+import { decryptStream, encryptStream } from '../core/format/stream.js';
 import { jsonFile, stringsOf, yamlStream } from './format-arbitrary.js';
 import { codeOf } from './helpers/errors.js';
 

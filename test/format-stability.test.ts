@@ -5,8 +5,8 @@
  * ciphertext and keeps only the document id.
  */
 import { describe, expect, it } from 'vitest';
-import type { Recipient } from '../core/recipients/types.js';
-import { decryptStream, encryptStream, openStream, type EncryptOptions } from '../core/stream.js';
+import type { Recipient } from '../core/crypto/recipients/types.js';
+import { decryptStream, encryptStream, openStream, type EncryptOptions } from '../core/format/stream.js';
 import { fixedKey, identityOf } from './vectors/kit.js';
 
 const hybrid = identityOf(fixedKey('hybrid'));

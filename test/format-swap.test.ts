@@ -6,13 +6,13 @@
  * the MAC with the DEK, to show the value's own AAD refuses it as well.
  */
 import { describe, expect, it } from 'vitest';
-import { bindingOf, readableCanonical, type EncryptedDocument } from '../core/encrypted-document.js';
-import { emitEncrypted, parseEncrypted } from '../core/encrypted-store.js';
+import { bindingOf, readableCanonical, type EncryptedDocument } from '../core/format/encrypted-document.js';
+import { emitEncrypted, parseEncrypted } from '../core/format/encrypted-store.js';
 import { isGitsealError } from '../core/errors.js';
-import { computeMac } from '../core/mac.js';
-import { openDocument, unwrapDek } from '../core/seal.js';
-import { decryptStream, encryptStream } from '../core/stream.js';
-import { deriveSubkeys } from '../core/subkeys.js';
+import { computeMac } from '../core/format/mac.js';
+import { openDocument, unwrapDek } from '../core/format/seal.js';
+import { decryptStream, encryptStream } from '../core/format/stream.js';
+import { deriveSubkeys } from '../core/crypto/subkeys.js';
 import { fixedKey, identityOf, seededRandom } from './vectors/kit.js';
 
 const key = identityOf(fixedKey('pq'));

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isGitsealError, type ErrorCode } from '../core/errors.js';
-import { decryptStream, encryptStream } from '../core/stream.js';
+import { decryptStream, encryptStream } from '../core/format/stream.js';
 import { changeChar, fixedKey, identityOf, nonCanonical, seededRandom } from './vectors/kit.js';
 
 const hybrid = identityOf(fixedKey('hybrid'));

@@ -1,8 +1,8 @@
 /**
  * schemas/rewrap.openapi.yaml against the code it describes: every route of
- * kms/server.ts has a path, the wire codes and their statuses are those of
- * kms/types.ts and kms/server.ts, the component schemas accept and refuse
- * exactly what kms/protocol.ts does, and the documented request signature
+ * kms/service/server.ts has a path, the wire codes and their statuses are those of
+ * kms/protocol/types.ts and kms/service/server.ts, the component schemas accept and refuse
+ * exactly what kms/protocol/parse.ts does, and the documented request signature
  * and re-seal recipe reproduce the bytes the code makes.
  */
 import { createDecipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
@@ -12,11 +12,11 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { b64url } from '../core/bytes.js';
-import { formatRecipient, generateIdentity, RECIPIENT_KINDS } from '../core/recipients/index.js';
-import { clientResponseKey, openFromService, sealForCaller, serverResponseKey } from '../core/rewrap-seal.js';
+import { formatRecipient, generateIdentity, RECIPIENT_KINDS } from '../core/crypto/recipients/index.js';
+import { clientResponseKey, openFromService, sealForCaller, serverResponseKey } from '../core/crypto/rewrap-seal.js';
 import { SCHEME, SIGNING_CONTEXT, signingInput, signRequest } from '../kms/auth/request-signature.js';
-import { parseRewrapRequest, parseRewrapResponse, parseWireError, RewrapFault } from '../kms/protocol.js';
-import { MAX_BATCH, WIRE_CODES } from '../kms/types.js';
+import { parseRewrapRequest, parseRewrapResponse, parseWireError, RewrapFault } from '../kms/protocol/parse.js';
+import { MAX_BATCH, WIRE_CODES } from '../kms/protocol/types.js';
 
 /** The parts of the document the tests read. */
 interface SchemaNode {
@@ -40,7 +40,7 @@ interface OpenApiDocument {
 }
 
 const doc = parse(readFileSync(new URL('../schemas/rewrap.openapi.yaml', import.meta.url), 'utf8')) as OpenApiDocument;
-const serverSource = readFileSync(new URL('../kms/server.ts', import.meta.url), 'utf8');
+const serverSource = readFileSync(new URL('../kms/service/server.ts', import.meta.url), 'utf8');
 
 const DOC_ID = 'https://gitseal.dev/schemas/rewrap.openapi.yaml';
 const ajv = new Ajv2020({ allErrors: true, strict: true, formats: { 'date-time': (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) } });
@@ -127,10 +127,10 @@ describe('rewrap.openapi.yaml', () => {
       for (const alt of req ?? []) for (const name of Object.keys(alt)) expect(schemes, name).toHaveProperty(name);
   });
 
-  it('has a path for every route of kms/server.ts and no other', () => {
+  it('has a path for every route of kms/service/server.ts and no other', () => {
     const literal = [...serverSource.matchAll(/path === '(\/[^']*)'/g)].map((m) => m[1]!);
     const admin = /const ADMIN_ROUTE = \/\^\\\/v1\\\/keys\\\/\((\[[^\]]+\]\{1,64\})\)\\\/\(([a-z|]+)\)\$\//.exec(serverSource);
-    expect(admin, 'ADMIN_ROUTE in kms/server.ts').not.toBeNull();
+    expect(admin, 'ADMIN_ROUTE in kms/service/server.ts').not.toBeNull();
     const routes = new Set([...literal, ...admin![2]!.split('|').map((action) => `/v1/keys/{kid}/${action}`)]);
     expect(new Set(Object.keys(doc.paths))).toEqual(routes);
     const methods = Object.fromEntries(Object.entries(doc.paths).map(([p, ops]) => [p, Object.keys(ops).filter((k) => k !== 'parameters')]));
@@ -148,7 +148,7 @@ describe('rewrap.openapi.yaml', () => {
     expect(deref(doc.components.parameters['kid']!.schema)?.pattern).toBe(`^${admin![1]!}$`);
   });
 
-  it('lists exactly the wire codes in the WireError enum, each with the status kms/server.ts sends', () => {
+  it('lists exactly the wire codes in the WireError enum, each with the status kms/service/server.ts sends', () => {
     const wireError = doc.components.schemas['WireError']!;
     expect(wireError.required).toEqual(expect.arrayContaining(['error', 'message', 'requestId']));
     const codes = deref(wireError.properties!['error']!)!.enum as string[];
@@ -156,7 +156,7 @@ describe('rewrap.openapi.yaml', () => {
     expect(new Set(codes).size).toBe(codes.length);
 
     const block = /const STATUS: Record<WireCode, number> = \{([^}]*)\}/.exec(serverSource);
-    expect(block, 'STATUS in kms/server.ts').not.toBeNull();
+    expect(block, 'STATUS in kms/service/server.ts').not.toBeNull();
     const status = Object.fromEntries([...block![1]!.matchAll(/(\w+): (\d{3})/g)].map((m) => [m[1]!, Number(m[2])]));
     const table = Object.fromEntries([...doc.info.description.matchAll(/^\| `(\w+)` \| (\d{3})/gm)].map((m) => [m[1]!, Number(m[2])]));
     expect(table).toEqual(status);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { parseServiceConfig } from '../kms/service-config.js';
+import { parseServiceConfig } from '../kms/service/service-config.js';
 import { gitsealCli, ROOT } from './helpers/cli.js';
 import { startApiDouble, type ApiDouble } from './k8s/api-double.js';
 

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64url } from '../core/bytes.js';
-import { x25519Ephemeral } from '../core/recipients/x25519.js';
-import { clientResponseKey, openFromService } from '../core/rewrap-seal.js';
-import { parseRecipient } from '../core/recipients/index.js';
+import { x25519Ephemeral } from '../core/crypto/recipients/x25519.js';
+import { clientResponseKey, openFromService } from '../core/crypto/rewrap-seal.js';
+import { parseRecipient } from '../core/crypto/recipients/index.js';
 import { loadSigningKey, signRequest } from '../kms/auth/request-signature.js';
-import type { RewrapItem } from '../kms/types.js';
+import type { RewrapItem } from '../kms/protocol/types.js';
 import { startOidcIssuer, type OidcIssuerDouble } from './doubles/oidc-issuer.js';
 import { startTestService, type TestService } from './helpers/rewrap-service.js';
 

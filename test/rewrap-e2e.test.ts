@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditLog } from '../kms/audit-verify.js';
+import { verifyAuditLog } from '../kms/service/audit-verify.js';
 import { runGitseal } from './helpers/cli.js';
 import { readAudit, startTestService, type TestService } from './helpers/rewrap-service.js';
 

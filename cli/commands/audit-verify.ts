@@ -4,7 +4,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { fail } from '../../core/errors.js';
-import { verifyAuditChunks, type AuditVerifyResult } from '../../kms/audit-verify.js';
+import { verifyAuditChunks, type AuditVerifyResult } from '../../kms/service/audit-verify.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 import type { AuditVerifyOptions } from './audit-verify.command.js';
 

@@ -16,8 +16,8 @@ function addressOf(text: string): { host: string; port: number } {
 export async function run(opts: ControllerOptions): Promise<number> {
   const { PooledKubeConfig } = await import('../../controller/pooled-kube-config.js');
   const { Controller } = await import('../../controller/controller.js');
-  const { clientFromEnv } = await import('../../kms/client-env.js');
-  const { jsonLogger } = await import('../../kms/log.js');
+  const { clientFromEnv } = await import('../../kms/client/client-env.js');
+  const { jsonLogger } = await import('../../runtime/log.js');
   const kc = new PooledKubeConfig();
   if (typeof opts.kubeconfig === 'string') kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();

@@ -1,4 +1,4 @@
-import { decryptStream } from '../../core/stream.js';
+import { decryptStream } from '../../core/format/stream.js';
 import { emitOutput, readInput } from '../files.js';
 import { identitiesFor } from '../keys.js';
 import type { DecryptOptions } from './decrypt.command.js';

@@ -1,12 +1,12 @@
 /**
  * `gitseal diff A B` and `gitseal diff --git BASE [HEAD] [PATH...]`:
- * semantic diff of encrypted files (core/diff.ts). Exit status as diff(1):
+ * semantic diff of encrypted files (core/review/diff.ts). Exit status as diff(1):
  * 0 no differences, 1 differences, the error's status when a file could not
  * be compared (the others are still reported).
  */
-import { diffFile, fileDiffers, looksEncrypted, type FileDiff, type FileSide } from '../../core/diff-file.js';
+import { diffFile, fileDiffers, looksEncrypted, type FileDiff, type FileSide } from '../../core/review/diff-file.js';
 import { fail } from '../../core/errors.js';
-import type { Identity } from '../../core/recipients/types.js';
+import type { Identity } from '../../core/crypto/recipients/types.js';
 import { EXIT_CHECK_FAILED, EXIT_CODES } from '../exit-codes.js';
 import { readInput } from '../files.js';
 import { identitiesFor as keysFor, keyAtHand } from '../keys.js';

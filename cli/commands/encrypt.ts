@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isGitsealError } from '../../core/errors.js';
-import type { OpenedDocument } from '../../core/seal.js';
-import { encryptStream, openStream } from '../../core/stream.js';
+import type { OpenedDocument } from '../../core/format/seal.js';
+import { encryptStream, openStream } from '../../core/format/stream.js';
 import { emitOutput, readInput } from '../files.js';
 import { identitiesFor } from '../keys.js';
 import { policyOf, recipientsOf } from '../open-file.js';

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fail } from '../../core/errors.js';
-import { isSecretManifest } from '../../core/k8s-secret.js';
-import { renderOpened } from '../../core/stream.js';
-import { parsePlainStream } from '../../core/yaml-store.js';
+import { isSecretManifest } from '../../core/format/k8s-secret.js';
+import { renderOpened } from '../../core/format/stream.js';
+import { parsePlainStream } from '../../core/format/yaml-store.js';
 import { openFile } from '../open-file.js';
 import { afterDoubleDash } from '../double-dash.js';
 import type { ExecEnvOptions } from './exec-env.command.js';

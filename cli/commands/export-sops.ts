@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fail } from '../../core/errors.js';
-import { EXPORT_VERSION, sealSopsTree } from '../../core/sops/index.js';
-import { decryptStream } from '../../core/stream.js';
-import { wrapForAge } from '../../kms/sops-keys.js';
+import { EXPORT_VERSION, sealSopsTree } from '../../migrate/sops/index.js';
+import { decryptStream } from '../../core/format/stream.js';
+import { wrapForAge } from '../../migrate/sops/keys.js';
 import { emitOutput, readInput } from '../files.js';
 import { identitiesFor } from '../keys.js';
 import type { ExportSopsOptions } from './export-sops.command.js';

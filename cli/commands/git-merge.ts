@@ -3,24 +3,24 @@
  * %O %A %B %P and takes the result from %A; exit 0 is clean, 1 a conflict).
  *
  * - Neither side encrypted by gitseal: `git merge-file`, as git would.
- * - A key holder: core/merge.ts merges value by value and the result is
+ * - A key holder: core/review/merge.ts merges value by value and the result is
  *   re-sealed with ours' DEK, keeping the ciphertext of every value taken
  *   unchanged; a value changed differently on both sides is marked on its
- *   line alone (core/merge-markers.ts) and the merge exits 1.
+ *   line alone (core/review/merge-markers.ts) and the merge exits 1.
  * - Otherwise (no key, a rotation on one side, conflicting edits of the
  *   decrypted text, only one side encrypted, any error): both whole
  *   versions between conflict markers, exit 1. Nothing of either side is
  *   lost, and no plaintext is written anywhere but a RAM folder.
  */
 import { fail, isGitsealError } from '../../core/errors.js';
-import { isEncryptedText } from '../../core/commit-guard.js';
-import { planMerge, type MergePlan } from '../../core/merge.js';
-import { markEntryConflicts, wholeFileConflict } from '../../core/merge-markers.js';
-import { formatPath } from '../../core/plain-document.js';
-import type { Identity } from '../../core/recipients/types.js';
-import type { OpenedDocument } from '../../core/seal.js';
-import type { Scope } from '../../core/scope.js';
-import { encryptStream, openStream, renderOpened } from '../../core/stream.js';
+import { isEncryptedText } from '../../core/review/commit-guard.js';
+import { planMerge, type MergePlan } from '../../core/review/merge.js';
+import { markEntryConflicts, wholeFileConflict } from '../../core/review/merge-markers.js';
+import { formatPath } from '../../core/format/plain-document.js';
+import type { Identity } from '../../core/crypto/recipients/types.js';
+import type { OpenedDocument } from '../../core/format/seal.js';
+import type { Scope } from '../../core/format/scope.js';
+import { encryptStream, openStream, renderOpened } from '../../core/format/stream.js';
 import { driverIdentities } from '../driver-keys.js';
 import { readInput, writeAtomic } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';

@@ -3,11 +3,11 @@
  * staged file from the index (what would be committed, not the work tree)
  * and refuses the commit (exit 1) when one holds private key material, a
  * plaintext Secret, an unencrypted file a creation rule names, or merge
- * conflict markers in an encrypted file (core/commit-guard.ts). Which files
+ * conflict markers in an encrypted file (core/review/commit-guard.ts). Which files
  * the creation rules name is read from the work tree's `.gitseal.yaml`.
  */
 import { dirname, join } from 'node:path';
-import { inspectStaged, type Finding } from '../../core/commit-guard.js';
+import { inspectStaged, type Finding } from '../../core/review/commit-guard.js';
 import { findConfig, policyFor } from '../config.js';
 import { repoTop, stagedContent, stagedFiles } from '../git-repo.js';
 

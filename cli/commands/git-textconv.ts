@@ -2,15 +2,15 @@
  * `gitseal git textconv FILE`, the diff driver's text conversion: what
  * `git diff` and `git log -p` show for an encrypted file. For a key holder,
  * the decrypted document with each value replaced by a keyed fingerprint
- * (`<fp:16 hex>`, core/fingerprint.ts): key names, comments and which value
+ * (`<fp:16 hex>`, core/review/fingerprint.ts): key names, comments and which value
  * changed, never a value. Without a key, or for a file gitseal did not
  * encrypt, the file as it is. Never fails: on any error it prints the file
  * as it is and one line on stderr, so `git diff` always works.
  */
 import { isGitsealError } from '../../core/errors.js';
-import { parseEncrypted } from '../../core/encrypted-store.js';
-import { fingerprintedView } from '../../core/fingerprint.js';
-import { openDocument, unwrapDek } from '../../core/seal.js';
+import { parseEncrypted } from '../../core/format/encrypted-store.js';
+import { fingerprintedView } from '../../core/review/fingerprint.js';
+import { openDocument, unwrapDek } from '../../core/format/seal.js';
 import { driverIdentities } from '../driver-keys.js';
 import { readInput } from '../files.js';
 import type { GitTextconvOptions } from './git-textconv.command.js';

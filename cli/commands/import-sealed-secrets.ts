@@ -8,9 +8,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { fail, GitsealError, isGitsealError } from '../../core/errors.js';
-import { parseSealingKeys } from '../../core/sealed-secrets/keys.js';
-import { unsealStream } from '../../core/sealed-secrets/convert.js';
-import { encryptStream } from '../../core/stream.js';
+import { parseSealingKeys } from '../../migrate/sealed-secrets/keys.js';
+import { unsealStream } from '../../migrate/sealed-secrets/convert.js';
+import { encryptStream } from '../../core/format/stream.js';
 import { emitOutput, readInput } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import type { ImportSealedSecretsOptions } from './import-sealed-secrets.command.js';

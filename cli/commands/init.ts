@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../../core/errors.js';
-import { keystoreRecipients } from '../../core/keystore.js';
-import { parseRecipient } from '../../core/recipients/index.js';
+import { keystoreRecipients } from '../../core/crypto/keystore.js';
+import { parseRecipient } from '../../core/crypto/recipients/index.js';
 import { CONFIG_FILE, renderConfig } from '../config.js';
 import { writeAtomic } from '../files.js';
 import { keyFileFor } from '../keys.js';

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fail } from '../../core/errors.js';
-import { encodeKeystore } from '../../core/keystore.js';
-import { formatRecipient, generateIdentity } from '../../core/recipients/index.js';
+import { encodeKeystore } from '../../core/crypto/keystore.js';
+import { formatRecipient, generateIdentity } from '../../core/crypto/recipients/index.js';
 import { writeAtomic } from '../files.js';
 import { defaultKeyFile, passphraseFor } from '../keys.js';
 import type { KeygenOptions } from './keygen.command.js';

@@ -4,7 +4,7 @@
  * grant for keys.rotate / keys.revoke / keys.destroy).
  */
 import { fail } from '../../core/errors.js';
-import { clientFromEnv } from '../../kms/client-env.js';
+import { clientFromEnv } from '../../kms/client/client-env.js';
 import type { KeysOptions } from './keys.command.js';
 
 export async function run(opts: KeysOptions): Promise<number> {

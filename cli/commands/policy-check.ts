@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fail } from '../../core/errors.js';
-import { parsePolicy } from '../../kms/policy.js';
-import { OPERATIONS } from '../../kms/types.js';
+import { parsePolicy } from '../../kms/service/policy.js';
+import { OPERATIONS } from '../../kms/protocol/types.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 import type { PolicyCheckOptions } from './policy-check.command.js';
 

@@ -3,20 +3,20 @@
  * service's org key file, with a new key or the keys of a local keystore
  * (moving the org key off laptops), sealed by the configured root of trust.
  */
-import type { RecipientAlg } from '../../core/recipients/types.js';
+import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
 import { readInput } from '../files.js';
 import { passphraseFor } from '../keys.js';
 import type { ServeInitOptions } from './serve-init.command.js';
 
 export async function run(opts: ServeInitOptions): Promise<number> {
-  const { loadServiceConfig } = await import('../../kms/service-config.js');
+  const { loadServiceConfig } = await import('../../kms/service/service-config.js');
   const { openRoot } = await import('../../kms/roots/index.js');
-  const { Keyring } = await import('../../kms/keyring.js');
+  const { Keyring } = await import('../../kms/service/keyring.js');
   const config = loadServiceConfig(String(opts.config));
   let keys: { alg: RecipientAlg; secret: Uint8Array }[] | undefined;
   if (typeof opts.import === 'string') {
     const text = readInput(opts.import);
-    const { isKeystoreSealed, keystoreSecrets } = await import('../../core/keystore.js');
+    const { isKeystoreSealed, keystoreSecrets } = await import('../../core/crypto/keystore.js');
     keys = keystoreSecrets(text, isKeystoreSealed(text) ? await passphraseFor(opts.import) : undefined);
   }
   const root = await openRoot(config.root, process.env);

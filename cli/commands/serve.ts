@@ -16,9 +16,9 @@ async function serveUntilSignalled(start: () => Promise<{ url: string; close(): 
 }
 
 export async function run(opts: ServeOptions): Promise<number> {
-  const { startService } = await import('../../kms/serve.js');
+  const { startService } = await import('../../kms/service/serve.js');
   if (opts.dev !== undefined) {
-    const { devSetup } = await import('../../kms/dev-setup.js');
+    const { devSetup } = await import('../../kms/service/dev-setup.js');
     const dir = resolve(typeof opts.dev === 'string' && opts.dev !== '' ? opts.dev : '.gitseal-dev');
     const dev = await devSetup(dir, typeof opts.port === 'number' ? opts.port : 8443);
     Object.assign(process.env, dev.serviceEnv);
@@ -40,11 +40,11 @@ export async function run(opts: ServeOptions): Promise<number> {
       return s;
     });
   }
-  const { loadServiceConfig } = await import('../../kms/service-config.js');
+  const { loadServiceConfig } = await import('../../kms/service/service-config.js');
   if (typeof opts.config !== 'string') fail('E_USAGE', 'name the configuration: gitseal serve --config FILE (or try gitseal serve --dev)');
   const config = loadServiceConfig(opts.config);
   if (config.bootstrap) {
-    const [{ bootstrapCluster }, { CoreV1Api, KubeConfig }, { jsonLogger }] = await Promise.all([import('../../kms/cluster-bootstrap.js'), import('@kubernetes/client-node'), import('../../kms/log.js')]);
+    const [{ bootstrapCluster }, { CoreV1Api, KubeConfig }, { jsonLogger }] = await Promise.all([import('../../kms/service/cluster-bootstrap.js'), import('@kubernetes/client-node'), import('../../runtime/log.js')]);
     const kc = new KubeConfig();
     kc.loadFromDefault(); // in a pod: its service account; elsewhere KUBECONFIG
     Object.assign(process.env, await bootstrapCluster(config, config.bootstrap, kc.makeApiClient(CoreV1Api), jsonLogger()));

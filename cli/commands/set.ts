@@ -1,8 +1,8 @@
 import { fail } from '../../core/errors.js';
-import { parsePathExpression } from '../../core/plain-document.js';
-import { openedLeaves } from '../../core/seal.js';
-import { renderOpened } from '../../core/stream.js';
-import { setValue, type NewValue } from '../../core/yaml-edit.js';
+import { parsePathExpression } from '../../core/format/plain-document.js';
+import { openedLeaves } from '../../core/format/seal.js';
+import { renderOpened } from '../../core/format/stream.js';
+import { setValue, type NewValue } from '../../core/format/yaml-edit.js';
 import { emitOutput, readInput } from '../files.js';
 import { openFile, reseal } from '../open-file.js';
 import { locate } from '../locate.js';

@@ -1,7 +1,7 @@
-import { parsePathExpression } from '../../core/plain-document.js';
-import { openedLeaves } from '../../core/seal.js';
-import { renderOpened } from '../../core/stream.js';
-import { unsetValue } from '../../core/yaml-edit.js';
+import { parsePathExpression } from '../../core/format/plain-document.js';
+import { openedLeaves } from '../../core/format/seal.js';
+import { renderOpened } from '../../core/format/stream.js';
+import { unsetValue } from '../../core/format/yaml-edit.js';
 import { emitOutput } from '../files.js';
 import { locate } from '../locate.js';
 import { openFile, reseal } from '../open-file.js';

@@ -1,4 +1,4 @@
-import { emitEncrypted } from '../../core/encrypted-store.js';
+import { emitEncrypted } from '../../core/format/encrypted-store.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';

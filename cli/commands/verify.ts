@@ -3,7 +3,7 @@
  * every file and document; status 1 when any has a problem.
  */
 import { fail, isGitsealError } from '../../core/errors.js';
-import type { Identity } from '../../core/recipients/types.js';
+import type { Identity } from '../../core/crypto/recipients/types.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 import { loadIdentities } from '../keys.js';
 import { verifyFile, type FileReport } from '../verify-file.js';

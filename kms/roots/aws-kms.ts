@@ -4,7 +4,7 @@
  * and is imported only when such a root is opened.
  */
 import { fail } from '../../core/errors.js';
-import { loadOptional } from '../optional-package.js';
+import { loadOptional } from '../../runtime/optional-package.js';
 import type { AwsKmsSettings } from './aws-kms-client.js';
 import { endpointUrl } from './config.js';
 import type { RootConfigCommon, RootModule } from './root-module.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
-import { identityFromSecret } from '../../core/recipients/index.js';
-import { decodeOrgKeys, sealContext } from '../org-key-file.js';
+import { identityFromSecret } from '../../core/crypto/recipients/index.js';
+import { decodeOrgKeys, sealContext } from '../service/org-key-file.js';
 import { parseRootConfig } from './index.js';
 import { openPassphraseRoot, type PassphraseRootConfig } from './passphrase.js';
 

@@ -1,6 +1,6 @@
 /**
  * The passphrase root: the org key sealed in the shared passphrase box
- * (core/passphrase-box.ts) with the context as AAD. Sealed blob:
+ * (core/crypto/passphrase-box.ts) with the context as AAD. Sealed blob:
  *
  *   'P' 0x01 | log2(N) r p (1 byte each) | salt (16) | check (16) | nonce (12) | ciphertext | tag (16)
  *
@@ -9,14 +9,14 @@
  * the GCM tag would not. The passphrase is sealed as given (its UTF-8, not
  * normalized), as it always was.
  */
-import { NONCE_LENGTH, TAG_LENGTH } from '../../core/aead.js';
+import { NONCE_LENGTH, TAG_LENGTH } from '../../core/crypto/aead.js';
 import { concat, lengthPrefixed, utf8, wipe } from '../../core/bytes.js';
 import { fail } from '../../core/errors.js';
 import {
   CHECK_LENGTH, DEFAULT_SCRYPT, derivePassphraseKey, newSalt, openBox, passphraseCheckMatches, SALT_LENGTH, scryptProblem, sealBox,
   wipePassphraseKey, type ScryptParams,
-} from '../../core/passphrase-box.js';
-import type { RootOfTrust } from '../types.js';
+} from '../../core/crypto/passphrase-box.js';
+import type { RootOfTrust } from '../protocol/types.js';
 import { configFields, isRecord } from './config.js';
 import type { RootConfigCommon, RootModule } from './root-module.js';
 

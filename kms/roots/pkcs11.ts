@@ -4,7 +4,7 @@
  * is imported only when such a root is opened.
  */
 import { fail } from '../../core/errors.js';
-import { loadOptional } from '../optional-package.js';
+import { loadOptional } from '../../runtime/optional-package.js';
 import type { Pkcs11Settings } from './pkcs11-token.js';
 import type { RootConfigCommon, RootModule } from './root-module.js';
 

@@ -4,7 +4,7 @@
  * machine where pkcs11js could not compile) instead of failing.
  */
 import { createRequire } from 'node:module';
-import type { OptionalPackage } from '../../kms/optional-package.js';
+import type { OptionalPackage } from '../../runtime/optional-package.js';
 
 const require = createRequire(import.meta.url);
 

@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKey } from '../../kms/auth/request-signature.js';
-import { LOCAL_HOSTS, makeDevCa, type DevCa } from '../../kms/dev-pki.js';
-import { Keyring } from '../../kms/keyring.js';
+import { LOCAL_HOSTS, makeDevCa, type DevCa } from '../../kms/service/dev-pki.js';
+import { Keyring } from '../../kms/service/keyring.js';
 import { openRoot } from '../../kms/roots/index.js';
-import { startService, type RunningService } from '../../kms/serve.js';
-import { parseServiceConfig } from '../../kms/service-config.js';
+import { startService, type RunningService } from '../../kms/service/serve.js';
+import { parseServiceConfig } from '../../kms/service/service-config.js';
 
 export interface TestServiceOptions {
   /** Developer names that get an Ed25519 key (subject dev:NAME). */

@@ -7,8 +7,8 @@
  * middle of key exports; Node 20's generateKeyPairSync deadlocks there.
  * Prints "ok N" and exits 0, or throws.
  */
-import { clientResponseKey, openFromService, sealForCaller, serverResponseKey } from '../../core/rewrap-seal.js';
-import { x25519Ephemeral } from '../../core/recipients/x25519.js';
+import { clientResponseKey, openFromService, sealForCaller, serverResponseKey } from '../../core/crypto/rewrap-seal.js';
+import { x25519Ephemeral } from '../../core/crypto/recipients/x25519.js';
 
 const rounds = Number(process.argv[2] ?? 50_000);
 const binding = { kid: 'k1', scope: 'ns/payments', docId: 'doc' };

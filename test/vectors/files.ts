@@ -3,10 +3,10 @@
  * under a fixed random stream and fixed keys, plus corrupted copies that
  * must fail with a given error code.
  */
-import { encryptStream } from '../../core/stream.js';
+import { encryptStream } from '../../core/format/stream.js';
 import type { ErrorCode } from '../../core/errors.js';
-import type { Path } from '../../core/name-tokens.js';
-import type { Scope } from '../../core/scope.js';
+import type { Path } from '../../core/format/name-tokens.js';
+import type { Scope } from '../../core/format/scope.js';
 import { changeChar, fixedKey, identityOf, nonCanonical, RANDOM_SPEC, seededRandom, type KeyName } from './kit.js';
 
 export interface FileVector {

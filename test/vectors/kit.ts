@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { RandomSource } from '../../core/bytes.js';
-import { formatRecipient, identityFromSecret } from '../../core/recipients/index.js';
-import type { Identity, RecipientAlg } from '../../core/recipients/types.js';
+import { formatRecipient, identityFromSecret } from '../../core/crypto/recipients/index.js';
+import type { Identity, RecipientAlg } from '../../core/crypto/recipients/types.js';
 
 export const VECTOR_DIR = new URL('./', import.meta.url);
 

@@ -3,15 +3,15 @@
  * HKDF subkeys, name tokens, value ciphertexts, the MAC and DEK wraps, each
  * computed by core/ from fixed inputs.
  */
-import { gcmSeal } from '../../core/aead.js';
+import { gcmSeal } from '../../core/crypto/aead.js';
 import { b64url, lengthPrefixed } from '../../core/bytes.js';
 import type { ErrorCode } from '../../core/errors.js';
-import { computeMac, type MacInput } from '../../core/mac.js';
-import { NameCipher, type Path } from '../../core/name-tokens.js';
-import { padmeLength, paddedLength } from '../../core/padding.js';
-import type { RecipientStanza } from '../../core/recipients/types.js';
-import { deriveSubkeys } from '../../core/subkeys.js';
-import { NoncePool, sealValue, VALUE_PREFIX } from '../../core/values.js';
+import { computeMac, type MacInput } from '../../core/format/mac.js';
+import { NameCipher, type Path } from '../../core/format/name-tokens.js';
+import { padmeLength, paddedLength } from '../../core/crypto/padding.js';
+import type { RecipientStanza } from '../../core/crypto/recipients/types.js';
+import { deriveSubkeys } from '../../core/crypto/subkeys.js';
+import { NoncePool, sealValue, VALUE_PREFIX } from '../../core/format/values.js';
 import { changeChar, fixedKey, hex, identityOf, RANDOM_SPEC, seededRandom, unhex, type KeyName } from './kit.js';
 
 type Expect = { expect: 'success' } | { expect: 'failure'; error: ErrorCode };

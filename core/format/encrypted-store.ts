@@ -1,0 +1,147 @@
+/**
+ * Encrypted documents ⇄ file text. Emission is line-stable on purpose: one
+ * line per value, fixed field order, so a changed value changes one line.
+ * Parsing takes a fast path for files as gitseal writes them (the `yaml`
+ * package needs ~25 µs a line, too slow for 100,000-value files) and falls
+ * back to the full YAML parser for anything else, e.g. a hand-reformatted
+ * file; both produce the same plain object for `fromDisk`.
+ */
+import { parseAllDocuments, stringify } from 'yaml';
+import { fail } from '../errors.js';
+import { envelopeToDisk, fromDisk, GENERIC_KEY, headerToDisk, toDisk, type EncryptedDocument, type SealedPartOnDisk } from './encrypted-document.js';
+import { canonicalEntries } from './layout.js';
+import { refuseConflicted } from '../review/merge-markers.js';
+
+export type FileFormat = 'yaml' | 'json';
+
+export function detectFormat(text: string): FileFormat {
+  return /^\s*\{/.test(text) ? 'json' : 'yaml';
+}
+
+const SAFE = /^[A-Za-z0-9._\-/*]+$/;
+
+function emitSealed(doc: EncryptedDocument, indent: string): string[] {
+  const i2 = indent + '  ';
+  const env = envelopeToDisk(doc.envelope);
+  const lines = [`${indent}scope: ${doc.scope}`, `${indent}layout: ${doc.layout}`];
+  if (doc.entries.length === 0) lines.push(`${indent}encryptedData: {}`);
+  else {
+    lines.push(`${indent}encryptedData:`);
+    for (const [k, v] of canonicalEntries(doc.entries)) lines.push(`${i2}${k}: ${v}`);
+  }
+  lines.push(`${indent}envelope:`, `${i2}version: ${env.version}`, `${i2}id: ${env.id}`, `${i2}recipients:`);
+  for (const r of env.recipients) lines.push(`${i2}  - kid: ${r.kid}`, `${i2}    alg: ${r.alg}`, `${i2}    enc: ${r.enc}`, `${i2}    dek: ${r.dek}`);
+  lines.push(`${i2}mac: ${env.mac}`);
+  return lines;
+}
+
+export function emitEncrypted(docs: readonly EncryptedDocument[], format: FileFormat): string {
+  if (format === 'json') {
+    if (docs.length !== 1) fail('E_UNSUPPORTED', 'JSON files hold one document');
+    const { header, sealed } = toDisk(docs[0]!);
+    const key = docs[0]!.mode === 'generic' ? GENERIC_KEY : 'spec';
+    return JSON.stringify({ ...header, [key]: sealed }, null, 2) + '\n';
+  }
+  return docs
+    .map((doc) => {
+      const header = headerToDisk(doc);
+      const head = Object.keys(header).length ? stringify(header, { lineWidth: 0 }) : '';
+      const key = doc.mode === 'generic' ? GENERIC_KEY : 'spec';
+      return head + `${key}:\n` + emitSealed(doc, '  ').join('\n') + '\n';
+    })
+    .join('---\n');
+}
+
+/** Reads the block after `spec:` / `gitseal:` as gitseal writes it; null when it is written any other way. */
+function fastSealed(lines: string[]): SealedPartOnDisk | null {
+  let i = 0;
+  const field = (indent: string, name: string): string | null => {
+    const line = lines[i];
+    const prefix = `${indent}${name}: `;
+    if (line === undefined || !line.startsWith(prefix)) return null;
+    const v = line.slice(prefix.length);
+    if (!SAFE.test(v)) return null;
+    i++;
+    return v;
+  };
+  const scope = field('  ', 'scope');
+  const layout = field('  ', 'layout');
+  if (scope === null || layout === null) return null;
+  const encryptedData: Record<string, string> = {};
+  if (lines[i] === '  encryptedData: {}') i++;
+  else if (lines[i] === '  encryptedData:') {
+    i++;
+    for (; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (!line.startsWith('    ')) break;
+      const sep = line.indexOf(': ', 4);
+      if (sep < 0) return null;
+      const k = line.slice(4, sep);
+      const v = line.slice(sep + 2);
+      if (!SAFE.test(k) || !SAFE.test(v) || k in encryptedData) return null;
+      encryptedData[k] = v;
+    }
+  } else return null;
+  if (lines[i++] !== '  envelope:') return null;
+  const version = field('    ', 'version');
+  const id = field('    ', 'id');
+  if (version !== '1' || id === null || lines[i++] !== '    recipients:') return null;
+  const recipients = [];
+  while (lines[i]?.startsWith('      - kid: ')) {
+    lines[i] = lines[i]!.replace('      - kid: ', '        kid: ');
+    const kid = field('        ', 'kid');
+    const alg = field('        ', 'alg');
+    const enc = field('        ', 'enc');
+    const dek = field('        ', 'dek');
+    if (kid === null || alg === null || enc === null || dek === null) return null;
+    recipients.push({ kid, alg, enc, dek });
+  }
+  const mac = field('    ', 'mac');
+  if (mac === null) return null;
+  while (i < lines.length && lines[i] === '') i++;
+  if (i !== lines.length) return null;
+  return { scope, layout, encryptedData, envelope: { version: 1, id, recipients, mac } };
+}
+
+function fastDocument(text: string): Record<string, unknown> | null {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l === 'spec:' || l === `${GENERIC_KEY}:`);
+  if (at < 0) return null;
+  const sealed = fastSealed(lines.slice(at + 1));
+  if (!sealed) return null;
+  const head = lines.slice(0, at).join('\n');
+  const docs = parseAllDocuments(head, { uniqueKeys: true });
+  if (!Array.isArray(docs) || docs.length > 1 || docs[0]?.errors.length) return null;
+  const header = docs[0] ? docs[0].toJS({ maxAliasCount: 0 }) : {};
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) return null;
+  const key = lines[at]!.slice(0, -1);
+  if (key in header) return null;
+  return { ...(header as Record<string, unknown>), [key]: sealed };
+}
+
+/** Parses an encrypted file. Throws E_NOT_ENCRYPTED, E_FORMAT (also for unresolved merge conflicts), E_VERSION or E_YAML. */
+export function parseEncrypted(text: string): { docs: EncryptedDocument[]; format: FileFormat } {
+  refuseConflicted(text);
+  const format = detectFormat(text);
+  if (format === 'json') {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      fail('E_YAML', 'the input is not valid JSON');
+    }
+    return { docs: [fromDisk(obj, 0)], format };
+  }
+  const parts = text.split(/^---\n/m);
+  const fast = parts.map((p) => (p.trim() === '' ? null : fastDocument(p)));
+  if (fast.every((d, i) => d !== null || parts[i]!.trim() === '') && fast.some((d) => d !== null)) {
+    return { docs: fast.filter((d) => d !== null).map((d, i) => fromDisk(d, i)), format };
+  }
+  const yamlDocs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  if (!Array.isArray(yamlDocs)) fail('E_YAML', 'the input is not a YAML stream');
+  const objs = yamlDocs.map((d) => {
+    if (d.errors.length) fail('E_YAML', `the encrypted file is not valid YAML (${d.errors[0]!.code.toLowerCase()})`);
+    return d.toJS({ maxAliasCount: 0 }) as unknown;
+  });
+  return { docs: objs.filter((o) => o !== null).map((o, i) => fromDisk(o, i)), format };
+}

@@ -1,0 +1,54 @@
+/**
+ * Keyed value fingerprints: enough to see that a value changed (or that two
+ * values are equal) without showing it. HMAC-SHA-256 under a subkey of the
+ * document's DEK, so only a key holder can compute or compare them, and a
+ * fingerprint cannot be brute-forced for low-entropy values (PINs, ports)
+ * by someone who only has the encrypted file.
+ */
+import { createHmac, hkdfSync } from 'node:crypto';
+import { checkBytes, wipe } from '../bytes.js';
+import type { OpenedDocument } from '../format/seal.js';
+
+export const FINGERPRINT_INFO = 'gitseal/v1/fingerprint';
+/** Bytes of the HMAC kept: 8 bytes, 16 hex characters. */
+export const FINGERPRINT_BYTES = 8;
+
+/**
+ * `hex(HMAC-SHA-256(HKDF-SHA-256(dek, salt = docId, info = "gitseal/v1/fingerprint"), utf8(plaintext))[0..8])`.
+ * `plaintext` is the value's exact source text (quotes included), as
+ * `OpenedDocument.raws` holds it. Throws TypeError/RangeError for a DEK that
+ * is not 32 bytes.
+ */
+export function fingerprint(dek: Uint8Array, docId: Uint8Array, plaintext: string): string {
+  const key = fingerprintKey(dek, docId);
+  try {
+    return fingerprintWith(key, plaintext);
+  } finally {
+    wipe(key);
+  }
+}
+
+function fingerprintKey(dek: Uint8Array, docId: Uint8Array): Uint8Array {
+  checkBytes(dek, 32, 'dek');
+  return new Uint8Array(hkdfSync('sha256', dek, docId, FINGERPRINT_INFO, 32));
+}
+
+const fingerprintWith = (key: Uint8Array, plaintext: string): string =>
+  createHmac('sha256', key).update(plaintext, 'utf8').digest().subarray(0, FINGERPRINT_BYTES).toString('hex');
+
+/**
+ * The documents' plaintext with every value replaced by `<fp:HEX>`: key
+ * names, comments and layout as written, values never (the view
+ * `gitseal git textconv` gives `git diff`).
+ */
+export function fingerprintedView(opened: readonly OpenedDocument[]): string {
+  return opened
+    .map((o) => {
+      const key = fingerprintKey(o.dek, o.doc.envelope.docId);
+      const parts: string[] = [o.chunks[0] ?? ''];
+      o.raws.forEach((raw, i) => parts.push(`<fp:${fingerprintWith(key, raw)}>`, o.chunks[i + 1] ?? ''));
+      wipe(key);
+      return parts.join('');
+    })
+    .join('');
+}

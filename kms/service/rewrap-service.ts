@@ -1,0 +1,101 @@
+/**
+ * The rewrap decision for one authenticated request (DESIGN §4): per item,
+ * the kill switch, the key's state, the policy; then the allowed items are
+ * unwrapped and re-sealed to the caller by the worker pool; every decision
+ * is audited (fsynced) before any sealed DEK leaves the service.
+ */
+import { b64url, fromB64url, wipe } from '../../core/bytes.js';
+import { serverResponseKey } from '../../core/crypto/rewrap-seal.js';
+import type { Keyring } from './keyring.js';
+import { RewrapFault } from '../protocol/parse.js';
+import type { AuditEvent, Caller, Policy, RewrapItem, RewrapRequest, RewrapResponse, RewrapResult, WireCode } from '../protocol/types.js';
+
+/** The worker pool as the service uses it: results come back for `indexes` (the items' places in the request). */
+export interface Rewrapper {
+  rewrap(items: RewrapItem[], responseKey: Uint8Array, indexes: number[]): Promise<RewrapResult[]>;
+}
+
+export interface Auditor {
+  append(events: AuditEvent[]): Promise<void>;
+}
+
+export interface RewrapContext {
+  caller: Caller;
+  requestId: string;
+  remote?: string;
+}
+
+const MESSAGES: Partial<Record<WireCode, (item: RewrapItem, subject: string) => string>> = {
+  root_revoked: () => 'the root of trust refuses to unseal the org key (kill switch); ask the key owner',
+  unknown_kid: (i) => `the service has no org key ${i.kid}`,
+  key_revoked: (i) => `the org key ${i.kid} was revoked or destroyed`,
+  denied: (i, s) => `denied by policy for scope ${i.scope} (subject ${s})`,
+};
+
+const refused = (code: WireCode, item: RewrapItem, subject: string): RewrapResult => ({ ok: false, error: code, message: MESSAGES[code]?.(item, subject) ?? code });
+
+export class RewrapService {
+  constructor(
+    private readonly keyring: Keyring,
+    private readonly pool: Rewrapper,
+    private readonly policy: () => Policy,
+    private readonly audit: Auditor,
+  ) {}
+
+  /** Pre-pool verdict for one item: a wire code to refuse with, or null when the pool should try it. */
+  #verdict(item: RewrapItem, subject: string, policy: Policy): WireCode | null {
+    if (this.keyring.state !== 'ready') return 'root_revoked';
+    const state = this.keyring.keyState(item.kid);
+    if (state === undefined) return 'unknown_kid';
+    if (state === 'revoked' || state === 'destroyed') return 'key_revoked';
+    return policy.decide(subject, item.scope, 'rewrap').allowed ? null : 'denied';
+  }
+
+  async rewrap(req: RewrapRequest, ctx: RewrapContext): Promise<RewrapResponse> {
+    const subject = ctx.caller.subject;
+    const policy = this.policy();
+    let response: { serverPublic: Uint8Array; key: Uint8Array };
+    try {
+      response = serverResponseKey(fromB64url(req.clientKey, 'clientKey'));
+    } catch {
+      throw new RewrapFault('bad_request', 400, 'clientKey is not an X25519 public key');
+    }
+    const results: RewrapResult[] = new Array(req.items.length);
+    const toPool: RewrapItem[] = [];
+    const indexes: number[] = [];
+    req.items.forEach((item, i) => {
+      const code = this.#verdict(item, subject, policy);
+      if (code) results[i] = refused(code, item, subject);
+      else {
+        toPool.push(item);
+        indexes.push(i);
+      }
+    });
+    try {
+      if (toPool.length) {
+        const done = await this.pool.rewrap(toPool, response.key, indexes);
+        done.forEach((r, j) => (results[indexes[j]!] = r.ok ? r : { ...r, message: r.message || r.error }));
+      }
+    } finally {
+      wipe(response.key);
+    }
+    await this.audit.append(
+      req.items.map((item, i): AuditEvent => {
+        const r = results[i]!;
+        return {
+          subject,
+          method: ctx.caller.method,
+          operation: 'rewrap',
+          decision: r.ok ? 'allow' : 'deny',
+          reason: r.ok ? 'ok' : r.error,
+          scope: item.scope,
+          kid: item.kid,
+          docId: item.docId,
+          requestId: ctx.requestId,
+          ...(ctx.remote ? { remote: ctx.remote } : {}),
+        };
+      }),
+    );
+    return { serverKey: b64url(response.serverPublic), items: results };
+  }
+}

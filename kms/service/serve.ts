@@ -1,0 +1,105 @@
+/**
+ * Wires the rewrap service together from its configuration: root of trust
+ * → keyring → unwrap workers, policy file, audit log, authenticators,
+ * metrics and the HTTPS server. `close()` stops them in reverse order.
+ */
+import { readFileSync } from 'node:fs';
+import { fail } from '../../core/errors.js';
+import { AuditLog } from './audit-log.js';
+import { authenticate, createAuthenticators } from '../auth/index.js';
+import { Keyring } from './keyring.js';
+import { jsonLogger, type Logger } from '../../runtime/log.js';
+import { PolicyFile } from './policy-file.js';
+import { RewrapService } from './rewrap-service.js';
+import { openRoot } from '../roots/index.js';
+import { startRewrapServer, type RunningServer } from './server.js';
+import type { ServiceConfig } from './service-config.js';
+import { serviceMetrics } from './service-metrics.js';
+import { UnwrapPool } from './unwrap-pool.js';
+
+export interface RunningService extends RunningServer {
+  keyring: Keyring;
+  policy: PolicyFile;
+  audit: AuditLog;
+  kemBackend: string;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides listen.port (tests pass 0). */
+  port?: number;
+}
+
+function readPem(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    return fail('E_IO', `cannot read the ${what} ${file}`);
+  }
+}
+
+export async function startService(config: ServiceConfig, opts: StartOptions = {}): Promise<RunningService> {
+  const log = opts.log ?? jsonLogger();
+  const env = opts.env ?? process.env;
+  const tls = {
+    cert: readPem(config.tls.cert, 'TLS certificate'),
+    key: readPem(config.tls.key, 'TLS key'),
+    ...(config.tls.clientCa ? { clientCa: readPem(config.tls.clientCa, 'client CA') } : {}),
+    requireClientCert: config.tls.requireClientCert,
+  };
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const undo = async (): Promise<void> => {
+    for (const f of cleanup.reverse()) await f();
+  };
+  try {
+    const policy = await PolicyFile.load(config.policy, (e) => log(e.level, e.msg));
+    cleanup.push(() => policy.close());
+    const audit = await AuditLog.open(config.audit);
+    cleanup.push(() => audit.close());
+    const pool = await UnwrapPool.start({ ...(config.workers ? { threads: config.workers } : {}), backend: config.kemBackend });
+    cleanup.push(() => pool.close());
+    const root = await openRoot(config.root, env);
+    cleanup.push(() => root.close());
+    const keyring = await Keyring.open(config.keys, root, pool, {
+      checkIntervalMs: config.root.checkInterval * 1000,
+      log: (e) => log(e.level, e.msg, { kid: typeof e['kid'] === 'string' ? e['kid'] : undefined, reason: typeof e['reason'] === 'string' ? e['reason'] : undefined }),
+    });
+    cleanup.push(() => keyring.close());
+    const authenticators = createAuthenticators(config.auth);
+    cleanup.push(async () => {
+      for (const a of authenticators) await a.close?.();
+    });
+    const metrics = serviceMetrics(() => keyring);
+    const server = await startRewrapServer(
+      {
+        tls,
+        limits: config.limits,
+        authenticate: (req) => authenticate(authenticators, req),
+        service: new RewrapService(keyring, pool, () => policy.current(), audit),
+        keyring,
+        policy: () => policy.current(),
+        audit,
+        metrics,
+        log,
+      },
+      config.listen.host,
+      opts.port ?? config.listen.port,
+    );
+    log('info', 'rewrap service listening', { url: server.url, root: root.description, kemBackend: pool.backend(), keyState: keyring.state });
+    return {
+      ...server,
+      keyring,
+      policy,
+      audit,
+      kemBackend: pool.backend(),
+      close: async () => {
+        await server.close();
+        await undo();
+      },
+    };
+  } catch (e) {
+    await undo();
+    throw e;
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * SOPS YAML (multi-document too) and JSON files: parse, open with the data
+ * key (checking the MAC), and write (export). The MAC is SHA-512 over every
+ * leaf value's cleartext in tree order — unencrypted ones too, unless
+ * `mac_only_encrypted` — with comments and nulls left out; it is stored as
+ * uppercase hex, encrypted with lastmodified as additional data. Pure.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Node } from 'yaml';
+import { fail } from '../../core/errors.js';
+import { encryptRule, macAad, parseMetadata, type EncryptRule, type SopsMetadata } from './metadata.js';
+import { aadOf, decryptValue, encryptValue, isEncValue, macText, type SopsValue } from './values.js';
+
+export type SopsTreeFormat = 'yaml' | 'json';
+
+export interface SopsTreeFile {
+  readonly format: SopsTreeFormat;
+  readonly metadata: SopsMetadata;
+  readonly docs: readonly Document[];
+}
+
+export interface OpenOptions {
+  readonly ignoreMac?: boolean;
+}
+
+export interface OpenedSops {
+  readonly plaintext: string;
+  readonly format: SopsTreeFormat | 'dotenv';
+  /** Whether the stored MAC matched (false only with ignoreMac). */
+  readonly macOk: boolean;
+}
+
+const looksJson = (text: string) => /^\s*[{[]/.test(text);
+
+export function parseSopsTree(text: string): SopsTreeFile {
+  const format: SopsTreeFormat = looksJson(text) ? 'json' : 'yaml';
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  if (!Array.isArray(docs)) fail('E_SOPS', 'the SOPS file is empty');
+  for (const d of docs) if (d.errors.length) fail('E_YAML', `the SOPS file is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${d.errors[0]!.message.split('\n')[0]}`);
+  const first = docs[0];
+  if (!first || !isMap(first.contents)) fail('E_SOPS', 'the SOPS file does not hold a mapping');
+  const sops = first.contents.get('sops', true);
+  return { format, metadata: parseMetadata(sops ? (sops as Node).toJSON() : undefined), docs };
+}
+
+/** Every candidate additional data for a comment at `path`, innermost first (SOPS binds comments to their enclosing mapping). */
+const commentAads = (path: readonly string[]) => Array.from({ length: path.length + 1 }, (_, i) => aadOf(path.slice(0, path.length - i)));
+
+function openComment(text: string | null | undefined, path: readonly string[], key: Uint8Array): string | undefined {
+  if (!text) return text ?? undefined;
+  return text
+    .split('\n')
+    .map((line) => {
+      const t = line.trim();
+      if (!t.startsWith('ENC[') || !isEncValue(t)) return line;
+      for (const aad of commentAads(path)) {
+        try {
+          return String(decryptValue(t, key, aad).value);
+        } catch {
+          /* next candidate */
+        }
+      }
+      // A comment that does not open is kept as it is, never dropped.
+      return line;
+    })
+    .join('\n');
+}
+
+interface Walker {
+  leaf(node: Scalar, path: readonly string[], encrypted: boolean): void;
+  comments?(node: { commentBefore?: string | null; comment?: string | null }, path: readonly string[]): void;
+}
+
+function keyText(k: unknown): string {
+  if (isScalar(k)) return String(k.value);
+  fail('E_SOPS', 'the SOPS file has a mapping key that is not a scalar');
+}
+
+function walk(node: unknown, path: readonly string[], rule: EncryptRule, w: Walker, top: boolean): void {
+  if (node === null || node === undefined) return;
+  if (isAlias(node)) fail('E_SOPS', 'the SOPS file uses a YAML alias, which SOPS itself does not write');
+  if (isMap(node)) {
+    w.comments?.(node, path);
+    // Checked here, in linear time: the parser's own uniqueKeys check is quadratic in the mapping's size.
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const k = keyText(pair.key);
+      if (seen.has(k)) fail('E_DUPLICATE_KEY', `a mapping at "${path.join('.')}" has the same key twice`);
+      seen.add(k);
+      if (top && k === 'sops') continue;
+      if (isScalar(pair.key)) w.comments?.(pair.key, path);
+      walk(pair.value, [...path, k], rule, w, false);
+    }
+  } else if (isSeq(node)) {
+    w.comments?.(node, path);
+    for (const item of node.items) walk(item, path, rule, w, false);
+  } else if (isScalar(node)) {
+    w.comments?.(node, path);
+    if (node.value === null || node.value === undefined) return;
+    w.leaf(node, path, rule(path));
+  }
+}
+
+function scalarValue(node: Scalar): SopsValue {
+  const v = node.value;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return !Number.isInteger(v) || (node.minFractionDigits ?? 0) > 0 || /[.eE]/.test(node.source ?? '') ? { float: v } : v;
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}
+
+function setScalar(node: Scalar, v: SopsValue): void {
+  node.type = undefined;
+  if (typeof v === 'object') {
+    node.value = v.float;
+    node.minFractionDigits = Number.isInteger(v.float) ? 1 : 0;
+  } else node.value = v;
+}
+
+/**
+ * With mac_only_encrypted, SOPS first feeds the MAC these fixed 32 bytes, so
+ * a MAC over only the encrypted values never equals one over all values.
+ */
+export const MAC_ONLY_ENCRYPTED_INIT = Uint8Array.of(0x8a, 0x3f, 0xd2, 0xad, 0x54, 0xce, 0x66, 0x52, 0x7b, 0x10, 0x34, 0xf3, 0xd1, 0x47, 0xbe, 0x0b, 0x0b, 0x97, 0x5b, 0x3b, 0xf4, 0x4f, 0x72, 0xc6, 0xfd, 0xad, 0xec, 0x81, 0x76, 0xf2, 0x7d, 0x69);
+
+export function newMac(macOnlyEncrypted: boolean) {
+  const hash = createHash('sha512');
+  if (macOnlyEncrypted) hash.update(MAC_ONLY_ENCRYPTED_INIT);
+  return hash;
+}
+
+export function openSopsTree(f: SopsTreeFile, key: Uint8Array, opts: OpenOptions = {}): OpenedSops {
+  const rule = encryptRule(f.metadata);
+  const hash = newMac(f.metadata.macOnlyEncrypted);
+  for (const doc of f.docs) {
+    const docComments = (n: { commentBefore?: string | null; comment?: string | null }, path: readonly string[]) => {
+      const before = openComment(n.commentBefore, path, key);
+      const after = openComment(n.comment, path, key);
+      if (n.commentBefore !== undefined || before !== undefined) n.commentBefore = before ?? null;
+      if (n.comment !== undefined || after !== undefined) n.comment = after ?? null;
+    };
+    docComments(doc, []);
+    walk(doc.contents, [], rule, {
+      leaf(node, path, encrypted) {
+        let v = scalarValue(node);
+        if (encrypted && typeof v === 'string' && isEncValue(v)) {
+          v = decryptValue(v, key, aadOf(path)).value;
+          setScalar(node, v);
+        }
+        if (!f.metadata.macOnlyEncrypted || encrypted) hash.update(macText(v), 'utf8');
+      },
+      comments: docComments,
+    }, true);
+    if (isMap(doc.contents)) doc.contents.delete('sops');
+  }
+  const macOk = checkMac(f.metadata, key, hash.digest('hex').toUpperCase(), opts);
+  if (f.format === 'json') {
+    const js = f.docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+    return { plaintext: `${JSON.stringify(js.length === 1 ? js[0] : js, null, 2)}\n`, format: 'json', macOk };
+  }
+  return { plaintext: joinDocs(f.docs, {}), format: 'yaml', macOk };
+}
+
+/** A YAML stream: every document after the first starts with "---". */
+function joinDocs(docs: readonly Document[], opts: { indent?: number; indentSeq?: boolean }): string {
+  return docs
+    .map((d, i) => {
+      if (i > 0 && d.directives) d.directives.docStart = true;
+      const t = d.toString({ lineWidth: 0, ...opts });
+      return i > 0 && !t.startsWith('---') ? `---\n${t}` : t;
+    })
+    .join('');
+}
+
+/** Compares the stored MAC with the computed one; E_SOPS_MAC on mismatch unless ignoreMac. */
+export function checkMac(meta: SopsMetadata, key: Uint8Array, computed: string, opts: OpenOptions): boolean {
+  if (!meta.mac) {
+    if (opts.ignoreMac) return false;
+    fail('E_SOPS_MAC', 'the SOPS file has no MAC: pass --ignore-mac to import it anyway');
+  }
+  let stored: string | undefined;
+  try {
+    const v = decryptValue(meta.mac, key, macAad(meta.lastModified)).value;
+    stored = typeof v === 'string' ? v : undefined;
+  } catch (e) {
+    if (!opts.ignoreMac) throw e;
+  }
+  const ok = stored !== undefined && stored.toUpperCase() === computed;
+  if (!ok && !opts.ignoreMac) fail('E_SOPS_MAC', 'the SOPS MAC does not match: the file was modified after SOPS wrote it (pass --ignore-mac to import it anyway)');
+  return ok;
+}
+
+// ---------------------------------------------------------------- export
+
+export interface SealSopsOptions {
+  readonly ageKeys: ReadonlyArray<{ recipient: string; enc: string }>;
+  /** RFC 3339, seconds precision, e.g. 2026-01-02T03:04:05Z. */
+  readonly lastModified: string;
+  readonly version: string;
+  readonly unencryptedSuffix?: string;
+  readonly random?: (n: number) => Uint8Array;
+}
+
+export interface SealedSops {
+  readonly text: string;
+  /** How many comments were left out (SOPS would encrypt them; gitseal writes none). */
+  readonly droppedComments: number;
+}
+
+export function metadataBlock(opts: SealSopsOptions, mac: string): Record<string, unknown> {
+  return {
+    age: opts.ageKeys.map((k) => ({ recipient: k.recipient, enc: k.enc })),
+    lastmodified: opts.lastModified,
+    mac,
+    unencrypted_suffix: opts.unencryptedSuffix ?? '_unencrypted',
+    version: opts.version,
+  };
+}
+
+/** Encrypts a plaintext YAML stream or JSON document as a SOPS file with `key`. */
+export function sealSopsTree(plaintext: string, key: Uint8Array, opts: SealSopsOptions): SealedSops {
+  const json = looksJson(plaintext);
+  const docs = parseAllDocuments(plaintext, { uniqueKeys: false });
+  if (!Array.isArray(docs) || docs.length === 0) fail('E_YAML', 'nothing to export');
+  const random = opts.random ?? ((n: number) => randomBytes(n));
+  const rule = encryptRule({ unencryptedSuffix: opts.unencryptedSuffix ?? '_unencrypted' });
+  const hash = createHash('sha512');
+  let dropped = 0;
+  for (const doc of docs) {
+    if (doc.errors.length) fail('E_YAML', 'the decrypted file is not valid YAML');
+    if (!isMap(doc.contents)) fail('E_NOT_MAPPING', 'a SOPS document must be a mapping');
+    const strip = (n: { commentBefore?: string | null; comment?: string | null }) => {
+      if (n.commentBefore) dropped += n.commentBefore.split('\n').length;
+      if (n.comment) dropped += n.comment.split('\n').length;
+      n.commentBefore = null;
+      n.comment = null;
+    };
+    strip(doc);
+    walk(doc.contents, [], rule, {
+      leaf(node, path, encrypted) {
+        const v = scalarValue(node);
+        hash.update(macText(v), 'utf8');
+        if (encrypted) {
+          node.value = encryptValue(v, key, aadOf(path), random(32));
+          node.type = Scalar.PLAIN;
+          node.minFractionDigits = 0;
+        }
+      },
+      comments: strip,
+    }, true);
+    if (doc.contents.has('sops')) fail('E_UNSUPPORTED', 'the document has a top-level "sops" key, which SOPS reserves');
+  }
+  const mac = encryptValue(hash.digest('hex').toUpperCase(), key, macAad(opts.lastModified), random(32));
+  const meta = metadataBlock(opts, mac);
+  if (json) {
+    const js = docs.map((d) => ({ ...(d.toJS() as Record<string, unknown>), sops: meta }));
+    if (js.length !== 1) fail('E_UNSUPPORTED', 'a JSON SOPS file holds one document');
+    return { text: `${JSON.stringify(js[0], null, 4)}\n`, droppedComments: dropped };
+  }
+  for (const d of docs) {
+    visit(d, { Map: (_k, n) => void (n.flow = false), Seq: (_k, n) => void (n.flow = false) });
+    const node = d.createNode(meta);
+    const lm = node.get('lastmodified', true);
+    if (isScalar(lm)) lm.type = Scalar.QUOTE_DOUBLE;
+    (d.contents as { set(k: unknown, v: unknown): void }).set('sops', node);
+  }
+  const text = joinDocs(docs, { indent: 4, indentSeq: true });
+  return { text, droppedComments: dropped };
+}

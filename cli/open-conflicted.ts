@@ -5,7 +5,7 @@
  * file is re-sealed from ours' version, whose MAC covers everything else.
  */
 import { conflictView } from '../core/review/conflict-view.js';
-import { hasConflictMarkers, refuseConflicted, splitConflicts } from '../core/review/merge-markers.js';
+import { hasConflictMarkers, refuseConflicted, splitConflicts } from '../core/format/conflict-markers.js';
 import { openStream, renderOpened } from '../core/format/stream.js';
 import { readInput } from './files.js';
 import { identitiesFor } from './keys.js';

@@ -6,7 +6,7 @@
  * again.
  */
 import { CoordinationV1Api, ListWatch, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import type { PublicOrgKey } from '../kms/service/keyring.js';
+import type { PublicOrgKey } from '../kms/protocol/types.js';
 import type { Logger } from '../runtime/log.js';
 import { transient } from './conditions.js';
 import type { SecretObject } from './desired-secret.js';

@@ -1,5 +1,5 @@
 /** The org key ids the rewrap service holds, asked once a minute (and again at once after a failure). */
-import type { PublicOrgKey } from '../kms/service/keyring.js';
+import type { PublicOrgKey } from '../kms/protocol/types.js';
 
 const TTL_MS = 60_000;
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { KEY_STATES } from '../kms/service/org-key-file.js';
+import { KEY_STATES } from '../kms/protocol/types.js';
 import { parsePolicy } from '../kms/service/policy.js';
 import { parseServiceConfig } from '../kms/service/service-config.js';
 import { WIRE_CODES } from '../kms/protocol/types.js';

@@ -15,7 +15,8 @@ import { b64url } from '../core/bytes.js';
 import { formatRecipient, generateIdentity, RECIPIENT_KINDS } from '../core/crypto/recipients/index.js';
 import { clientResponseKey, openFromService, sealForCaller, serverResponseKey } from '../core/crypto/rewrap-seal.js';
 import { SCHEME, SIGNING_CONTEXT, signingInput, signRequest } from '../kms/auth/request-signature.js';
-import { parseRewrapRequest, parseRewrapResponse, parseWireError, RewrapFault } from '../kms/protocol/parse.js';
+import { parseRewrapResponse, parseWireError } from '../kms/protocol/parse.js';
+import { parseRewrapRequest, RewrapFault } from '../kms/service/rewrap-request.js';
 import { MAX_BATCH, WIRE_CODES } from '../kms/protocol/types.js';
 
 /** The parts of the document the tests read. */

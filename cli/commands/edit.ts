@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { fail } from '../../core/errors.js';
-import { hasConflictMarkers } from '../../core/review/merge-markers.js';
+import { hasConflictMarkers } from '../../core/format/conflict-markers.js';
 import { writeAtomic } from '../files.js';
 import { openForEdit } from '../open-conflicted.js';
 import { reseal } from '../open-file.js';

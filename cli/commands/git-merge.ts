@@ -6,7 +6,7 @@
  * - A key holder: core/review/merge.ts merges value by value and the result is
  *   re-sealed with ours' DEK, keeping the ciphertext of every value taken
  *   unchanged; a value changed differently on both sides is marked on its
- *   line alone (core/review/merge-markers.ts) and the merge exits 1.
+ *   line alone (core/format/conflict-markers.ts) and the merge exits 1.
  * - Otherwise (no key, a rotation on one side, conflicting edits of the
  *   decrypted text, only one side encrypted, any error): both whole
  *   versions between conflict markers, exit 1. Nothing of either side is
@@ -15,7 +15,7 @@
 import { fail, isGitsealError } from '../../core/errors.js';
 import { isEncryptedText } from '../../core/review/commit-guard.js';
 import { planMerge, type MergePlan } from '../../core/review/merge.js';
-import { markEntryConflicts, wholeFileConflict } from '../../core/review/merge-markers.js';
+import { markEntryConflicts, wholeFileConflict } from '../../core/format/conflict-markers.js';
 import { formatPath } from '../../core/format/plain-document.js';
 import type { Identity } from '../../core/crypto/recipients/types.js';
 import type { OpenedDocument } from '../../core/format/seal.js';

@@ -10,7 +10,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { fail } from '../errors.js';
 import { envelopeToDisk, fromDisk, GENERIC_KEY, headerToDisk, toDisk, type EncryptedDocument, type SealedPartOnDisk } from './encrypted-document.js';
 import { canonicalEntries } from './layout.js';
-import { refuseConflicted } from '../review/merge-markers.js';
+import { refuseConflicted } from './conflict-markers.js';
 
 export type FileFormat = 'yaml' | 'json';
 

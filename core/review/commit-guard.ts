@@ -6,7 +6,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { parseEncrypted } from '../format/encrypted-store.js';
-import { hasConflictMarkers } from './merge-markers.js';
+import { hasConflictMarkers } from '../format/conflict-markers.js';
 import { MAX_ALIAS_COUNT } from '../format/yaml-store.js';
 
 export type FindingKind = 'private-key' | 'plaintext-secret' | 'not-encrypted' | 'conflict';

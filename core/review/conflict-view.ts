@@ -12,7 +12,7 @@
 import { wipe } from '../bytes.js';
 import { bindingOf } from '../format/encrypted-document.js';
 import { fail } from '../errors.js';
-import { OURS_MARKER, SPLIT_MARKER, THEIRS_MARKER, type TheirsEntry } from './merge-markers.js';
+import { OURS_MARKER, SPLIT_MARKER, THEIRS_MARKER, type TheirsEntry } from '../format/conflict-markers.js';
 import type { OpenedDocument } from '../format/seal.js';
 import { deriveSubkeys } from '../crypto/subkeys.js';
 import { openValues } from '../format/values.js';

@@ -4,13 +4,34 @@
  * by key path and plaintext with one.
  */
 import { equalBytes } from '../bytes.js';
-import type { ValueChange, ValueCounts, ValueSide } from './diff.js';
 import type { EncryptedDocument } from '../format/encrypted-document.js';
 import { fingerprint } from './fingerprint.js';
 import { byCodeUnits } from '../format/layout.js';
 import { encodePath } from '../format/name-tokens.js';
 import { formatPath, type Leaf } from '../format/plain-document.js';
 import { openDocument, openedLeaves, openSome } from '../format/seal.js';
+
+export interface ValueSide {
+  /** `fp:` and 16 hex digits: HMAC-SHA-256 under a subkey of that version's DEK. */
+  readonly fingerprint: string;
+  readonly value?: string;
+}
+
+export interface ValueChange {
+  readonly change: 'changed' | 'added' | 'removed';
+  /** With a key: the key path, e.g. `stringData.password`. */
+  readonly path?: string;
+  /** Without a key: the entry's name token (the after version's, the before version's for a removal). */
+  readonly token?: string;
+  readonly before?: ValueSide;
+  readonly after?: ValueSide;
+}
+
+export interface ValueCounts {
+  readonly changed: number;
+  readonly added: number;
+  readonly removed: number;
+}
 
 export interface EntryComparison {
   /** null when unknown (no key and a new data key: the tokens cannot be matched). */

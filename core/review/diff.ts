@@ -12,7 +12,9 @@
  * Secrets by namespace and name, other documents by position.
  */
 import { equalBytes, wipe } from '../bytes.js';
-import { keyedChanges, keylessChanges, listWithKey, type EntryComparison } from './diff-entries.js';
+import { keyedChanges, keylessChanges, listWithKey, type EntryComparison, type ValueChange, type ValueCounts, type ValueSide } from './diff-entries.js';
+
+export type { ValueChange, ValueCounts, ValueSide };
 import { bindingOf, readableCanonical, type EncryptedDocument, type Mode } from '../format/encrypted-document.js';
 import { isGitsealError } from '../errors.js';
 import type { Identity } from '../crypto/recipients/types.js';
@@ -29,28 +31,6 @@ export interface DiffOptions {
 }
 
 /** One version of a value, shown without its plaintext unless values were asked for. */
-export interface ValueSide {
-  /** `fp:` and 16 hex digits: HMAC-SHA-256 under a subkey of that version's DEK. */
-  readonly fingerprint: string;
-  readonly value?: string;
-}
-
-export interface ValueChange {
-  readonly change: 'changed' | 'added' | 'removed';
-  /** With a key: the key path, e.g. `stringData.password`. */
-  readonly path?: string;
-  /** Without a key: the entry's name token (the after version's, the before version's for a removal). */
-  readonly token?: string;
-  readonly before?: ValueSide;
-  readonly after?: ValueSide;
-}
-
-export interface ValueCounts {
-  readonly changed: number;
-  readonly added: number;
-  readonly removed: number;
-}
-
 /** Recipient kids (public) that appear, disappear, or keep their kid with a new wrap. */
 export interface RecipientChanges {
   readonly added: readonly string[];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { conflictView } from './conflict-view.js';
 import { fingerprint, fingerprintedView } from './fingerprint.js';
 import { planMerge, type MergePlan, type TextMerge } from './merge.js';
-import { markEntryConflicts, splitConflicts, wholeFileConflict } from './merge-markers.js';
+import { markEntryConflicts, splitConflicts, wholeFileConflict } from '../format/conflict-markers.js';
 import { generateIdentity } from '../crypto/recipients/index.js';
 import type { OpenedDocument } from '../format/seal.js';
 import { encryptStream, openStream, renderOpened } from '../format/stream.js';

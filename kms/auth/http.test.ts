@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcIssuer, type OidcIssuerDouble } from '../../test/doubles/oidc-issuer.js';
 import { LOCAL_HOSTS, makeDevCa } from '../service/dev-pki.js';
-import { AuthFailure } from '../protocol/types.js';
+import { AuthFailure } from './types.js';
 import { parseAuthConfig } from './config.js';
 import { send } from './http.js';
 import { ServiceAccountAuthenticator } from './service-account.js';

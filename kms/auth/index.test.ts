@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../core/bytes.js';
 import { startOidcIssuer, type OidcIssuerDouble } from '../../test/doubles/oidc-issuer.js';
 import { startTokenReviewDouble, type TokenReviewDouble } from '../../test/doubles/token-review.js';
-import { AuthFailure, type AuthRequest, type Authenticator } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest, type Authenticator } from './types.js';
 import { authenticate, createAuthenticators, generateSigningKey, loadSigningKey, parseAuthConfig, signRequest } from './index.js';
 
 const CLUSTER = 'https://kubernetes.default.svc';

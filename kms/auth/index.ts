@@ -4,7 +4,7 @@
  * the cluster's goes to the service-account authenticator, a configured
  * OIDC issuer's to the OIDC one; each returns null for tokens not its own.
  */
-import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from './types.js';
 import type { AuthConfig } from './config.js';
 import { bearerToken, peekIssuer, type VerifierTuning } from './jwt.js';
 import { MtlsAuthenticator } from './mtls.js';

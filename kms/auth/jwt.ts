@@ -5,7 +5,7 @@
  * AuthFailure whose reason is stable and whose message holds no token.
  */
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose';
-import { AuthFailure, type AuthRequest } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest } from './types.js';
 import { jwksFetch, type HttpOptions } from './http.js';
 
 /** Longer bearer values are refused before any parsing (a JWT is a few KiB at most). */

@@ -2,7 +2,7 @@
  * Client certificates: TLS has already verified the chain against the
  * configured client CA; the server passes the common name it saw.
  */
-import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from './types.js';
 
 /** Subject 'cert:CN' for a request over a verified client certificate; null without one. */
 export class MtlsAuthenticator implements Authenticator {

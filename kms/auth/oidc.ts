@@ -4,7 +4,7 @@
  * apply; the token is then verified in full against that issuer.
  */
 import type { JWTPayload } from 'jose';
-import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from './types.js';
 import type { OidcIssuerConfig } from './config.js';
 import { send, type HttpOptions } from './http.js';
 import { bearerToken, createJwtVerifier, DEFAULT_TIMEOUT_MS, peekIssuer, type JwtVerifier, type VerifierTuning } from './jwt.js';

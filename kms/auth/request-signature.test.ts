@@ -2,7 +2,7 @@ import { generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../core/bytes.js';
 import { errorOf } from '../../test/helpers/errors.js';
-import { AuthFailure, type AuthRequest } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest } from './types.js';
 import { parseAuthConfig } from './config.js';
 import {
   RequestSignatureAuthenticator,

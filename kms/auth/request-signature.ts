@@ -12,7 +12,7 @@
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { fail } from '../../core/errors.js';
 import { b64url, fromB64url, utf8 } from '../../core/bytes.js';
-import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from './types.js';
 import type { Ed25519Config } from './config.js';
 import { ReplayCache } from './replay-cache.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcIssuer, type OidcIssuerDouble } from '../../test/doubles/oidc-issuer.js';
-import { AuthFailure, type AuthRequest } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest } from './types.js';
 import { parseAuthConfig } from './config.js';
 import { authenticate, createAuthenticators } from './index.js';
 import { ServiceAccountAuthenticator, serviceAccountSubject } from './service-account.js';

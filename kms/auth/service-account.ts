@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { JWTPayload } from 'jose';
 import { fail } from '../../core/errors.js';
 import { utf8 } from '../../core/bytes.js';
-import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from './types.js';
 import { SA_ALGORITHMS, type ServiceAccountsConfig } from './config.js';
 import { send, type HttpOptions } from './http.js';
 import { bearerToken, createJwtVerifier, DEFAULT_TIMEOUT_MS, peekIssuer, type JwtVerifier, type VerifierTuning } from './jwt.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcIssuer, type OidcIssuerDouble } from '../../test/doubles/oidc-issuer.js';
 import { startTokenReviewDouble, type ReviewVerdict, type TokenReviewDouble } from '../../test/doubles/token-review.js';
-import { AuthFailure, type AuthRequest } from '../protocol/types.js';
+import { AuthFailure, type AuthRequest } from './types.js';
 import { parseAuthConfig } from './config.js';
 import { ServiceAccountAuthenticator } from './service-account.js';
 

@@ -12,7 +12,7 @@ import { fail, GitsealError, type ErrorCode } from '../../core/errors.js';
 import { x25519Ephemeral } from '../../core/crypto/recipients/x25519.js';
 import { clientResponseKey, openFromService } from '../../core/crypto/rewrap-seal.js';
 import { signRequest } from '../auth/request-signature.js';
-import type { PublicOrgKey } from '../service/keyring.js';
+import type { PublicOrgKey } from '../protocol/types.js';
 import { parseRewrapResponse, parseWireError } from '../protocol/parse.js';
 import { MAX_BATCH, type RewrapItem, type WireCode } from '../protocol/types.js';
 

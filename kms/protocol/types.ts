@@ -68,109 +68,16 @@ export interface WireError {
 }
 
 // ---------------------------------------------------------------------------
-// Roots of trust (DESIGN §2)
+// GET /v1/keys
 
-export type RootKind = 'passphrase' | 'pkcs11' | 'aws-kms' | 'gcp-kms';
+export const KEY_STATES = ['active', 'retired', 'revoked', 'destroyed'] as const;
+export type KeyState = (typeof KEY_STATES)[number];
 
-/**
- * Seals the org private key at rest. `context` (e.g. 'gitseal/org-key/v1:org-…')
- * is bound as AAD / encryption context, so a sealed key cannot be swapped
- * for another kid.
- */
-export interface RootOfTrust {
-  readonly kind: RootKind;
-  /** For logs and /readyz: names the key, never a secret or PIN. */
-  readonly description: string;
-  seal(plaintext: Uint8Array, context: string): Promise<Uint8Array>;
-  /**
-   * Throws GitsealError E_ROOT_REVOKED when the root refuses (key disabled,
-   * scheduled for deletion, destroyed, access denied, token or key object
-   * gone) and E_ROOT when it cannot be reached or is misconfigured. Never
-   * puts the plaintext or the PIN in an error.
-   */
-  unseal(sealed: Uint8Array, context: string): Promise<Uint8Array>;
-  close(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------
-// Authentication (DESIGN §4 "Who may ask")
-
-export type AuthMethod = 'serviceaccount' | 'oidc' | 'ed25519' | 'mtls';
-
-/**
- * An authenticated caller. Subjects by method:
- * serviceaccount 'system:serviceaccount:NS:NAME'; oidc whatever the issuer's
- * `subject` template makes (e.g. 'ci:org/app:refs/heads/main'); ed25519
- * 'dev:NAME'; mtls 'cert:COMMON-NAME'.
- */
-export interface Caller {
-  subject: string;
-  method: AuthMethod;
-}
-
-/** What an authenticator sees of an HTTP request. */
-export interface AuthRequest {
-  method: string;
-  /** Path with query string, as on the request line. */
-  path: string;
-  /** Lower-case header names, as node gives them. */
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The raw body; signed requests sign its SHA-256. */
-  body: Uint8Array;
-  /** Common name of a client certificate that TLS verified, when there is one. */
-  peerCommonName?: string;
-  /** Milliseconds since the epoch. */
-  now: number;
-}
-
-/**
- * Returns null when the request carries no credential of this kind; throws
- * AuthFailure when it does and the credential is bad (the reason is for the
- * audit log and the caller, never the token itself).
- */
-export interface Authenticator {
-  readonly method: AuthMethod;
-  authenticate(req: AuthRequest): Promise<Caller | null>;
-  close?(): Promise<void>;
-}
-
-export class AuthFailure extends Error {
-  override readonly name = 'AuthFailure';
-  /** e.g. 'expired', 'audience', 'signature', 'replay', 'issuer', 'clock', 'malformed', 'unknown_key'. */
-  constructor(readonly reason: string, message: string) {
-    super(message);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Policy (DESIGN §4)
-
-export interface Decision {
-  allowed: boolean;
-  /** Which rule decided (1-based index and optional name), or null for the default deny. */
-  rule: { index: number; name?: string } | null;
-  /** One line a human reads: why it was allowed or denied. */
-  reason: string;
-}
-
-export interface Policy {
-  decide(subject: string, scope: string, operation: Operation): Decision;
-}
-
-// ---------------------------------------------------------------------------
-// Audit (DESIGN §4 "Audit")
-
-/** One decision. No secret, DEK, envelope or token: only who, what and why. */
-export interface AuditEvent {
-  subject: string;
-  method: AuthMethod | 'none';
-  operation: Operation | 'authenticate';
-  decision: 'allow' | 'deny';
-  /** A WireCode for denials, 'ok' for allows. */
-  reason: string;
-  scope?: string;
-  kid?: string;
-  docId?: string;
-  requestId: string;
-  remote?: string;
+/** An org key as GET /v1/keys lists it: public parts only. */
+export interface PublicOrgKey {
+  kid: string;
+  alg: RecipientAlg;
+  recipient: string;
+  state: KeyState;
+  created: string;
 }

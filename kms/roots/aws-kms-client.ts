@@ -7,7 +7,7 @@
 import { DecryptCommand, EncryptCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { concat } from '../../core/bytes.js';
 import { fail, GitsealError } from '../../core/errors.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import type { RootOfTrust } from './types.js';
 
 /** What the client needs of an aws-kms root's configuration (aws-kms.ts parses it). */
 export interface AwsKmsSettings {

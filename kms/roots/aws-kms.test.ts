@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
 import { startAwsKmsDouble, type AwsKmsDouble } from '../../test/doubles/aws-kms-double.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import type { RootOfTrust } from './types.js';
 import { hasOptional } from '../../test/helpers/optional.js';
 import type { AwsKmsRootConfig } from './aws-kms.js';
 

@@ -8,7 +8,7 @@
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { concat, utf8, wipe } from '../../core/bytes.js';
 import { fail, GitsealError } from '../../core/errors.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import type { RootOfTrust } from './types.js';
 import { endpointUrl } from './config.js';
 
 /** What the client needs of a gcp-kms root's configuration (gcp-kms.ts parses it). */

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
 import { startGcpKmsDouble, type GcpKmsDouble } from '../../test/doubles/gcp-kms-double.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import type { RootOfTrust } from './types.js';
 import type { GcpKmsRootConfig } from './gcp-kms.js';
 import { hasOptional } from '../../test/helpers/optional.js';
 

@@ -5,7 +5,7 @@
  * which imports its implementation (and optional package) only then.
  */
 import { fail, isGitsealError } from '../../core/errors.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import type { RootOfTrust } from './types.js';
 import { awsKmsRoot } from './aws-kms.js';
 import { configFields, isRecord } from './config.js';
 import { gcpKmsRoot } from './gcp-kms.js';

@@ -16,7 +16,7 @@ import {
   CHECK_LENGTH, DEFAULT_SCRYPT, derivePassphraseKey, newSalt, openBox, passphraseCheckMatches, SALT_LENGTH, scryptProblem, sealBox,
   wipePassphraseKey, type ScryptParams,
 } from '../../core/crypto/passphrase-box.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import type { RootOfTrust } from './types.js';
 import { configFields, isRecord } from './config.js';
 import type { RootConfigCommon, RootModule } from './root-module.js';
 

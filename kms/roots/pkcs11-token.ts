@@ -15,7 +15,7 @@ import type { GcmParams, Mechanism, PKCS11 } from 'pkcs11js';
 import { NONCE_LENGTH, TAG_LENGTH } from '../../core/crypto/aead.js';
 import { concat, defaultRandom, lengthPrefixed, wipe } from '../../core/bytes.js';
 import { fail, GitsealError, isGitsealError } from '../../core/errors.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import type { RootOfTrust } from './types.js';
 
 /** What the token code needs of a pkcs11 root's configuration (pkcs11.ts parses it). */
 export interface Pkcs11Settings {

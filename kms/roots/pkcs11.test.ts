@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
 import { makeSoftHsmToken, softHsmAvailable, type SoftHsmToken } from '../../test/helpers/softhsm.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import type { RootOfTrust } from './types.js';
 import type { Pkcs11RootConfig } from './pkcs11.js';
 import { createRootKey, openRoot } from './index.js';
 

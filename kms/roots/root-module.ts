@@ -3,7 +3,7 @@
  * list of these; the configuration parser and `openRoot` only go through
  * it, so adding a root is one module and one line in that list.
  */
-import type { RootKind, RootOfTrust } from '../protocol/types.js';
+import type { RootKind, RootOfTrust } from './types.js';
 import type { ConfigFields } from './config.js';
 
 /** The fields every `root:` mapping has, whatever its type. */

@@ -8,7 +8,7 @@ import { startAwsKmsDouble } from '../../test/doubles/aws-kms-double.js';
 import { startGcpKmsDouble } from '../../test/doubles/gcp-kms-double.js';
 import { hasOptional } from '../../test/helpers/optional.js';
 import { makeSoftHsmToken, softHsmAvailable } from '../../test/helpers/softhsm.js';
-import type { RootKind, RootOfTrust } from '../protocol/types.js';
+import type { RootKind, RootOfTrust } from './types.js';
 import { openRoot, parseRootConfig, type RootConfig } from './index.js';
 
 interface Fixture {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isGitsealError } from '../../core/errors.js';
 import { AuditLog } from './audit-log.js';
 import { verifyAuditLog, ZERO_HASH } from './audit-verify.js';
-import type { AuditEvent } from '../protocol/types.js';
+import type { AuditEvent } from './types.js';
 
 let dir: string;
 let file: string;

@@ -10,7 +10,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GitsealError, fail, isGitsealError } from '../../core/errors.js';
 import { chainHash, EVENT_FIELDS, recordBody, recordLine, verifyAuditChunks } from './audit-verify.js';
-import type { AuditEvent } from '../protocol/types.js';
+import type { AuditEvent } from './types.js';
 
 export interface AuditLogOptions {
   now?: () => Date;

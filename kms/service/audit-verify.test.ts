@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chainHash, recordBody, recordLine, verifyAuditChunks, verifyAuditLog, ZERO_HASH } from './audit-verify.js';
-import type { AuditEvent } from '../protocol/types.js';
+import type { AuditEvent } from './types.js';
 
 const event = (i: number): AuditEvent => ({
   subject: `dev:user${i % 3}`,

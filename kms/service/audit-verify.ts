@@ -8,7 +8,7 @@
  * against a head seen earlier (`expectHead`).
  */
 import { createHash } from 'node:crypto';
-import type { AuditEvent } from '../protocol/types.js';
+import type { AuditEvent } from './types.js';
 
 export const ZERO_HASH = '0'.repeat(64);
 

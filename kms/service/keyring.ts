@@ -5,14 +5,16 @@
  * unwrap workers and wipes them. Every `checkInterval` the root is asked
  * again; when it refuses, the workers drop every key until it answers again.
  */
+import type { PublicOrgKey } from '../protocol/types.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { wipe } from '../../core/bytes.js';
 import { fail, isGitsealError } from '../../core/errors.js';
 import { formatRecipient, generateIdentity, identityFromSecret } from '../../core/crypto/recipients/index.js';
 import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
 import { writeAtomic } from '../../runtime/atomic-file.js';
-import { decodeOrgKeys, encodeOrgKeys, sealContext, type KeyState, type OrgKeyRecord } from './org-key-file.js';
-import type { RootOfTrust } from '../protocol/types.js';
+import { decodeOrgKeys, encodeOrgKeys, sealContext, type OrgKeyRecord } from './org-key-file.js';
+import { type KeyState } from '../protocol/types.js';
+import type { RootOfTrust } from '../roots/types.js';
 
 /** Where unsealed keys go: the unwrap worker pool. */
 export interface KeySink {
@@ -23,13 +25,6 @@ export interface KeySink {
 /** ready: keys in memory; root_revoked: the root refused (kill switch); root_unavailable: unreachable for longer than the grace time. */
 export type RootState = 'ready' | 'root_revoked' | 'root_unavailable' | 'starting';
 
-export interface PublicOrgKey {
-  kid: string;
-  alg: RecipientAlg;
-  recipient: string;
-  state: KeyState;
-  created: string;
-}
 
 export interface KeyringEvent {
   level: 'info' | 'warn' | 'error';

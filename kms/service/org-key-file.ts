@@ -4,6 +4,7 @@
  * trust. Pure text ⇄ records; the file on disk holds no usable secret
  * without the root.
  */
+import { KEY_STATES, type KeyState } from '../protocol/types.js';
 import { parseDocument, stringify } from 'yaml';
 import { b64url, fromB64url } from '../../core/bytes.js';
 import { fail, isGitsealError } from '../../core/errors.js';
@@ -17,8 +18,6 @@ export const ORG_KEY_FILE_VERSION = 1;
  * decrypts; revoked: refused, still sealed on disk; destroyed: its sealed
  * private half is erased for good.
  */
-export const KEY_STATES = ['active', 'retired', 'revoked', 'destroyed'] as const;
-export type KeyState = (typeof KEY_STATES)[number];
 
 export interface OrgKeyRecord {
   kid: string;

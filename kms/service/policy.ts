@@ -6,7 +6,8 @@
  */
 import { parseDocument } from 'yaml';
 import { fail } from '../../core/errors.js';
-import { OPERATIONS, type Decision, type Operation, type Policy } from '../protocol/types.js';
+import { OPERATIONS, type Operation } from '../protocol/types.js';
+import { type Decision, type Policy } from './types.js';
 
 export const POLICY_VERSION = 1;
 const MAX_POLICY_CHARS = 1 << 20;

@@ -7,8 +7,10 @@
 import { b64url, fromB64url, wipe } from '../../core/bytes.js';
 import { serverResponseKey } from '../../core/crypto/rewrap-seal.js';
 import type { Keyring } from './keyring.js';
-import { RewrapFault } from '../protocol/parse.js';
-import type { AuditEvent, Caller, Policy, RewrapItem, RewrapRequest, RewrapResponse, RewrapResult, WireCode } from '../protocol/types.js';
+import { RewrapFault } from './rewrap-request.js';
+import type { RewrapItem, RewrapRequest, RewrapResponse, RewrapResult, WireCode } from '../protocol/types.js';
+import type { AuditEvent, Policy } from './types.js';
+import type { Caller } from '../auth/types.js';
 
 /** The worker pool as the service uses it: results come back for `indexes` (the items' places in the request). */
 export interface Rewrapper {

@@ -12,7 +12,7 @@ import { jsonLogger, type Logger } from '../../runtime/log.js';
 import { PolicyFile } from './policy-file.js';
 import { RewrapService } from './rewrap-service.js';
 import { openRoot } from '../roots/index.js';
-import { startRewrapServer, type RunningServer } from './server.js';
+import { startRewrapServer, type RunningServer } from './https-server.js';
 import type { ServiceConfig } from './service-config.js';
 import { serviceMetrics } from './service-metrics.js';
 import { UnwrapPool } from './unwrap-pool.js';

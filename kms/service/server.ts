@@ -13,7 +13,7 @@ import { isGitsealError, type ErrorCode } from '../../core/errors.js';
 import type { Keyring } from './keyring.js';
 import type { Logger } from '../../runtime/log.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../../runtime/metrics.js';
-import { parseRewrapRequest, RewrapFault } from '../protocol/parse.js';
+import { parseRewrapRequest, RewrapFault } from './rewrap-request.js';
 import { RateLimiter, type RateLimitConfig } from './rate-limit.js';
 import type { Auditor, RewrapService } from './rewrap-service.js';
 import type { ServiceMetrics } from './service-metrics.js';

@@ -9,7 +9,7 @@ import { fail } from '../../core/errors.js';
 import { parseAuthConfig, type AuthConfig } from '../auth/config.js';
 import type { BootstrapConfig } from './cluster-bootstrap.js';
 import { parseRootConfig, type RootConfig } from '../roots/index.js';
-import { DEFAULT_LIMITS, type ServerLimits } from './server.js';
+import { DEFAULT_LIMITS, type ServerLimits } from './server-limits.js';
 import { MAX_BATCH } from '../protocol/types.js';
 
 export const SERVICE_CONFIG_VERSION = 1;

@@ -1,7 +1,7 @@
 /** The rewrap service's metrics (DESIGN §4 "/metrics"): requests by result, latency, key states, audit errors. */
 import type { Keyring } from './keyring.js';
 import { Counter, Gauge, Histogram, Registry } from '../../runtime/metrics.js';
-import { KEY_STATES } from './org-key-file.js';
+import { KEY_STATES } from '../protocol/types.js';
 
 export interface ServiceMetrics {
   registry: Registry;

@@ -19,7 +19,6 @@
  * (`parseEncrypted` refuses it with E_FORMAT and says how to resolve).
  */
 import { fail } from '../errors.js';
-import type { EntryConflict } from './merge.js';
 
 export const OURS_MARKER = '<<<<<<< ours';
 export const SPLIT_MARKER = '=======';
@@ -49,7 +48,7 @@ export function refuseConflicted(text: string): void {
  * once, e.g. the merged document was sealed under a new DEK: the caller
  * then writes a whole-file conflict.
  */
-export function markEntryConflicts(text: string, conflicts: readonly EntryConflict[]): string | null {
+export function markEntryConflicts(text: string, conflicts: readonly { token: string; ours: string; theirs: string }[]): string | null {
   const lines = text.split('\n');
   for (const c of conflicts) {
     const at = lines.flatMap((l, i) => (l.includes(c.token) && l.includes(c.ours) ? [i] : []));

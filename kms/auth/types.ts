@@ -1,0 +1,48 @@
+/** Who is calling: what the authenticators take from a request and give back. */
+
+export type AuthMethod = 'serviceaccount' | 'oidc' | 'ed25519' | 'mtls';
+
+/**
+ * An authenticated caller. Subjects by method:
+ * serviceaccount 'system:serviceaccount:NS:NAME'; oidc whatever the issuer's
+ * `subject` template makes (e.g. 'ci:org/app:refs/heads/main'); ed25519
+ * 'dev:NAME'; mtls 'cert:COMMON-NAME'.
+ */
+export interface Caller {
+  subject: string;
+  method: AuthMethod;
+}
+
+/** What an authenticator sees of an HTTP request. */
+export interface AuthRequest {
+  method: string;
+  /** Path with query string, as on the request line. */
+  path: string;
+  /** Lower-case header names, as node gives them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The raw body; signed requests sign its SHA-256. */
+  body: Uint8Array;
+  /** Common name of a client certificate that TLS verified, when there is one. */
+  peerCommonName?: string;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+/**
+ * Returns null when the request carries no credential of this kind; throws
+ * AuthFailure when it does and the credential is bad (the reason is for the
+ * audit log and the caller, never the token itself).
+ */
+export interface Authenticator {
+  readonly method: AuthMethod;
+  authenticate(req: AuthRequest): Promise<Caller | null>;
+  close?(): Promise<void>;
+}
+
+export class AuthFailure extends Error {
+  override readonly name = 'AuthFailure';
+  /** e.g. 'expired', 'audience', 'signature', 'replay', 'issuer', 'clock', 'malformed', 'unknown_key'. */
+  constructor(readonly reason: string, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,33 @@
+/** The service's decisions: policy and audit. */
+import type { AuthMethod } from '../auth/types.js';
+import type { Operation } from '../protocol/types.js';
+
+export interface Decision {
+  allowed: boolean;
+  /** Which rule decided (1-based index and optional name), or null for the default deny. */
+  rule: { index: number; name?: string } | null;
+  /** One line a human reads: why it was allowed or denied. */
+  reason: string;
+}
+
+export interface Policy {
+  decide(subject: string, scope: string, operation: Operation): Decision;
+}
+
+// ---------------------------------------------------------------------------
+// Audit (DESIGN §4 "Audit")
+
+/** One decision. No secret, DEK, envelope or token: only who, what and why. */
+export interface AuditEvent {
+  subject: string;
+  method: AuthMethod | 'none';
+  operation: Operation | 'authenticate';
+  decision: 'allow' | 'deny';
+  /** A WireCode for denials, 'ok' for allows. */
+  reason: string;
+  scope?: string;
+  kid?: string;
+  docId?: string;
+  requestId: string;
+  remote?: string;
+}

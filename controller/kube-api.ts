@@ -47,8 +47,8 @@ async function orNull<T>(p: Promise<T>): Promise<T | null> {
 export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeApi {
   const rest = kubeRest(kc);
   return {
-    getSecret: (namespace, name) => orNull(rest.call<SecretObject>('GET', secretPath(namespace, name))),
-    getEncryptedSecret: (namespace, name) => orNull(rest.call<EncryptedSecretObject>('GET', crPath(namespace, name))),
+    getSecret: (namespace, name) => rest.getOrNull<SecretObject>(secretPath(namespace, name)),
+    getEncryptedSecret: (namespace, name) => rest.getOrNull<EncryptedSecretObject>(crPath(namespace, name)),
     applySecret: (secret) =>
       rest.call<SecretObject>('PATCH', secretPath(secret.metadata.namespace, secret.metadata.name), {
         query: { fieldManager: FIELD_MANAGER, force: 'true' },
@@ -63,13 +63,13 @@ export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeA
         { op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion },
         { op: 'replace', path: '/metadata/managedFields', value: folded },
       ];
-      await rest.call('PATCH', secretPath(namespace, name), { body, contentType: 'application/json-patch+json' });
+      await rest.send('PATCH', secretPath(namespace, name), { body, contentType: 'application/json-patch+json' });
     },
     async deleteSecret(namespace, name, uid) {
-      await orNull(rest.call('DELETE', secretPath(namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } } }));
+      await orNull(rest.send('DELETE', secretPath(namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } } }));
     },
     async patchStatus(cr, status) {
-      await rest.call('PATCH', `${crPath(cr.metadata.namespace ?? '', cr.metadata.name)}/status`, {
+      await rest.send('PATCH', `${crPath(cr.metadata.namespace ?? '', cr.metadata.name)}/status`, {
         query: { fieldManager: FIELD_MANAGER },
         body: { status },
         contentType: 'application/merge-patch+json',
@@ -78,7 +78,7 @@ export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeA
     async event(cr, type, reason, message) {
       const now = new Date();
       const namespace = cr.metadata.namespace ?? 'default';
-      await rest.call('POST', `/api/v1/namespaces/${enc(namespace)}/events`, {
+      await rest.send('POST', `/api/v1/namespaces/${enc(namespace)}/events`, {
         body: {
           apiVersion: 'v1',
           kind: 'Event',

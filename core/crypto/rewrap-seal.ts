@@ -1,11 +1,12 @@
 /**
- * Re-sealing a DEK to the caller of the rewrap service (DESIGN §4): the
- * caller sends an ephemeral X25519 public key; the service answers with its
- * own ephemeral public key and, per item, the DEK sealed with AES-256-GCM
- * under HKDF(X25519(server eph, client eph)). The response key is fresh per
- * response and each item has its own index, so the nonce is the index.
- * The AAD binds the item's kid, scope binding and document id, so a sealed
- * DEK cannot be swapped between items of one answer.
+ * Re-sealing a DEK to the caller of the rewrap service
+ * (schemas/rewrap.openapi.yaml, "Re-seal cryptography"): the caller sends an
+ * ephemeral X25519 public key; the service answers with its own ephemeral
+ * public key and, per item, the DEK sealed with AES-256-GCM under
+ * HKDF(X25519(server eph, client eph)). The response key is fresh per
+ * response and each item has its own index, so the nonce is the index. The
+ * AAD binds the item's kid, scope binding and document id, so a sealed DEK
+ * cannot be swapped between items of one answer.
  */
 import { hkdfSync, type KeyObject } from 'node:crypto';
 import { gcmOpen, gcmSeal, NONCE_LENGTH } from './aead.js';
@@ -66,4 +67,3 @@ export function openFromService(key: Uint8Array, index: number, sealed: Uint8Arr
   return gcmOpen(key, concat(nonceFor(index), sealed), aad(binding));
 }
 
-export { X25519_LENGTH };

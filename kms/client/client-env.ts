@@ -1,6 +1,7 @@
 /**
- * The rewrap client as configured by the environment (DESIGN §7): the CLI
- * and the controller read the same variables.
+ * The rewrap client as configured by the environment
+ * (docs/ARCHITECTURE.md#decrypting-on-a-laptop-or-in-ci): the CLI and the
+ * controller read the same variables.
  *
  *   GITSEAL_SERVER          https://host:port of the rewrap service
  *   GITSEAL_SERVER_CA       CA bundle for the service's certificate
@@ -24,7 +25,6 @@ function readFile(env: NodeJS.ProcessEnv, name: string): Buffer | undefined {
   }
 }
 
-export const serverConfigured = (env: NodeJS.ProcessEnv = process.env): boolean => !!env['GITSEAL_SERVER'];
 
 export function clientFromEnv(env: NodeJS.ProcessEnv = process.env, extra: Partial<RewrapClientOptions> = {}): RewrapClient {
   const server = env['GITSEAL_SERVER'] ?? fail('E_USAGE', 'GITSEAL_SERVER is not set');

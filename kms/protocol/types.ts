@@ -1,11 +1,13 @@
 /**
- * The contracts between the parts of `kms/` (DESIGN §4): roots of trust,
- * authentication, policy, audit and the wire protocol of the rewrap service.
- * Every module of `kms/` implements or consumes one of these shapes.
+ * The wire protocol of the rewrap service (schemas/rewrap.openapi.yaml):
+ * operations, wire codes, request and answer bodies, key states. The service
+ * and its clients (kms/client, the controller) share these types; parsing a
+ * request, which only the service does, is in kms/service/rewrap-request.ts
+ * (docs/ARCHITECTURE.md#kms).
  */
 import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
 
-/** What the policy grants (DESIGN §4 "subjects × scopes × operations"). */
+/** What the policy grants: subjects × scopes × operations (docs/ARCHITECTURE.md#policy). */
 export const OPERATIONS = ['rewrap', 'keys.rotate', 'keys.revoke', 'keys.destroy'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -58,13 +60,6 @@ export interface RewrapResponse {
   /** The service's ephemeral X25519 public key for this response, base64url. */
   serverKey: string;
   items: RewrapResult[];
-}
-
-/** The body of every non-2xx answer. `message` never holds a secret or a token. */
-export interface WireError {
-  error: WireCode;
-  message: string;
-  requestId: string;
 }
 
 // ---------------------------------------------------------------------------

@@ -4,8 +4,8 @@ import { openSopsTree, parseSopsTree, type OpenedSops, type OpenOptions, type So
 
 export type SopsFile = SopsTreeFile | SopsDotenvFile;
 export type { OpenedSops, OpenOptions };
-export { sealSopsTree, type SealSopsOptions } from './tree.js';
-export { EXPORT_VERSION, type SopsMetadata } from './metadata.js';
+export { sealSopsTree } from './tree.js';
+export { EXPORT_VERSION } from './metadata.js';
 
 export function parseSops(text: string, format?: 'yaml' | 'json' | 'dotenv'): SopsFile {
   if (format === 'dotenv' || (format === undefined && looksDotenv(text))) return parseSopsDotenv(text);

@@ -36,8 +36,6 @@ export function snapshotTree(root: string): Record<string, string> {
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export const sha256 = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
-
 /** Temporary files of cli/files.ts writeAtomic (`.NAME.gitseal-HEX.tmp`) left under root. */
 export function tempLeftovers(root: string): string[] {
   return [...walk(root)].filter((f) => /(^|\/)\.[^/]*\.gitseal-[0-9a-f]+\.tmp$/.test(f.rel)).map((f) => f.rel);

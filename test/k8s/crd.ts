@@ -108,8 +108,6 @@ export function validateCrd(crd: Obj): FieldError[] {
   return errs;
 }
 
-export const crdIsTerminating = (crd: Obj): boolean => Boolean(metaOf(crd).deletionTimestamp);
-
 /** The resource entries a CRD serves, one per served version. */
 export function crdResourceTypes(crd: Obj): ResourceType[] {
   const spec = isObj(crd.spec) ? crd.spec : {};

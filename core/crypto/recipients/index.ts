@@ -1,6 +1,7 @@
 /**
- * Recipients (DESIGN §3): one registry of key types, the `gitseal1:` recipient
- * string, and the search for a key that opens a document's DEK.
+ * Recipients (schemas/FORMAT.md §10): one registry of key types, the
+ * `gitseal1:` recipient string, and the search for a key that opens a
+ * document's DEK.
  */
 import { b64url, fromB64url } from '../../bytes.js';
 import { fail, isGitsealError } from '../../errors.js';
@@ -8,7 +9,7 @@ import { mlkem1024 } from './mlkem1024.js';
 import { mlkem1024x25519 } from './mlkem1024-x25519.js';
 import type { Identity, IdentityOptions, Recipient, RecipientAlg, RecipientKind, RecipientStanza, WrapContext } from './types.js';
 
-export type { Decapsulate, Identity, IdentityOptions, Recipient, RecipientAlg, RecipientKind, RecipientStanza, WrapContext } from './types.js';
+export type { Identity, IdentityOptions, Recipient, RecipientAlg, RecipientKind, RecipientStanza, WrapContext } from './types.js';
 
 /** Every key type gitseal knows, by `alg`. Adding a key type adds one line here. */
 export const RECIPIENT_KINDS: { readonly [A in RecipientAlg]: RecipientKind } = {

@@ -1,6 +1,8 @@
 /**
- * Where the decrypting key comes from (DESIGN §7): --key, GITSEAL_KEY_FILE,
- * or the default keystore in the user's config folder.
+ * Where the decrypting key comes from
+ * (docs/ARCHITECTURE.md#decrypting-on-a-laptop-or-in-ci): --key,
+ * GITSEAL_KEY_FILE, the rewrap service (GITSEAL_SERVER), or the default
+ * keystore in the user's config folder.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';

@@ -1,10 +1,11 @@
 /**
- * Keys from the rewrap service (DESIGN §7, GITSEAL_SERVER): before a
- * command opens its files, every document's envelope is sent to the
- * service in batches, and the DEKs that come back stand behind one Identity
- * per org key, so the rest of the command runs as with a local keystore.
- * A refusal (denied, revoked, kill switch) is thrown when that document is
- * opened, with the service's reason.
+ * Keys from the rewrap service (GITSEAL_SERVER;
+ * docs/ARCHITECTURE.md#decrypting-on-a-laptop-or-in-ci): before a command
+ * opens its files, every document's envelope is sent to the service in
+ * batches, and the DEKs that come back stand behind one Identity per org key,
+ * so the rest of the command runs as with a local keystore. A refusal
+ * (denied, revoked, kill switch) is thrown when that document is opened, with
+ * the service's reason.
  */
 import { b64url } from '../core/bytes.js';
 import { fail } from '../core/errors.js';

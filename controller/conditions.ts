@@ -1,7 +1,7 @@
 /**
- * The conditions of an EncryptedSecret (DESIGN §5) and the pure decision
- * whether a status write is needed: a status is written only when what it
- * says changes, so a resync does not touch the API.
+ * The conditions of an EncryptedSecret (docs/ARCHITECTURE.md#the-controller)
+ * and the pure decision whether a status write is needed: a status is written
+ * only when what it says changes, so a resync does not touch the API.
  *
  * Ready says whether the Secret is current. For kstatus (Flux's health
  * checks, `kubectl wait`, Argo CD): a refusal that retrying cannot fix also

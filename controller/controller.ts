@@ -1,9 +1,9 @@
 /**
- * The controller's wiring (DESIGN §5): informers over EncryptedSecrets and
- * the Secrets it manages → a rate-limited work queue → reconcile workers,
- * which run only on the leader. Handlers only enqueue keys; a change the
- * controller made itself (its own status or Secret write) is not enqueued
- * again.
+ * The controller's wiring (docs/ARCHITECTURE.md#the-controller): informers
+ * over EncryptedSecrets and the Secrets it manages → a rate-limited work
+ * queue → reconcile workers, which run only on the leader. Handlers only
+ * enqueue keys; a change the controller made itself (its own status or Secret
+ * write) is not enqueued again.
  */
 import { CoordinationV1Api, ListWatch, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import type { PublicOrgKey } from '../kms/protocol/types.js';

@@ -1,7 +1,8 @@
 /**
  * Leader election over a coordination.k8s.io/v1 Lease, after client-go's
- * leaderelection package (DESIGN.md §5): one controller replica reconciles,
- * the others stand by and take over when the leader's lease runs out.
+ * leaderelection package (docs/ARCHITECTURE.md#the-controller): one
+ * controller replica reconciles, the others stand by and take over when the
+ * leader's lease runs out.
  *
  * Safety rests on two timing rules plus the store's optimistic concurrency:
  * - a candidate takes a held lease only after it has seen the lease record

@@ -1,9 +1,10 @@
 /**
- * One reconcile of one EncryptedSecret (DESIGN §5): open its envelope
- * through the rewrap service, decrypt, build the Secret, and write it only
- * when the live one differs. Every exit records the Ready condition. A
- * Secret is never deleted or blanked because something failed; the only
- * delete replaces an immutable Secret whose new content is already in hand.
+ * One reconcile of one EncryptedSecret (docs/ARCHITECTURE.md#the-controller):
+ * open its envelope through the rewrap service, decrypt, build the Secret,
+ * and write it only when the live one differs. Every exit records the Ready
+ * condition. A Secret is never deleted or blanked because something failed;
+ * the only delete replaces an immutable Secret whose new content is already
+ * in hand.
  */
 import { wipe } from '../core/bytes.js';
 import { isGitsealError } from '../core/errors.js';

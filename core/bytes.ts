@@ -83,9 +83,9 @@ export function checkBytes(value: unknown, length: number, name: string): assert
 
 /**
  * Where sealing takes its randomness: `n` fresh bytes per call. Injectable
- * (STYLE 2) so known-answer vectors can be made with a fixed stream; every
- * default is `defaultRandom`. Each call must return a fresh array: the
- * caller may wipe it.
+ * (docs/STYLE.md#randomness-and-time) so known-answer vectors can be made
+ * with a fixed stream; every default is `defaultRandom`. Each call must
+ * return a fresh array: the caller may wipe it.
  */
 export type RandomSource = (n: number) => Uint8Array;
 

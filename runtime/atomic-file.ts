@@ -1,7 +1,8 @@
 /**
- * Atomic file writes (DESIGN §6): a temporary file in the same folder,
- * fsync, rename, fsync of the folder, so a failure never leaves a
- * half-written file. Shared by the CLI and the rewrap service's key file.
+ * Atomic file writes (docs/STYLE.md#files-are-replaced-whole): a temporary
+ * file in the same folder, fsync, rename, fsync of the folder, so a failure
+ * never leaves a half-written file. Shared by the CLI and the rewrap
+ * service's key file.
  */
 import { closeSync, existsSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

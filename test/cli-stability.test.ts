@@ -1,8 +1,8 @@
 /**
- * DESIGN §3 "Stability", checked with real git: changing one value changes
- * its line and the MAC line, nothing else; updatekeys touches only the
- * recipients; rotate changes everything; re-encrypting an unchanged file
- * changes nothing.
+ * Stable ciphertext (schemas/FORMAT.md §4), checked with real git:
+ * changing one value changes its line and the MAC line, nothing else;
+ * updatekeys touches only the recipients; rotate changes everything;
+ * re-encrypting an unchanged file changes nothing.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

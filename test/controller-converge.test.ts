@@ -2,7 +2,7 @@
  * Writes that converge (issue 12): what Git removes disappears from the live
  * Secret. A real API server keeps fields owned by a create's `Update`
  * managedFields entry through later server-side applies (recorded in
- * ../shared/k8s-recorded/secret-create-then-apply.json), so every write is a
+ * test/k8s/recorded/secret-create-then-apply.json), so every write is a
  * server-side apply by one field manager, and Secrets an earlier version
  * created that way are taken over.
  */

@@ -177,7 +177,7 @@ describe('examples/deploy', () => {
     expect(find('Service', 'gitseal-controller-metrics').spec.ports[0]).toMatchObject({ port: 8080 });
   });
 
-  it('grants least privilege: no delete, no wildcards, exactly the controller rules of DESIGN §5', () => {
+  it('grants least privilege: no delete, no wildcards, exactly the controller rules of docs/ARCHITECTURE.md#the-controller', () => {
     const roles = [...ofKind('ClusterRole'), ...ofKind('Role')];
     for (const r of roles)
       for (const rule of r.rules) {

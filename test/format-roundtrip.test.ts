@@ -1,5 +1,5 @@
 /**
- * decrypt(encrypt(file)) is the file, byte for byte (DESIGN §3 "Layout"),
+ * decrypt(encrypt(file)) is the file, byte for byte (schemas/FORMAT.md §8),
  * for generated YAML streams and JSON files and for hand-written hard
  * cases; and no value or key of 6+ characters shows in the encrypted text.
  */

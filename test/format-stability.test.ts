@@ -1,8 +1,8 @@
 /**
- * DESIGN §3 "Stability", at the core level: re-encrypting with the opened
- * previous version keeps every unchanged line byte for byte; a recipient
- * change touches only the recipients and the MAC; rotate changes every
- * ciphertext and keeps only the document id.
+ * Stable ciphertext (schemas/FORMAT.md §4), at the core level:
+ * re-encrypting with the opened previous version keeps every unchanged line
+ * byte for byte; a recipient change touches only the recipients and the
+ * MAC; rotate changes every ciphertext and keeps only the document id.
  */
 import { describe, expect, it } from 'vitest';
 import type { Recipient } from '../core/crypto/recipients/types.js';

@@ -1,7 +1,8 @@
 /**
- * Moving authentic ciphertext around (DESIGN §3): a value ciphertext moved
- * to another key, another document, another file or another namespace does
- * not decrypt, and removing, adding or reordering entries breaks the MAC.
+ * Moving authentic ciphertext around (schemas/FORMAT.md §5, §7, §9): a
+ * value ciphertext moved to another key, another document, another file or
+ * another namespace does not decrypt, and removing, adding or reordering
+ * entries breaks the MAC.
  * Where the MAC alone would already catch a move, the test also re-computes
  * the MAC with the DEK, to show the value's own AAD refuses it as well.
  */

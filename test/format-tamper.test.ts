@@ -1,6 +1,6 @@
 /**
- * Tampering with an encrypted file (DESIGN §3 "Values", "MAC",
- * "Recipients"): every changed character of every bound field makes
+ * Tampering with an encrypted file (schemas/FORMAT.md §7 values, §9 MAC,
+ * §10 recipients): every changed character of every bound field makes
  * decryption fail with a GitsealError of a specific code, never a success
  * and never another exception.
  */

@@ -1,7 +1,8 @@
 /**
- * Known-answer vectors (STYLE 5): reads test/vectors/*.json and checks
- * core/ against them. Never writes them; when the format changes on
- * purpose, run `npx tsx test/vectors/generate.ts` and review the diff.
+ * Known-answer vectors (docs/CONTRIBUTING.md#rules-for-tests): reads
+ * test/vectors/*.json and checks core/ against them. Never writes them; when
+ * the format changes on purpose, run `npx tsx test/vectors/generate.ts` and
+ * review the diff.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

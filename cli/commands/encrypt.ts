@@ -8,7 +8,7 @@ import { policyOf, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
 import type { EncryptOptions } from './encrypt.command.js';
 
-/** An existing encrypted output is opened so unchanged values keep their ciphertext (DESIGN §3 "Stability"). */
+/** An existing encrypted output is opened so unchanged values keep their ciphertext (schemas/FORMAT.md §4). */
 async function previousVersion(target: string | undefined, keyFile: string | undefined): Promise<OpenedDocument[] | undefined> {
   if (!target || target === '-' || !existsSync(target)) return undefined;
   try {

@@ -1,10 +1,11 @@
 /**
- * The local org keystore (DESIGN §2, root of trust "passphrase"): pure
- * encode/decode of the keystore file text. The on-disk shape (`DiskKey`) is
- * separate from the in-memory `Identity`; each secret is stored raw or, with
- * a passphrase, in a passphrase box (core/crypto/passphrase-box.ts) bound to its
- * kid, so sealed secrets cannot be swapped between entries. Recipients stay
- * readable so `keystoreRecipients` needs no passphrase.
+ * The local org keystore (schemas/FORMAT.md §11;
+ * docs/ARCHITECTURE.md#keys-and-who-holds-them): pure encode/decode of the
+ * keystore file text. The on-disk shape (`DiskKey`) is separate from the
+ * in-memory `Identity`; each secret is stored raw or, with a passphrase, in a
+ * passphrase box (core/crypto/passphrase-box.ts) bound to its kid, so sealed
+ * secrets cannot be swapped between entries. Recipients stay readable so
+ * `keystoreRecipients` needs no passphrase.
  */
 import { Document, isMap, parseDocument } from 'yaml';
 import { NONCE_LENGTH } from './aead.js';
@@ -67,7 +68,7 @@ export function encodeKeystore(entries: readonly KeystoreEntry[], passphrase?: s
     const doc = new Document({ 'gitseal-keystore': KEYSTORE_VERSION, keys });
     keys.forEach((_, i) => {
       const sealed = doc.getIn(['keys', i, 'sealed'], true);
-      if (isMap(sealed)) sealed.flow = true; // one line per sealed key, as in DESIGN's example
+      if (isMap(sealed)) sealed.flow = true; // one line per sealed key, as in FORMAT.md §11
     });
     return doc.toString({ lineWidth: 0 });
   } finally {

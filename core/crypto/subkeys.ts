@@ -1,6 +1,6 @@
 /**
- * DESIGN §2: HKDF-SHA-256 derives one subkey per purpose from the DEK, so
- * no key is ever used for two jobs.
+ * HKDF-SHA-256 derives one subkey per purpose from the DEK, so no key is ever
+ * used for two jobs (schemas/FORMAT.md §4).
  */
 import { hkdfSync } from 'node:crypto';
 import { checkBytes } from '../bytes.js';

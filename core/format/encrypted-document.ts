@@ -1,7 +1,7 @@
 /**
- * The encrypted document in memory, and its on-disk shape (DESIGN §3). The
- * two are kept apart so the file format can stay stable while the code
- * changes: `fromDisk` checks and converts, `toDisk` is its inverse.
+ * The encrypted document in memory, and its on-disk shape (schemas/FORMAT.md
+ * §3). The two are kept apart so the file format can stay stable while the
+ * code changes: `fromDisk` checks and converts, `toDisk` is its inverse.
  */
 import { b64url, fromB64url } from '../bytes.js';
 import { fail } from '../errors.js';

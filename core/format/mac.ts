@@ -1,5 +1,5 @@
 /**
- * The document MAC (DESIGN §3 "MAC"): HMAC-SHA-256 under the MAC subkey
+ * The document MAC (schemas/FORMAT.md §9): HMAC-SHA-256 under the MAC subkey
  * over a canonical, length-prefixed encoding of everything that must not
  * change without the DEK: version, mode, scope binding, document id,
  * recipient kids, readable fields, the layout and every (token, ciphertext)

@@ -1,10 +1,10 @@
 /**
- * Name tokens (DESIGN §3 "Names"): the key path of each value becomes one
- * deterministic token, AES-256-GCM-SIV (RFC 8452) under the names subkey
- * with a fixed nonce. Deterministic so an unchanged key keeps its token and
- * diffs stay small; reversible only with the DEK; the whole path is sealed,
- * so the same name under different parents gives different tokens and the
- * file does not reveal how keys nest.
+ * Name tokens (schemas/FORMAT.md §6): the key path of each value becomes one
+ * deterministic token, AES-256-GCM-SIV (RFC 8452) under the names subkey with
+ * a fixed nonce. Deterministic so an unchanged key keeps its token and diffs
+ * stay small; reversible only with the DEK; the whole path is sealed, so the
+ * same name under different parents gives different tokens and the file does
+ * not reveal how keys nest.
  *
  * One document seals thousands of names under one key and nonce, so the
  * RFC's per-nonce key derivation and the POLYVAL state after the AAD are

@@ -1,7 +1,7 @@
 /**
- * Scopes (DESIGN §3): what a document's ciphertexts are bound to. The
- * binding string goes into every value's AAD, the DEK wrap and the MAC, so
- * an object renamed or moved out of its scope no longer decrypts.
+ * Scopes (schemas/FORMAT.md §5): what a document's ciphertexts are bound to.
+ * The binding string goes into every value's AAD, the DEK wrap and the MAC,
+ * so an object renamed or moved out of its scope no longer decrypts.
  */
 import { fail } from '../errors.js';
 

@@ -38,7 +38,7 @@ export interface OpenedDocument {
 
 export interface SealOptions {
   readonly recipients: readonly Recipient[];
-  /** The same document as it is now; unchanged values keep their ciphertext (DESIGN §3 "Stability"). */
+  /** The same document as it is now; unchanged values keep their ciphertext (schemas/FORMAT.md §4). */
   readonly previous?: OpenedDocument | undefined;
   /** A new DEK: every ciphertext changes (`gitseal rotate`). */
   readonly rotate?: boolean;

@@ -1,6 +1,6 @@
 /**
  * Whole files: a YAML stream (or one JSON document) in, encrypted text out,
- * and back. Each document gets its own DEK and envelope (DESIGN §3).
+ * and back. Each document gets its own DEK and envelope (schemas/FORMAT.md §2).
  */
 import type { RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';

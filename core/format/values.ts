@@ -1,7 +1,7 @@
 /**
- * Value and layout ciphertexts (DESIGN §3 "Values"): AES-256-GCM under the
- * values subkey, random nonce, padded plaintext, AAD binding format
- * version, scope, document id and the value's name token.
+ * Value and layout ciphertexts (schemas/FORMAT.md §7): AES-256-GCM under the
+ * values subkey, random nonce, padded plaintext, AAD binding format version,
+ * scope, document id and the value's name token.
  */
 import { defaultRandom, draw, fromB64url, fromUtf8, lengthPrefixed, wipe, type RandomSource } from '../bytes.js';
 import { NONCE_LENGTH } from '../crypto/aead.js';

@@ -1,7 +1,8 @@
 /**
- * Semantic diff of two versions of an encrypted file's documents (DESIGN §7
- * `gitseal diff`): which values changed, were added or removed, and what
- * happened to recipients, scope, layout and the data key.
+ * Semantic diff of two versions of an encrypted file's documents (`gitseal
+ * diff`, README.md "Reviewing a change to a secret"): which values changed,
+ * were added or removed, and what happened to recipients, scope, layout and
+ * the data key.
  *
  * Without a key the comparison is by name token and ciphertext: gitseal
  * keeps an unchanged value's ciphertext byte for byte and a key path's token

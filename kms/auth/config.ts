@@ -1,7 +1,8 @@
 /**
- * The `auth:` section of the service configuration (DESIGN §4 "Who may
- * ask"), checked once where it enters: every field known, every URL
- * https (or plain http on loopback, for tests), every key well formed.
+ * The `auth:` section of the service configuration
+ * (docs/ARCHITECTURE.md#who-may-ask), checked once where it enters: every
+ * field known, every URL https (or plain http on loopback, for tests), every
+ * key well formed.
  */
 import { fail } from '../../core/errors.js';
 import { fromB64url } from '../../core/bytes.js';
@@ -9,7 +10,7 @@ import { fromB64url } from '../../core/bytes.js';
 export const DEFAULT_AUDIENCE = 'gitseal';
 export const DEFAULT_MAX_SKEW_S = 300;
 export const DEFAULT_REPLAY_CACHE_SIZE = 100_000;
-/** JWT algorithms accepted for service-account tokens (DESIGN §4). */
+/** JWT algorithms accepted for service-account tokens (docs/ARCHITECTURE.md#who-may-ask). */
 export const SA_ALGORITHMS = ['RS256', 'ES256'] as const;
 /** Asymmetric JWS algorithms an OIDC issuer may be configured with; HMAC and 'none' never. */
 export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;

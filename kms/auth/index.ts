@@ -1,8 +1,9 @@
 /**
- * "Who may ask" (DESIGN §4): builds the configured authenticators and
- * asks them in turn. Bearer JWTs are routed by their unverified issuer:
- * the cluster's goes to the service-account authenticator, a configured
- * OIDC issuer's to the OIDC one; each returns null for tokens not its own.
+ * Who may ask (docs/ARCHITECTURE.md#who-may-ask): builds the configured
+ * authenticators and asks them in turn. Bearer JWTs are routed by their
+ * unverified issuer: the cluster's goes to the service-account authenticator,
+ * a configured OIDC issuer's to the OIDC one; each returns null for tokens
+ * not its own.
  */
 import { AuthFailure, type AuthRequest, type Authenticator, type Caller } from './types.js';
 import type { AuthConfig } from './config.js';

@@ -1,5 +1,6 @@
 /**
- * Developer keys signing each request (DESIGN §4): both the client's
+ * Developer keys signing each request (docs/ARCHITECTURE.md#who-may-ask,
+ * schemas/rewrap.openapi.yaml `requestSignature`): both the client's
  * `signRequest` and the service's authenticator.
  *
  *   Authorization: Gitseal-Ed25519 keyId=alice,ts=<unix s>,nonce=<b64url>,sig=<b64url>

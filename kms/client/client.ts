@@ -1,9 +1,9 @@
 /**
- * The rewrap client (DESIGN §4), used by the CLI when GITSEAL_SERVER is set
- * and by the controller: a kept-alive TLS 1.3 connection pool, batches of at
- * most MAX_BATCH items, timeouts, and retries with full jitter on transient
- * failures. Each request has its own ephemeral X25519 key; DEKs are opened
- * here and never cross the wire in the clear.
+ * The rewrap client (docs/ARCHITECTURE.md#the-rewrap-service), used by the
+ * CLI when GITSEAL_SERVER is set and by the controller: a kept-alive TLS 1.3
+ * connection pool, batches of at most MAX_BATCH items, timeouts, and retries
+ * with full jitter on transient failures. Each request has its own ephemeral
+ * X25519 key; DEKs are opened here and never cross the wire in the clear.
  */
 import type { KeyObject } from 'node:crypto';
 import { Agent, request } from 'node:https';

@@ -1,7 +1,8 @@
 /**
- * What a root of trust says about itself. The registry (registry.ts) is a
+ * What a root of trust says about itself. The registry (index.ts) is a
  * list of these; the configuration parser and `openRoot` only go through
- * it, so adding a root is one module and one line in that list.
+ * it, so adding a root is one module, one entry in that list and its kind in
+ * `RootKind` (docs/CONTRIBUTING.md#adding-a-root-of-trust).
  */
 import type { RootKind, RootOfTrust } from './types.js';
 import type { ConfigFields } from './config.js';

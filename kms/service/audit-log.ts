@@ -1,10 +1,10 @@
 /**
- * The service's hash-chained audit log (DESIGN §4 "Audit"); the record
- * format is in audit-verify.ts. Appends are serialised and group-committed:
- * what callers hand in while a write is in flight goes out together in the
- * next single write + fdatasync. An append resolves only once its records
- * are on disk, and rejects with E_AUDIT when they might not be, so the
- * service can refuse to answer what it cannot audit.
+ * The service's hash-chained audit log (docs/ARCHITECTURE.md#audit); the
+ * record format is in audit-verify.ts. Appends are serialised and
+ * group-committed: what callers hand in while a write is in flight goes out
+ * together in the next single write + fdatasync. An append resolves only once
+ * its records are on disk, and rejects with E_AUDIT when they might not be,
+ * so the service can refuse to answer what it cannot audit.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';

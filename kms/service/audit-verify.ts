@@ -1,5 +1,6 @@
 /**
- * The audit log's record format and its verification (DESIGN §4 "Audit").
+ * The audit log's record format and its verification
+ * (docs/ARCHITECTURE.md#audit).
  *
  * One JSON line per record: {"seq","time","prev", event fields…, "hash"} in
  * that fixed order. hash = SHA-256(prev hash bytes ‖ the line without its

@@ -1,8 +1,9 @@
 /**
- * The rewrap service over HTTPS (DESIGN §4): TLS 1.3 only, optional mTLS,
- * bounded bodies and header/body timeouts, per-subject rate limits, and the
- * routes of schemas/rewrap.openapi.yaml (server.ts). Every answer carries a
- * wire code; nothing from the request body or its credentials is echoed or logged.
+ * The rewrap service over HTTPS (docs/ARCHITECTURE.md#the-rewrap-service):
+ * TLS 1.3 only, optional mTLS, bounded bodies and header/body timeouts,
+ * per-subject rate limits, and the routes of schemas/rewrap.openapi.yaml
+ * (server.ts). Every answer carries a wire code; nothing from the request
+ * body or its credentials is echoed or logged.
  */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';

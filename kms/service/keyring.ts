@@ -1,9 +1,10 @@
 /**
- * The org keys inside the rewrap service (DESIGN §2, §4): the key file, the
- * root of trust that unseals it, and the kill switch. Private halves never
- * stay here: each (re)load unseals them through the root, hands them to the
- * unwrap workers and wipes them. Every `checkInterval` the root is asked
- * again; when it refuses, the workers drop every key until it answers again.
+ * The org keys inside the rewrap service
+ * (docs/ARCHITECTURE.md#the-kill-switch): the key file, the root of trust
+ * that unseals it, and the kill switch. Private halves never stay here: each
+ * (re)load unseals them through the root, hands them to the unwrap workers
+ * and wipes them. Every `checkInterval` the root is asked again; when it
+ * refuses, the workers drop every key until it answers again.
  */
 import type { PublicOrgKey } from '../protocol/types.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,7 +34,7 @@ export interface KeyringEvent {
 }
 
 export interface KeyringOptions {
-  /** How often the root is asked again, in ms (DESIGN §4: default 5 min). */
+  /** How often the root is asked again, in ms (default 5 min; docs/ARCHITECTURE.md#the-kill-switch). */
   checkIntervalMs?: number;
   /** How long an unreachable (not refusing) root is tolerated before the keys are dropped; default one interval. */
   graceMs?: number;

@@ -1,8 +1,9 @@
 /**
- * The rewrap service's policy (DESIGN §4 "Who may ask"): rules grant or deny
- * subjects × scopes × operations. Default deny; a matching deny rule beats
- * every allow; otherwise the first matching allow decides.
- * schemas/policy.schema.json describes the same file; tests keep them in step.
+ * The rewrap service's policy (docs/ARCHITECTURE.md#policy): rules grant or
+ * deny subjects × scopes × operations. Default deny; a matching deny rule
+ * beats every allow; otherwise the first matching allow decides.
+ * schemas/policy.schema.json describes the same file; tests keep them in
+ * step.
  */
 import { parseDocument } from 'yaml';
 import { fail } from '../../core/errors.js';

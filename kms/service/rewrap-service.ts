@@ -1,8 +1,9 @@
 /**
- * The rewrap decision for one authenticated request (DESIGN §4): per item,
- * the kill switch, the key's state, the policy; then the allowed items are
- * unwrapped and re-sealed to the caller by the worker pool; every decision
- * is audited (fsynced) before any sealed DEK leaves the service.
+ * The rewrap decision for one authenticated request
+ * (docs/ARCHITECTURE.md#the-rewrap-service): per item, the kill switch, the
+ * key's state, the policy; then the allowed items are unwrapped and re-sealed
+ * to the caller by the worker pool; every decision is audited (fsynced)
+ * before any sealed DEK leaves the service.
  */
 import { b64url, fromB64url, wipe } from '../../core/bytes.js';
 import { serverResponseKey } from '../../core/crypto/rewrap-seal.js';

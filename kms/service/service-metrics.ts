@@ -1,4 +1,4 @@
-/** The rewrap service's metrics (DESIGN §4 "/metrics"): requests by result, latency, key states, audit errors. */
+/** The rewrap service's metrics (GET /metrics, schemas/rewrap.openapi.yaml): requests by result, latency, key states, audit errors. */
 import type { Keyring } from './keyring.js';
 import { Counter, Gauge, Histogram, Registry } from '../../runtime/metrics.js';
 import { KEY_STATES } from '../protocol/types.js';

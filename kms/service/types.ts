@@ -15,7 +15,7 @@ export interface Policy {
 }
 
 // ---------------------------------------------------------------------------
-// Audit (DESIGN §4 "Audit")
+// Audit (docs/ARCHITECTURE.md#audit)
 
 /** One decision. No secret, DEK, envelope or token: only who, what and why. */
 export interface AuditEvent {

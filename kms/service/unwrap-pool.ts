@@ -1,7 +1,8 @@
 /**
- * The rewrap service's hot path (DESIGN §4): DEK envelopes are unwrapped on
- * worker threads (unwrap-worker.ts) with the fastest checked ML-KEM backend
- * and re-sealed to the caller there, so this thread never holds a DEK.
+ * The rewrap service's hot path (docs/ARCHITECTURE.md#the-workers): DEK
+ * envelopes are unwrapped on worker threads (unwrap-worker.ts) with the
+ * fastest checked ML-KEM backend and re-sealed to the caller there, so this
+ * thread never holds a DEK.
  *
  * Batches are cut into chunks spread over the workers (each worker has at
  * most two chunks in flight, so a slow worker takes less); a single item goes

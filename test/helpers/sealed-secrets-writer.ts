@@ -1,7 +1,7 @@
 /**
  * An independent sealed-secrets writer for tests: seals like kubeseal
  * (pkg/crypto/crypto.go HybridEncrypt) without sharing code with
- * core/sealed-secrets. AES-256-GCM comes from @noble/ciphers; RSA-OAEP is
+ * migrate/sealed-secrets. AES-256-GCM comes from @noble/ciphers; RSA-OAEP is
  * either node:crypto's publicEncrypt, or, when an OAEP seed is given, the
  * OAEP encoding done by hand (RFC 8017 §7.1.1, SHA-256, MGF1-SHA-256) and a
  * raw RSA operation, so a vector can be fully deterministic.

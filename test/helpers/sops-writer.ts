@@ -1,6 +1,6 @@
 /**
  * An independent SOPS writer for tests: @noble/ciphers AES-GCM, @noble/hashes
- * SHA-512 and age-encryption, sharing no code with core/sops (the reader),
+ * SHA-512 and age-encryption, sharing no code with migrate/sops (the reader),
  * so a misreading of the format on one side cannot hide on the other.
  * Written from the SOPS format: 32-byte IVs, AAD "a:b:", MAC = uppercase
  * hex SHA-512 over every non-null leaf (booleans as True/False) in order,

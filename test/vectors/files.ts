@@ -1,7 +1,7 @@
 /**
- * Whole-file vectors (DESIGN §3): plaintext in, exact encrypted text out
- * under a fixed random stream and fixed keys, plus corrupted copies that
- * must fail with a given error code.
+ * Whole-file vectors (schemas/FORMAT.md §2–§10): plaintext in, exact
+ * encrypted text out under a fixed random stream and fixed keys, plus
+ * corrupted copies that must fail with a given error code.
  */
 import { encryptStream } from '../../core/format/stream.js';
 import type { ErrorCode } from '../../core/errors.js';

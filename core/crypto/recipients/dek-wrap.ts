@@ -1,6 +1,6 @@
 /**
- * The parts every KEM recipient shares (DESIGN §3 "Recipients"): the kid,
- * the key-encryption key derived by HKDF from the KEM shared secret(s), and
+ * The parts every KEM recipient shares (schemas/FORMAT.md §10): the kid, the
+ * key-encryption key derived by HKDF from the KEM shared secret(s), and
  * AES-256-GCM over the DEK bound to kid + scope binding + document id. A
  * stanza copied to another scope or document therefore does not open.
  */

@@ -86,7 +86,7 @@ for (const kind of Object.values(RECIPIENT_KINDS)) {
   });
 }
 
-/** Unwraps with noble primitives only, following DESIGN §3 literally: the wire format is what the docs say. */
+/** Unwraps with noble primitives only, following FORMAT.md §10 literally: the wire format is what the docs say. */
 function nobleUnwrap(alg: 'mlkem1024-x25519' | 'mlkem1024', secret: Uint8Array, s: RecipientStanza): Uint8Array {
   const { secretKey, publicKey } = ml_kem1024.keygen(secret.subarray(0, 64));
   const enc = fromB64url(s.enc, 'enc');

@@ -1,8 +1,8 @@
 /**
- * The org key (DESIGN §2, §3): ML-KEM-1024 (FIPS 203) and X25519 combined
- * through HKDF, so the wrap holds while either one holds. The HKDF info
- * binds the ephemeral and recipient X25519 keys; the ML-KEM ciphertext is
- * bound through the KEM itself (implicit rejection gives a wrong secret).
+ * The org key (schemas/FORMAT.md §10): ML-KEM-1024 (FIPS 203) and X25519
+ * combined through HKDF, so the wrap holds while either one holds. The HKDF
+ * info binds the ephemeral and recipient X25519 keys; the ML-KEM ciphertext
+ * is bound through the KEM itself (implicit rejection gives a wrong secret).
  *
  * public = ML-KEM public key (1568 B) || X25519 public key (32 B)
  * secret = ML-KEM keygen seed (64 B) || X25519 secret (32 B)

@@ -1,6 +1,6 @@
 /**
- * Pure post-quantum recipient (DESIGN §3): ML-KEM-1024 (FIPS 203) alone,
- * for deployments that do not want a classical component.
+ * Pure post-quantum recipient (schemas/FORMAT.md §10): ML-KEM-1024 (FIPS 203)
+ * alone, for deployments that do not want a classical component.
  *
  * public = ML-KEM public key (1568 B); secret = keygen seed (64 B);
  * enc = ML-KEM ciphertext (1568 B).

@@ -1,8 +1,8 @@
 /**
- * The recipient plug-in contract (DESIGN §3 "Recipients", STYLE 9): every
- * key type wraps the document's DEK into one stanza and unwraps it again,
- * returning null for "not mine". Adding a key type adds one module and one
- * registry entry in `index.ts`.
+ * The recipient plug-in contract (schemas/FORMAT.md §10;
+ * docs/STYLE.md#plug-ins-one-interface-one-list): every key type wraps the
+ * document's DEK into one stanza and unwraps it again, returning null for
+ * "not mine". Adding a key type: docs/CONTRIBUTING.md#adding-a-recipient-type.
  */
 import type { RandomSource } from '../../bytes.js';
 
@@ -16,7 +16,7 @@ export interface RecipientStanza {
   dek: string;
 }
 
-/** What the DEK wrap is bound to (DESIGN §3): AAD = kid + scope binding + document id. */
+/** What the DEK wrap is bound to (FORMAT.md §10): AAD = kid + scope binding + document id. */
 export interface WrapContext {
   scopeBinding: string;
   docId: Uint8Array;

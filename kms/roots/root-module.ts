@@ -1,10 +1,10 @@
 /**
  * What a root of trust says about itself. The registry (index.ts) is a
  * list of these; the configuration parser and `openRoot` only go through
- * it, so adding a root is one module, one entry in that list and its kind in
- * `RootKind` (docs/CONTRIBUTING.md#adding-a-root-of-trust).
+ * it, so adding a root is one module and one entry in that list
+ * (docs/CONTRIBUTING.md#adding-a-root-of-trust).
  */
-import type { RootKind, RootOfTrust } from './types.js';
+import type { RootOfTrust } from './types.js';
 import type { ConfigFields } from './config.js';
 
 /** The fields every `root:` mapping has, whatever its type. */
@@ -20,7 +20,7 @@ export interface RootImplementation<C> {
   createKey?(config: C, env: NodeJS.ProcessEnv): Promise<boolean>;
 }
 
-export interface RootModule<C extends { type: RootKind } & RootConfigCommon> {
+export interface RootModule<C extends { type: string } & RootConfigCommon> {
   /** The `type` of its `root:` mapping, and `RootOfTrust.kind`. */
   readonly kind: C['type'];
   /** The fields its `root:` mapping may have besides `type` and `checkInterval`. */

@@ -8,7 +8,7 @@ import { startAwsKmsDouble } from '../../test/doubles/aws-kms-double.js';
 import { startGcpKmsDouble } from '../../test/doubles/gcp-kms-double.js';
 import { hasOptional } from '../../test/helpers/optional.js';
 import { makeSoftHsmToken, softHsmAvailable } from '../../test/helpers/softhsm.js';
-import type { RootKind, RootOfTrust } from './types.js';
+import type { RootOfTrust } from './types.js';
 import { openRoot, parseRootConfig, type RootConfig } from './index.js';
 
 interface Fixture {
@@ -31,7 +31,7 @@ function secret(): { all: Uint8Array; view: Uint8Array } {
   return { all, view };
 }
 
-const fixtures: { kind: RootKind; available: boolean; make(): Promise<Fixture>; wrongContext: GitsealError['code'] }[] = [
+const fixtures: { kind: string; available: boolean; make(): Promise<Fixture>; wrongContext: GitsealError['code'] }[] = [
   {
     kind: 'passphrase',
     available: true,

@@ -1,6 +1,5 @@
 /** What a root of trust is to the service: it seals and unseals the org private key at rest. */
 
-export type RootKind = 'passphrase' | 'pkcs11' | 'aws-kms' | 'gcp-kms';
 
 /**
  * Seals the org private key at rest. `context` (e.g. 'gitseal/org-key/v1:org-…')
@@ -8,7 +7,8 @@ export type RootKind = 'passphrase' | 'pkcs11' | 'aws-kms' | 'gcp-kms';
  * for another kid.
  */
 export interface RootOfTrust {
-  readonly kind: RootKind;
+  /** Its module's kind (kms/roots/index.ts ROOT_MODULES). */
+  readonly kind: string;
   /** For logs and /readyz: names the key, never a secret or PIN. */
   readonly description: string;
   seal(plaintext: Uint8Array, context: string): Promise<Uint8Array>;

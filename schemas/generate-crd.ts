@@ -103,7 +103,7 @@ const CONDITION_TYPE = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a
 
 /** The controller's status: metav1.Condition list (a map keyed by type), generations, the Secret written. */
 export const STATUS_SCHEMA: SchemaNode = {
-  description: 'Written by the gitseal controller (DESIGN §5).',
+  description: 'Written by the gitseal controller (docs/ARCHITECTURE.md, "The controller").',
   type: 'object',
   properties: {
     observedGeneration: { description: 'The metadata.generation the controller last acted on.', type: 'integer', format: 'int64', minimum: 0 },

@@ -27,6 +27,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   E_SCOPE: 41,
   E_EDITOR: 50,
   E_EXEC: 51,
+  E_ENV: 55,
   E_SOPS: 52,
   E_SOPS_MAC: 53,
   E_SEALED: 54,

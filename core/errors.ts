@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   E_CONFIG: 'the .gitseal.yaml configuration is invalid',
   E_EDITOR: 'the editor failed',
   E_EXEC: 'the command could not be run',
+  E_ENV: 'exec-env refuses to set a variable',
   E_SEALED: 'the SealedSecret cannot be imported',
   E_SERVER: 'the rewrap service could not be reached or answered wrongly',
   E_AUTH: 'the rewrap service did not accept the credentials',

@@ -1,4 +1,5 @@
 /** The smaller commands end to end: verify, exec-env, set, unset, init, and every command's --help. */
+import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, mapLimit } from './helpers/cli.js';
 import { GENERIC_YAML, SECRET } from './helpers/fixtures.js';
@@ -117,12 +118,48 @@ describe.concurrent('exec-env', () => {
 
     const failed = await ws.run(['exec-env', 'secret.enc.yaml', '--', 'sh', '-c', 'exit 7']);
     expect(failed.status).toBe(7);
-    expect(failed.stderr).toBe('');
+    // The Secret's data has tls.key, which is not a variable name.
+    expect(failed.stderr).toBe('gitseal: not exported (not a variable name, or not a single value): tls.key\n');
     const killed = await ws.run(['exec-env', 'secret.enc.yaml', '--', 'sh', '-c', 'kill -TERM $$']);
     expect(killed.status).toBe(128 + 15);
     const none = await ws.run(['exec-env', 'secret.enc.yaml']);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('[E_USAGE]');
+  });
+});
+
+describe.concurrent('exec-env against a writer with push access and the public recipient', () => {
+  const attack = async (doc: string, extra: string[] = []) => {
+    const ws = await withEncrypted();
+    ws.write('attacker.yaml', doc);
+    const sealed = (await ok(ws, ['encrypt', 'attacker.yaml'])).stdout; // needs only the public recipient
+    ws.write('secret.enc.yaml', `${encrypted.secret}---\n${sealed}`);
+    const r = await ws.run(['exec-env', 'secret.enc.yaml', ...extra, '--', 'sh', '-c', 'touch ran']);
+    return { ws, r };
+  };
+
+  it('an appended document setting NODE_OPTIONS (or LD_PRELOAD, BASH_ENV, PATH) is refused and runs nothing', async () => {
+    for (const name of ['NODE_OPTIONS', 'LD_PRELOAD', 'BASH_ENV', 'PATH']) {
+      const { ws, r } = await attack(`${name}: "--import=data:text/javascript,process.exit(9)"\n`);
+      expect(r.status, name).toBe(55);
+      expect(r.stderr).toContain(`[E_ENV]`);
+      expect(r.stderr).toContain(`sets ${name}`);
+      expect(existsSync(ws.path('ran')), name).toBe(false);
+    }
+  });
+
+  it('--allow-env lets a named variable through', async () => {
+    const { ws, r } = await attack('NODE_OPTIONS: "--max-old-space-size=64"\n', ['--allow-env', 'NODE_OPTIONS']);
+    expect(r.status, describeRun(['exec-env'], r)).toBe(0);
+    expect(existsSync(ws.path('ran'))).toBe(true);
+  });
+
+  it('an appended document overriding a value of the first is refused', async () => {
+    const { ws, r } = await attack('apiVersion: v1\nkind: Secret\nmetadata:\n  name: db2\n  namespace: payments\nstringData:\n  password: attacker-chosen\n');
+    expect(r.status).toBe(55);
+    expect(r.stderr).toContain('documents 1 and 2 both set password');
+    expect(r.stderr).not.toContain('attacker-chosen');
+    expect(existsSync(ws.path('ran'))).toBe(false);
   });
 });
 

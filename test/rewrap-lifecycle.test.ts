@@ -81,7 +81,7 @@ describe('org key lifecycle', () => {
     expect(d.stdout).toBe(SECRET);
   });
 
-  it('updatekeys moves the file to the new kid, changing only the recipient lines and the MAC', async () => {
+  it('updatekeys moves the file to the new kid; dropping the old one gives the document a new data key, and it says so', async () => {
     expect((await run(['init', '--force', '-r', newRecipient], 'admin')).status).toBe(0);
     const before = readFileSync(join(dir, 'db.yaml'), 'utf8');
     const u = await run(['updatekeys', 'db.yaml'], 'alice');
@@ -89,9 +89,12 @@ describe('org key lifecycle', () => {
     const after = readFileSync(join(dir, 'db.yaml'), 'utf8');
     expect(after).toContain(newKid);
     expect(after).not.toContain(svc.kid);
+    // A new DEK: whoever kept the old one (or the old org key) opens nothing written from now on.
     const changed = changedLines(before, after);
-    expect(changed.every((l) => /^\s*(- )?(kid|alg|enc|dek|mac):/.test(l))).toBe(true);
-    expect(changed.some((l) => /mac:/.test(l))).toBe(true);
+    expect(changed.some((l) => /^\s*t\.[\w-]+: v1\./.test(l))).toBe(true);
+    expect(before.match(/^    id: \S+$/m)?.[0]).toBeDefined();
+    expect(before.match(/^    id: \S+$/m)?.[0]).toBe(after.match(/^    id: \S+$/m)?.[0]);
+    expect(u.stderr).toContain('new data key for 1 of 1 document(s), since a recipient was removed');
     expect((await run(['decrypt', 'db.yaml'], 'alice')).stdout).toBe(SECRET);
   });
 

@@ -1,11 +1,15 @@
 import { emitEncrypted } from '../../core/format/encrypted-store.js';
+import { dropsRecipient } from '../../core/format/seal.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
 import { resealOpened } from '../reseal-opened.js';
 import type { UpdatekeysOptions } from './updatekeys.command.js';
 
-/** Rewraps each document's DEK for the configured recipients; values, layout and DEK stay. */
+/**
+ * Rewraps each document's DEK for the configured recipients; values, layout and DEK stay. A document that
+ * loses a recipient gets a new DEK instead (every value sealed again), and the command says so.
+ */
 export async function run(opts: UpdatekeysOptions): Promise<void> {
   const files = opts.files;
   const tick = progress('updating keys');
@@ -13,13 +17,16 @@ export async function run(opts: UpdatekeysOptions): Promise<void> {
     const f = await openFile(file, opts.key);
     const recipients = recipientsOf(opts.recipient, f.policy);
     const before = new Set(f.opened.flatMap((o) => o.doc.envelope.recipients.map((r) => r.kid)));
+    const renewed = f.opened.filter((o) => dropsRecipient(o, { recipients })).length;
     const docs = f.opened.map((o) => resealOpened(o, { recipients, previous: o }));
     const after = new Set(recipients.map((r) => r.kid));
     const added = [...after].filter((k) => !before.has(k));
     const removed = [...before].filter((k) => !after.has(k));
     const text = emitEncrypted(docs, f.format);
     if (text !== f.text) writeAtomic(file, text);
-    process.stderr.write(`${file}: ${added.length || removed.length ? `+[${added.join(', ')}] -[${removed.join(', ')}]` : 'recipients unchanged'}\n`);
+    const change = added.length || removed.length ? `+[${added.join(', ')}] -[${removed.join(', ')}]` : 'recipients unchanged';
+    const renewal = renewed ? `; new data key for ${renewed} of ${f.opened.length} document(s), since a recipient was removed: values sealed before stay readable to whoever kept the old key` : '';
+    process.stderr.write(`${file}: ${change}${renewal}\n`);
     tick(n + 1, files.length);
   }
 }

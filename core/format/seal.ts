@@ -53,7 +53,7 @@ export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocu
   const random = opts.random ?? defaultRandom;
   const docId = prev?.doc.envelope.docId ?? draw(random, DOC_ID_LENGTH, 'document id');
   const binding = bindingOf(input);
-  const reuse = prev !== undefined && !opts.rotate && bindingOf(prev.doc) === binding && prev.doc.mode === input.mode;
+  const reuse = prev !== undefined && !opts.rotate && bindingOf(prev.doc) === binding && prev.doc.mode === input.mode && !dropsRecipient(prev, opts);
   const dek = reuse ? prev.dek : draw(random, DEK_LENGTH, 'DEK');
   const keys = deriveSubkeys(dek, docId);
   const names = new NameCipher(keys.names, docId, input.plain.leaves.length);
@@ -92,6 +92,16 @@ export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocu
   if (!reuse) wipe(dek);
   wipe(keys.values, keys.names, keys.mac);
   return { ...partial, envelope: { version: ENVELOPE_VERSION, docId, recipients, mac } };
+}
+
+/**
+ * True when a recipient of the previous version is not among the new ones. Its holder may have kept the
+ * DEK, so the document gets a new one: every value is sealed again and old DEKs open nothing new.
+ */
+export function dropsRecipient(prev: OpenedDocument, opts: Pick<SealOptions, 'recipients' | 'keepRecipients'>): boolean {
+  if (opts.keepRecipients) return false;
+  const kept = new Set(opts.recipients.map((r) => r.kid));
+  return prev.doc.envelope.recipients.some((s) => !kept.has(s.kid));
 }
 
 /** Wraps the DEK to each recipient once; a recipient the previous version already had keeps its stanza. */

@@ -119,7 +119,10 @@ function fastDocument(text: string): Record<string, unknown> | null {
   return { ...(header as Record<string, unknown>), [key]: sealed };
 }
 
-/** Parses an encrypted file. Throws E_NOT_ENCRYPTED, E_FORMAT (also for unresolved merge conflicts), E_VERSION or E_YAML. */
+/**
+ * Parses an encrypted file. Throws E_NOT_ENCRYPTED, E_FORMAT (also for unresolved merge conflicts), E_VERSION,
+ * E_YAML, or E_TAMPERED for an object or document the file holds twice.
+ */
 export function parseEncrypted(text: string): { docs: EncryptedDocument[]; format: FileFormat } {
   refuseConflicted(text);
   const format = detectFormat(text);
@@ -132,10 +135,14 @@ export function parseEncrypted(text: string): { docs: EncryptedDocument[]; forma
     }
     return { docs: [fromDisk(obj, 0)], format };
   }
+  return { docs: refuseRepeated(yamlStream(text)), format };
+}
+
+function yamlStream(text: string): EncryptedDocument[] {
   const parts = text.split(/^---\n/m);
   const fast = parts.map((p) => (p.trim() === '' ? null : fastDocument(p)));
   if (fast.every((d, i) => d !== null || parts[i]!.trim() === '') && fast.some((d) => d !== null)) {
-    return { docs: fast.filter((d) => d !== null).map((d, i) => fromDisk(d, i)), format };
+    return fast.filter((d) => d !== null).map((d, i) => fromDisk(d, i));
   }
   const yamlDocs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
   if (!Array.isArray(yamlDocs)) fail('E_YAML', 'the input is not a YAML stream');
@@ -143,5 +150,26 @@ export function parseEncrypted(text: string): { docs: EncryptedDocument[]; forma
     if (d.errors.length) fail('E_YAML', `the encrypted file is not valid YAML (${d.errors[0]!.code.toLowerCase()})`);
     return d.toJS({ maxAliasCount: 0 }) as unknown;
   });
-  return { docs: objs.filter((o) => o !== null).map((o, i) => fromDisk(o, i)), format };
+  return objs.filter((o) => o !== null).map((o, i) => fromDisk(o, i));
+}
+
+/**
+ * A file holds each object once and each document once: a second EncryptedSecret of the same namespace
+ * and name, or a document id seen twice, means a document was appended or duplicated.
+ */
+function refuseRepeated(docs: EncryptedDocument[]): EncryptedDocument[] {
+  const objects = new Map<string, number>();
+  const ids = new Map<string, number>();
+  docs.forEach((d, i) => {
+    const id = Buffer.from(d.envelope.docId).toString('hex');
+    const twice = ids.get(id);
+    if (twice !== undefined) fail('E_TAMPERED', `documents ${twice + 1} and ${i + 1} have the same document id: a document was duplicated`);
+    ids.set(id, i);
+    if (d.mode !== 'secret') return;
+    const key = `${d.identity.namespace ?? ''}/${d.identity.name ?? ''}`;
+    const first = objects.get(key);
+    if (first !== undefined) fail('E_TAMPERED', `documents ${first + 1} and ${i + 1} are both the EncryptedSecret ${key}: a document was appended or duplicated`);
+    objects.set(key, i);
+  });
+  return docs;
 }

@@ -77,6 +77,7 @@ export function encryptStream(text: string, opts: EncryptOptions): string {
   // A YAML stream may start with a flow mapping; only a single document can be written back as JSON.
   const format: FileFormat = plain.length === 1 ? detectFormat(text) : 'yaml';
   const inputs = plain.map((p, i) => sealInputOf(p, i, opts));
+  refuseSameObjectTwice(inputs);
   const previous = matchPrevious(inputs, opts.previous ?? []);
   const docs: EncryptedDocument[] = inputs.map((input, i) => {
     const sealed = sealDocument(input, { recipients: opts.recipients, previous: previous[i], rotate: opts.rotate, keepRecipients: opts.keepRecipients, random: opts.random });
@@ -84,6 +85,18 @@ export function encryptStream(text: string, opts: EncryptOptions): string {
     return sealed;
   });
   return emitEncrypted(docs, format);
+}
+
+/** Two Secrets of one namespace and name in a file: Kubernetes would apply the last, and the file could not be read back. */
+function refuseSameObjectTwice(inputs: readonly SealInput[]): void {
+  const seen = new Map<string, number>();
+  inputs.forEach((input, i) => {
+    if (input.mode !== 'secret') return;
+    const key = `${input.identity.namespace ?? ''}/${input.identity.name ?? ''}`;
+    const first = seen.get(key);
+    if (first !== undefined) fail('E_SECRET_INVALID', `documents ${first + 1} and ${i + 1} are both the Secret ${key}: keep one`);
+    seen.set(key, i);
+  });
 }
 
 /**

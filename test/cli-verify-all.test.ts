@@ -154,3 +154,29 @@ describe.concurrent('verify --all', () => {
     expect(badConfig.stderr.trim().split('\n')).toEqual([expect.stringContaining('[E_CONFIG]')]);
   });
 });
+
+describe.concurrent('rotate --all', () => {
+  it('rotates every tracked encrypted file a creation rule matches (limited to the paths given), and no other', async () => {
+    const { ws, dir, run } = await repo();
+    // The creation rule of `gitseal init` matches names holding "secret".
+    expect((await run(['encrypt', '../plain/values.yaml', '-o', 'db-secret.enc.yaml'])).status).toBe(0);
+    expect((await run(['encrypt', '../plain/values.yaml', '-o', 'unmatched.yaml'])).status).toBe(0);
+    commitAll(dir, 'one more file a rule matches, one it does not');
+    const before = { app: ws.read('repo/apps/app-secret.enc.yaml'), db: ws.read('repo/db-secret.enc.yaml'), values: ws.read('repo/values.enc.yaml'), other: ws.read('repo/unmatched.yaml') };
+
+    const limited = await run(['rotate', '--all', 'apps']);
+    expect(limited.status, describeRun(['rotate', '--all', 'apps'], limited)).toBe(0);
+    expect(limited.stderr).toContain('rotating 1 encrypted file(s) that creation rules match');
+    expect(ws.read('repo/apps/app-secret.enc.yaml')).not.toBe(before.app);
+    expect(ws.read('repo/db-secret.enc.yaml')).toBe(before.db);
+
+    const all = await run(['rotate', '--all']);
+    expect(all.status, describeRun(['rotate', '--all'], all)).toBe(0);
+    expect(all.stderr).toContain('rotating 2 encrypted file(s) that creation rules match');
+    expect(ws.read('repo/db-secret.enc.yaml')).not.toBe(before.db);
+    expect(ws.read('repo/values.enc.yaml')).toBe(before.values);
+    expect(ws.read('repo/unmatched.yaml')).toBe(before.other);
+    expect((await run(['decrypt', 'apps/app-secret.enc.yaml'])).stdout).toBe(FIVE_VALUE_SECRET);
+    expectNoValues(limited.stdout + limited.stderr + all.stdout + all.stderr);
+  });
+});

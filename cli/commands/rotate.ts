@@ -1,13 +1,17 @@
+import { fail } from '../../core/errors.js';
 import { emitEncrypted } from '../../core/format/encrypted-store.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
 import { resealOpened } from '../reseal-opened.js';
+import { ruleMatchedEncryptedFiles } from '../rule-matched-files.js';
 import type { RotateOptions } from './rotate.command.js';
 
 /** A new DEK for every document: every value, token, layout and wrap changes. */
 export async function run(opts: RotateOptions): Promise<void> {
-  const files = opts.files;
+  if (!opts.all && !opts.files?.length) fail('E_USAGE', 'name the files to rotate, or --all');
+  const files = opts.all ? await ruleMatchedEncryptedFiles(process.cwd(), opts.files ?? []) : (opts.files ?? []);
+  if (opts.all) process.stderr.write(`rotating ${files.length} encrypted file(s) that creation rules match\n`);
   const tick = progress('rotating');
   for (const [n, file] of files.entries()) {
     const f = await openFile(file, opts.key);

@@ -101,6 +101,15 @@ export function loadConfig(file: string): Config {
   };
 }
 
+/** findConfig with one lookup and parse per folder, for commands that walk many files. */
+export function configPerFolder(): (dir: string) => Config | null {
+  const configs = new Map<string, Config | null>();
+  return (dir) => {
+    if (!configs.has(dir)) configs.set(dir, findConfig(dir));
+    return configs.get(dir) ?? null;
+  };
+}
+
 export function policyFor(config: Config | null, file: string): FilePolicy {
   if (!config) return { recipients: [], scope: 'strict', readablePaths: DEFAULT_READABLE.map(parsePathExpression), matched: false };
   const rel = file === '-' ? '' : relative(config.dir, resolve(file)).split('\\').join('/');

@@ -12,7 +12,7 @@ import { isEncryptedObject } from '../core/format/encrypted-document.js';
 import { detectFormat } from '../core/format/encrypted-store.js';
 import { MAX_ALIAS_COUNT } from '../core/format/yaml-store.js';
 import type { Identity } from '../core/crypto/recipients/types.js';
-import { findConfig, policyFor, type Config } from './config.js';
+import { configPerFolder, policyFor } from './config.js';
 import { readInput } from './files.js';
 import { trackedFiles } from './tracked-files.js';
 import { problemOf, verifyText, type FileReport } from './verify-file.js';
@@ -90,12 +90,7 @@ function checkTracked(abs: string, rel: string, matched: boolean, identities: re
  */
 export async function verifyRepo(cwd: string, paths: readonly string[], identities: readonly Identity[] | null): Promise<RepoReport> {
   const { top, files: tracked } = await trackedFiles(cwd, paths);
-  // One lookup and parse of .gitseal.yaml per folder, not per file.
-  const configs = new Map<string, Config | null>();
-  const configIn = (dir: string): Config | null => {
-    if (!configs.has(dir)) configs.set(dir, findConfig(dir));
-    return configs.get(dir) ?? null;
-  };
+  const configIn = configPerFolder();
   const files: FileReport[] = [];
   for (const rel of tracked) {
     const abs = join(top, rel);

@@ -168,7 +168,8 @@ describe('import sops with KMS (test doubles)', () => {
     client.destroy();
     const kms = [{ arn, created_at: '2024-01-01T00:00:00Z', enc: Buffer.from(out.CiphertextBlob!).toString('base64'), context, aws_profile: '' }];
     ws.write('s.sops.yaml', new SopsWriter({ key, kms }).yaml([SECRET]));
-    const env = { ...aws.env, GITSEAL_SOPS_AWS_ENDPOINT: aws.endpoint };
+    // The SDK's own endpoint setting, as for LocalStack or a VPC endpoint.
+    const env = { ...aws.env, AWS_ENDPOINT_URL_KMS: aws.endpoint };
     const r = await ok(ws, ['import', 'sops', 's.sops.yaml', '-o', 's.enc.yaml'], { env });
     expect(r.stderr).not.toContain(marker);
     expect(parse(await decrypted(ws, 's.enc.yaml'))).toEqual(SECRET);

@@ -5,8 +5,10 @@
  *
  * Age identities come from the caller (the CLI reads --age-key FILE,
  * SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt).
- * GITSEAL_SOPS_AWS_ENDPOINT and GITSEAL_SOPS_GCP_ENDPOINT point the KMS
- * clients at a loopback test double: they are for tests only.
+ * AWS KMS is reached where the SDK's own settings say (AWS_ENDPOINT_URL_KMS,
+ * AWS_ENDPOINT_URL, the region of the key's ARN). GITSEAL_SOPS_GCP_ENDPOINT
+ * points the Cloud KMS client at a loopback test double: it is for tests
+ * only, since Google's client has no setting of its own for it.
  */
 import { armor, Decrypter, Encrypter } from 'age-encryption';
 import { fail, GitsealError } from '../../core/errors.js';
@@ -71,11 +73,9 @@ function regionOfArn(arn: string): string {
 async function fromAws(meta: SopsMetadata, env: NodeJS.ProcessEnv, errors: string[]): Promise<Uint8Array | undefined> {
   if (!meta.kms.length) return undefined;
   const { KMSClient, DecryptCommand } = await loadOptional('@aws-sdk/client-kms', () => import('@aws-sdk/client-kms'));
-  const endpoint = env.GITSEAL_SOPS_AWS_ENDPOINT ? endpointUrl(env.GITSEAL_SOPS_AWS_ENDPOINT, 'GITSEAL_SOPS_AWS_ENDPOINT').origin : undefined;
   for (const k of meta.kms) {
     const client = new KMSClient({
       region: regionOfArn(k.arn),
-      ...(endpoint ? { endpoint } : {}),
       ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
         ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
         : {}),

@@ -40,6 +40,23 @@ export function bindingOf(doc: Pick<EncryptedDocument, 'mode' | 'scope' | 'ident
   return scopeBinding(doc.scope, doc.identity);
 }
 
+/** `namespace/name` of a secret-mode document (the object Kubernetes gets), null in generic mode. */
+export const objectKeyOf = (doc: Pick<EncryptedDocument, 'mode' | 'identity'>): string | null =>
+  doc.mode === 'secret' ? `${doc.identity.namespace ?? ''}/${doc.identity.name ?? ''}` : null;
+
+/** The first item whose key an earlier item already had (null keys never repeat), or null. */
+export function firstRepeat<T>(items: readonly T[], keyOf: (item: T) => string | null): { first: number; second: number; key: string } | null {
+  const seen = new Map<string, number>();
+  for (const [i, item] of items.entries()) {
+    const key = keyOf(item);
+    if (key === null) continue;
+    const first = seen.get(key);
+    if (first !== undefined) return { first, second: i, key };
+    seen.set(key, i);
+  }
+  return null;
+}
+
 /** JSON with every object's keys sorted (code unit order), so any reordering of a mapping gives the same text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>

@@ -8,7 +8,7 @@
  */
 import { parseAllDocuments, stringify } from 'yaml';
 import { fail } from '../errors.js';
-import { envelopeToDisk, fromDisk, GENERIC_KEY, headerToDisk, toDisk, type EncryptedDocument, type SealedPartOnDisk } from './encrypted-document.js';
+import { envelopeToDisk, firstRepeat, fromDisk, GENERIC_KEY, objectKeyOf, headerToDisk, toDisk, type EncryptedDocument, type SealedPartOnDisk } from './encrypted-document.js';
 import { canonicalEntries } from './layout.js';
 import { refuseConflicted } from './conflict-markers.js';
 
@@ -158,18 +158,10 @@ function yamlStream(text: string): EncryptedDocument[] {
  * and name, or a document id seen twice, means a document was appended or duplicated.
  */
 function refuseRepeated(docs: EncryptedDocument[]): EncryptedDocument[] {
-  const objects = new Map<string, number>();
-  const ids = new Map<string, number>();
-  docs.forEach((d, i) => {
-    const id = Buffer.from(d.envelope.docId).toString('hex');
-    const twice = ids.get(id);
-    if (twice !== undefined) fail('E_TAMPERED', `documents ${twice + 1} and ${i + 1} have the same document id: a document was duplicated`);
-    ids.set(id, i);
-    if (d.mode !== 'secret') return;
-    const key = `${d.identity.namespace ?? ''}/${d.identity.name ?? ''}`;
-    const first = objects.get(key);
-    if (first !== undefined) fail('E_TAMPERED', `documents ${first + 1} and ${i + 1} are both the EncryptedSecret ${key}: a document was appended or duplicated`);
-    objects.set(key, i);
-  });
+  const id = firstRepeat(docs, (d) => Buffer.from(d.envelope.docId).toString('hex'));
+  const object = firstRepeat(docs, objectKeyOf);
+  // The repeat met first while reading, the document id before the object at the same document.
+  if (id && (!object || id.second <= object.second)) fail('E_TAMPERED', `documents ${id.first + 1} and ${id.second + 1} have the same document id: a document was duplicated`);
+  if (object) fail('E_TAMPERED', `documents ${object.first + 1} and ${object.second + 1} are both the EncryptedSecret ${object.key}: a document was appended or duplicated`);
   return docs;
 }

@@ -4,7 +4,7 @@
  */
 import type { RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
-import { GENERIC_KEY, isEncryptedObject, type EncryptedDocument } from './encrypted-document.js';
+import { firstRepeat, GENERIC_KEY, isEncryptedObject, objectKeyOf, type EncryptedDocument } from './encrypted-document.js';
 import { detectFormat, emitEncrypted, parseEncrypted, type FileFormat } from './encrypted-store.js';
 import { checkSecret, isSecretManifest, SECRET_MAX_BYTES } from './k8s-secret.js';
 import type { Path } from './name-tokens.js';
@@ -89,14 +89,8 @@ export function encryptStream(text: string, opts: EncryptOptions): string {
 
 /** Two Secrets of one namespace and name in a file: Kubernetes would apply the last, and the file could not be read back. */
 function refuseSameObjectTwice(inputs: readonly SealInput[]): void {
-  const seen = new Map<string, number>();
-  inputs.forEach((input, i) => {
-    if (input.mode !== 'secret') return;
-    const key = `${input.identity.namespace ?? ''}/${input.identity.name ?? ''}`;
-    const first = seen.get(key);
-    if (first !== undefined) fail('E_SECRET_INVALID', `documents ${first + 1} and ${i + 1} are both the Secret ${key}: keep one`);
-    seen.set(key, i);
-  });
+  const twice = firstRepeat(inputs, objectKeyOf);
+  if (twice) fail('E_SECRET_INVALID', `documents ${twice.first + 1} and ${twice.second + 1} are both the Secret ${twice.key}: keep one`);
 }
 
 /**

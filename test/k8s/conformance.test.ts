@@ -6,12 +6,20 @@
  * lists where the double still differs, conformance/scenarios.ts what each
  * recording assumes and which exchanges are skipped, and why.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadRecording, recordingNames } from './conformance/recording.js';
+import { COPIED_DIR, loadRecording, RECORDED_DIR, recordingNames, SHARED_DIR } from './conformance/recording.js';
 import { replay } from './conformance/replay.js';
 import { PLANS } from './conformance/scenarios.js';
 
 describe.concurrent('the double answers as the recorded kube-apiserver did', () => {
+  test.skipIf(RECORDED_DIR !== SHARED_DIR)('replays ../shared/k8s-recorded, and the committed copy is byte for byte the same (skipped where the shared folder is absent, e.g. a clean clone)', () => {
+    const names = readdirSync(SHARED_DIR).sort();
+    expect(readdirSync(COPIED_DIR).sort()).toEqual(names);
+    for (const n of names) expect(readFileSync(join(COPIED_DIR, n)).equals(readFileSync(join(SHARED_DIR, n))), n).toBe(true);
+  });
+
   test('every recording has a plan', () => {
     expect(recordingNames().filter((n) => !PLANS[n])).toEqual([]);
   });

@@ -1,9 +1,14 @@
 /** The recorded exchanges (test/k8s/recorded/README.md describes the format) and loading them. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const RECORDED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'recorded');
+/** The copy committed with the project, so a clean clone replays them too. */
+export const COPIED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'recorded');
+/** Where the recordings from the real kube-apiserver are kept, beside the repository, when it is there. */
+export const SHARED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'k8s-recorded');
+/** The recordings replayed: the shared ones when present, else the committed copy. */
+export const RECORDED_DIR = existsSync(SHARED_DIR) ? SHARED_DIR : COPIED_DIR;
 
 export interface RecordedRequest {
   method: string;

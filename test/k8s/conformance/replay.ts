@@ -11,7 +11,7 @@ import { isObj } from '../schema.js';
 import { send, watch, type RawResponse } from './client.js';
 import { compareBodies, type CompareContext } from './compare.js';
 import { replayKubectl } from './kubectl.js';
-import { isWatch, RECORDED_DIR, type Exchange, type Recording } from './recording.js';
+import { COPIED_DIR, isWatch, type Exchange, type Recording } from './recording.js';
 import { toDoubleRequest, type Translation } from './request.js';
 import { RvMap } from './rv-map.js';
 import type { Action, Plan, Step, Write } from './scenarios.js';
@@ -24,7 +24,7 @@ export interface Outcome {
   diffs: string[];
 }
 
-const CRD_FILE = join(RECORDED_DIR, '..', '..', '..', 'schemas', 'encryptedsecret.crd.yaml');
+const CRD_FILE = join(COPIED_DIR, '..', '..', '..', 'schemas', 'encryptedsecret.crd.yaml');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** How long a watch may take beyond its own timeoutSeconds before the replay gives up on it. */
 const WATCH_GRACE_MS = 15_000;

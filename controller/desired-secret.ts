@@ -14,6 +14,7 @@ import type { OpenedDocument } from '../core/format/seal.js';
 import { appliedMetadataKeys, hasLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
 import { dataDigest } from './slim-objects.js';
 import { GROUP, KIND, MANAGED_LABEL, MANAGED_VALUE, VERSION, type EncryptedSecretObject, type OwnerReference } from './encrypted-secret.js';
+import { isRecord } from '../core/is-record.js';
 
 export interface SecretObject {
   apiVersion: 'v1';
@@ -36,7 +37,6 @@ export interface SecretObject {
   immutable?: boolean;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function stringMap(v: unknown, what: string): Record<string, string> | undefined {
   if (v === undefined || v === null) return undefined;

@@ -8,6 +8,7 @@ import { fail } from '../errors.js';
 import { byCodeUnits, canonicalEntries } from './layout.js';
 import type { RecipientStanza } from '../crypto/recipients/types.js';
 import { parseScope, scopeBinding, type ObjectIdentity, type Scope } from './scope.js';
+import { isRecord } from '../is-record.js';
 
 export const API_VERSION = 'gitseal.dev/v1';
 export const KIND = 'EncryptedSecret';
@@ -107,7 +108,6 @@ export function toDisk(doc: EncryptedDocument): { header: Record<string, unknown
   return { header: headerToDisk(doc), sealed };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function str(v: unknown, what: string): string {
   if (typeof v !== 'string' || v === '') fail('E_FORMAT', `${what} is missing or not a string`);

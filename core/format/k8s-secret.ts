@@ -5,6 +5,7 @@
  */
 import { fail } from '../errors.js';
 import type { ObjectIdentity } from './scope.js';
+import { isRecord } from '../is-record.js';
 
 export const SECRET_MAX_BYTES = 1024 * 1024;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -12,7 +13,6 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isSecretManifest(obj: unknown): boolean {
   return isRecord(obj) && obj.kind === 'Secret' && obj.apiVersion === 'v1';

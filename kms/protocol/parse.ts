@@ -3,20 +3,20 @@
  * its clients. Messages name the field, never echo its value.
  */
 import { WIRE_CODES, type RewrapResponse, type RewrapResult, type WireCode } from './types.js';
+import { isRecord } from '../../core/is-record.js';
 
-const isFields = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isWireCode = (v: unknown): v is WireCode => typeof v === 'string' && (WIRE_CODES as readonly string[]).includes(v);
 
 /** Parses the service's answer; throws Error naming what is wrong. */
 export function parseRewrapResponse(body: unknown, expectedItems: number): RewrapResponse {
-  if (!isFields(body) || typeof body['serverKey'] !== 'string' || !Array.isArray(body['items'])) throw new Error('the rewrap answer is not a rewrap response');
+  if (!isRecord(body) || typeof body['serverKey'] !== 'string' || !Array.isArray(body['items'])) throw new Error('the rewrap answer is not a rewrap response');
   const items = body['items'] as unknown[];
   if (items.length !== expectedItems) throw new Error(`the rewrap answer has ${items.length} items for ${expectedItems} asked`);
   return {
     serverKey: body['serverKey'],
     items: items.map((r, i): RewrapResult => {
-      if (isFields(r) && r['ok'] === true && typeof r['sealed'] === 'string') return { ok: true, sealed: r['sealed'] };
-      if (isFields(r) && r['ok'] === false && isWireCode(r['error'])) return { ok: false, error: r['error'], message: typeof r['message'] === 'string' ? r['message'] : r['error'] };
+      if (isRecord(r) && r['ok'] === true && typeof r['sealed'] === 'string') return { ok: true, sealed: r['sealed'] };
+      if (isRecord(r) && r['ok'] === false && isWireCode(r['error'])) return { ok: false, error: r['error'], message: typeof r['message'] === 'string' ? r['message'] : r['error'] };
       throw new Error(`item ${i} of the rewrap answer is malformed`);
     }),
   };
@@ -24,6 +24,6 @@ export function parseRewrapResponse(body: unknown, expectedItems: number): Rewra
 
 /** Parses a non-2xx body; unknown shapes become 'internal'. */
 export function parseWireError(body: unknown): { error: WireCode; message: string } {
-  if (isFields(body) && isWireCode(body['error'])) return { error: body['error'], message: typeof body['message'] === 'string' ? body['message'] : body['error'] };
+  if (isRecord(body) && isWireCode(body['error'])) return { error: body['error'], message: typeof body['message'] === 'string' ? body['message'] : body['error'] };
   return { error: 'internal', message: 'the rewrap service answered with an unexpected body' };
 }

@@ -7,7 +7,6 @@ import { fail } from '../../core/errors.js';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export interface ConfigFields {
   /** Where the mapping is, for messages (e.g. 'serve.yaml: root'). */

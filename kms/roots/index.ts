@@ -7,7 +7,8 @@
 import { fail, isGitsealError } from '../../core/errors.js';
 import type { RootOfTrust } from './types.js';
 import { awsKmsRoot } from './aws-kms.js';
-import { configFields, isRecord } from './config.js';
+import { isRecord } from '../../core/is-record.js';
+import { configFields } from './config.js';
 import { gcpKmsRoot } from './gcp-kms.js';
 import { passphraseRoot } from './passphrase.js';
 import { pkcs11Root } from './pkcs11.js';

@@ -17,7 +17,8 @@ import {
   wipePassphraseKey, type ScryptParams,
 } from '../../core/crypto/passphrase-box.js';
 import type { RootOfTrust } from './types.js';
-import { configFields, isRecord } from './config.js';
+import { isRecord } from '../../core/is-record.js';
+import { configFields } from './config.js';
 import type { RootConfigCommon, RootModule } from './root-module.js';
 
 export interface PassphraseRootConfig extends RootConfigCommon {

@@ -10,6 +10,7 @@ import { b64url, fromB64url } from '../../core/bytes.js';
 import { fail, isGitsealError } from '../../core/errors.js';
 import { isRecipientAlg, parseRecipient } from '../../core/crypto/recipients/index.js';
 import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
+import { isRecord } from '../../core/is-record.js';
 
 export const ORG_KEY_FILE_VERSION = 1;
 
@@ -49,19 +50,18 @@ export function encodeOrgKeys(records: readonly OrgKeyRecord[]): string {
   return stringify({ 'gitseal-service-keys': ORG_KEY_FILE_VERSION, keys }, { lineWidth: 0 });
 }
 
-const isFields = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function decodeOrgKeys(text: string, file: string): OrgKeyRecord[] {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) bad(file, 'not valid YAML');
   const root: unknown = doc.toJS({ maxAliasCount: 0 });
-  if (!isFields(root) || root['gitseal-service-keys'] !== ORG_KEY_FILE_VERSION) return bad(file, `gitseal-service-keys must be ${ORG_KEY_FILE_VERSION}`);
+  if (!isRecord(root) || root['gitseal-service-keys'] !== ORG_KEY_FILE_VERSION) return bad(file, `gitseal-service-keys must be ${ORG_KEY_FILE_VERSION}`);
   const list = root['keys'];
   if (!Array.isArray(list)) return bad(file, 'keys must be a list');
   const seen = new Set<string>();
   const records = list.map((item: unknown, i): OrgKeyRecord => {
     const where = `key ${i + 1}`;
-    if (!isFields(item)) return bad(file, `${where} is not a mapping`);
+    if (!isRecord(item)) return bad(file, `${where} is not a mapping`);
     const { kid, alg, recipient, state, created, changed, sealed } = item;
     if (typeof kid !== 'string' || typeof recipient !== 'string' || typeof created !== 'string') return bad(file, `${where} needs kid, recipient and created`);
     if (!isRecipientAlg(alg)) return bad(file, `${where} has an unknown alg`);

@@ -4,6 +4,7 @@
  */
 import { isRecipientAlg } from '../../core/crypto/recipients/index.js';
 import { MAX_BATCH, type RewrapItem, type RewrapRequest, type WireCode } from '../protocol/types.js';
+import { isRecord } from '../../core/is-record.js';
 
 /** A request the service refuses as a whole: the HTTP status and the wire code go together. */
 export class RewrapFault extends Error {
@@ -19,7 +20,6 @@ const SCOPE = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?\/(\*|[a-z0-9]([-a-z0-9.]*[a-z0
 /** An envelope field is at most a few KB (ML-KEM-1024 ciphertext + X25519 key); anything longer is not one. */
 const MAX_FIELD = 4096;
 
-const isFields = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const badRequest = (message: string): never => {
   throw new RewrapFault('bad_request', 400, message);
 };
@@ -32,7 +32,7 @@ function b64Field(o: Record<string, unknown>, field: string, where: string, max 
 
 function parseItem(v: unknown, i: number): RewrapItem {
   const where = `items[${i}]`;
-  if (!isFields(v)) return badRequest(`${where} must be an object`);
+  if (!isRecord(v)) return badRequest(`${where} must be an object`);
   const { kid, alg, scope } = v;
   if (typeof kid !== 'string' || !KID.test(kid)) return badRequest(`${where}.kid is not a key id`);
   if (!isRecipientAlg(alg)) return badRequest(`${where}.alg is not a known key type`);
@@ -42,7 +42,7 @@ function parseItem(v: unknown, i: number): RewrapItem {
 
 /** Parses a rewrap request body; throws RewrapFault bad_request / too_many_items. */
 export function parseRewrapRequest(body: unknown): RewrapRequest {
-  if (!isFields(body)) return badRequest('the body must be a JSON object');
+  if (!isRecord(body)) return badRequest('the body must be a JSON object');
   const clientKey = b64Field(body, 'clientKey', 'body', 43);
   if (clientKey.length !== 43) badRequest('body.clientKey must be a 32-byte X25519 public key in base64url');
   const items = body['items'];

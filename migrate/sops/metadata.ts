@@ -1,5 +1,6 @@
 /** The `sops:` metadata block: key groups, encryption rules, MAC, version. Pure. */
 import { fail } from '../../core/errors.js';
+import { isRecord } from '../../core/is-record.js';
 
 export interface SopsAgeKey {
   readonly recipient: string;
@@ -38,7 +39,6 @@ export const SUPPORTED_MAJOR = [2, 3];
 /** The version `gitseal export sops` writes. */
 export const EXPORT_VERSION = '3.9.4';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 

@@ -10,6 +10,8 @@ import { fail } from '../core/errors.js';
 import type { Path } from '../core/format/name-tokens.js';
 import { parsePathExpression } from '../core/format/plain-document.js';
 import { parseScope, type Scope } from '../core/format/scope.js';
+import { parseWriterList } from '../core/crypto/writer-file.js';
+import type { TrustedWriter } from '../core/crypto/writer-key.js';
 
 export const CONFIG_FILE = '.gitseal.yaml';
 export const DEFAULT_READABLE = ['apiVersion', 'kind', 'metadata.name', 'metadata.namespace'];
@@ -28,6 +30,10 @@ export interface Config {
   readonly scope: Scope;
   readonly readable: readonly string[];
   readonly rules: readonly CreationRule[];
+  /** Refuse unsigned and untrusted documents (a repository can only tighten what the user's trust file says). */
+  readonly requireSignatures: boolean;
+  /** The writers the repository declares: shown in messages, and a change to them is flagged; not trusted for being here. */
+  readonly writers: readonly TrustedWriter[];
 }
 
 /** What applies to one file after the creation rules. */
@@ -37,6 +43,8 @@ export interface FilePolicy {
   readonly readablePaths: readonly Path[];
   /** True when a creation rule names this file: it must be encrypted (pre-commit guard, verify). */
   readonly matched: boolean;
+  readonly requireSignatures: boolean;
+  readonly declaredWriters: readonly TrustedWriter[];
 }
 
 export function findConfig(start: string): Config | null {
@@ -81,6 +89,8 @@ export function loadConfig(file: string): Config {
     recipients: strings(o.recipients, 'recipients'),
     scope: scopeOf(o.scope, 'scope') ?? 'strict',
     readable: o.readable === undefined ? DEFAULT_READABLE : strings(o.readable, 'readable'),
+    requireSignatures: o.requireSignatures === undefined ? false : o.requireSignatures === true || fail('E_CONFIG', `${file}: requireSignatures must be true or false`),
+    writers: writersOf(o.writers, file),
     rules: rules.map((r: unknown, i: number): CreationRule => {
       if (r === null || typeof r !== 'object') fail('E_CONFIG', `creation rule ${i + 1} must be a mapping`);
       const rr = r as Record<string, unknown>;
@@ -101,6 +111,14 @@ export function loadConfig(file: string): Config {
   };
 }
 
+function writersOf(v: unknown, file: string): TrustedWriter[] {
+  try {
+    return parseWriterList(v, file);
+  } catch (e) {
+    return fail('E_CONFIG', e instanceof Error ? e.message : `${file}: writers is invalid`);
+  }
+}
+
 /** findConfig with one lookup and parse per folder, for commands that walk many files. */
 export function configPerFolder(): (dir: string) => Config | null {
   const configs = new Map<string, Config | null>();
@@ -111,7 +129,7 @@ export function configPerFolder(): (dir: string) => Config | null {
 }
 
 export function policyFor(config: Config | null, file: string): FilePolicy {
-  if (!config) return { recipients: [], scope: 'strict', readablePaths: DEFAULT_READABLE.map(parsePathExpression), matched: false };
+  if (!config) return { recipients: [], scope: 'strict', readablePaths: DEFAULT_READABLE.map(parsePathExpression), matched: false, requireSignatures: false, declaredWriters: [] };
   const rel = file === '-' ? '' : relative(config.dir, resolve(file)).split('\\').join('/');
   const rule = config.rules.find((r) => r.pathRegex.test(rel));
   return {
@@ -119,6 +137,8 @@ export function policyFor(config: Config | null, file: string): FilePolicy {
     scope: rule?.scope ?? config.scope,
     readablePaths: (rule?.readable ?? config.readable).map(parsePathExpression),
     matched: rule !== undefined,
+    requireSignatures: config.requireSignatures,
+    declaredWriters: config.writers,
   };
 }
 

@@ -4,10 +4,12 @@ import type { FileFormat } from '../core/format/encrypted-store.js';
 import { parseRecipient } from '../core/crypto/recipients/index.js';
 import type { Recipient } from '../core/crypto/recipients/types.js';
 import type { OpenedDocument } from '../core/format/seal.js';
-import { encryptStream, openStream, type EncryptOptions } from '../core/format/stream.js';
+import { parseEncrypted } from '../core/format/encrypted-store.js';
+import { encryptStream, openAll, type EncryptOptions } from '../core/format/stream.js';
 import { findConfig, policyFor, type FilePolicy } from './config.js';
 import { readInput } from './files.js';
 import { identitiesFor } from './keys.js';
+import { checkWriters, writerSigner } from './writer.js';
 
 export interface OpenFile {
   readonly file: string;
@@ -21,11 +23,17 @@ export function policyOf(file: string): FilePolicy {
   return policyFor(findConfig(file === '-' ? process.cwd() : dirname(file)), file);
 }
 
+/**
+ * Reads an encrypted file, names each document's writer and refuses a document whose writer is not
+ * accepted (so a forged document is neither shown nor signed again by a later write), then opens it.
+ */
 export async function openFile(file: string, keyFile: string | undefined): Promise<OpenFile> {
   const text = readInput(file);
+  const policy = policyOf(file);
+  const { docs, format } = parseEncrypted(text);
+  checkWriters(file === '-' ? 'standard input' : file, docs, policy);
   const identities = await identitiesFor([text], keyFile);
-  const { opened, format } = openStream(text, identities);
-  return { file, text, opened, format, policy: policyOf(file) };
+  return { file, text, opened: openAll(docs, identities), format, policy };
 }
 
 export function recipientsOf(explicit: readonly string[] | undefined, policy: FilePolicy): Recipient[] {
@@ -40,6 +48,7 @@ export function reseal(f: OpenFile, plaintext: string, extra: Partial<EncryptOpt
     readablePaths: f.policy.readablePaths,
     previous: f.opened,
     keepRecipients: true,
+    signer: writerSigner(f.policy),
     ...extra,
   });
 }

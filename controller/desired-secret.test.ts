@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isGitsealError, type ErrorCode } from '../core/errors.js';
 import { generateIdentity } from '../core/crypto/recipients/index.js';
 import type { Scope } from '../core/format/scope.js';
-import { openDocument, sealDocument, unwrapDek, type OpenedDocument } from '../core/format/seal.js';
+import { onlyDocumentIn, openDocument, sealDocument, unwrapDek, type OpenedDocument } from '../core/format/seal.js';
 import { parsePlainStream } from '../core/format/yaml-store.js';
 import { desiredSecret, ownedBy, ownerReferenceTo, sameSecret, type SecretObject } from './desired-secret.js';
 import { MANAGED_LABEL, type EncryptedSecretObject } from './encrypted-secret.js';
@@ -29,7 +29,7 @@ const crFor = (namespace = 'payments', name = 'db', extra: Partial<EncryptedSecr
 /** Seals one YAML document as a Secret-mode document (no Kubernetes checks) and opens it again with the DEK. */
 function sealed(text: string, id: { namespace?: string; name?: string } = { namespace: 'payments', name: 'db' }, scope: Scope = 'strict'): OpenedDocument {
   const [plain] = parsePlainStream(text);
-  const doc = sealDocument({ plain: plain!, mode: 'secret', identity: id, readable: {}, scope }, { recipients: [identity.recipient] });
+  const doc = sealDocument({ plain: plain!, mode: 'secret', identity: id, readable: {}, scope }, { recipients: [identity.recipient], file: onlyDocumentIn(new Uint8Array(16)) });
   return openDocument(doc, unwrapDek(doc, [identity]));
 }
 

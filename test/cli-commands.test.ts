@@ -119,7 +119,9 @@ describe.concurrent('exec-env', () => {
     const failed = await ws.run(['exec-env', 'secret.enc.yaml', '--', 'sh', '-c', 'exit 7']);
     expect(failed.status).toBe(7);
     // The Secret's data has tls.key, which is not a variable name.
-    expect(failed.stderr).toBe('gitseal: not exported (not a variable name, or not a single value): tls.key\n');
+    expect(failed.stderr).toContain('gitseal: not exported (not a variable name, or not a single value): tls.key\n');
+    // Each document's writer is named; with no writer keys set up, the document is unsigned and that is a warning.
+    expect(failed.stderr).toContain('gitseal: secret.enc.yaml#1 payments/db: unsigned (warning: anyone with the public key can write such a document');
     const killed = await ws.run(['exec-env', 'secret.enc.yaml', '--', 'sh', '-c', 'kill -TERM $$']);
     expect(killed.status).toBe(128 + 15);
     const none = await ws.run(['exec-env', 'secret.enc.yaml']);
@@ -129,14 +131,28 @@ describe.concurrent('exec-env', () => {
 });
 
 describe.concurrent('exec-env against a writer with push access and the public recipient', () => {
+  const ATTACKER_SECRET = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: payments\nstringData:\n  password: x\n';
+  /** The attacker replaces the file with one of their own: two documents, the second carrying the payload. */
   const attack = async (doc: string, extra: string[] = []) => {
     const ws = await withEncrypted();
-    ws.write('attacker.yaml', doc);
+    ws.write('attacker.yaml', `${ATTACKER_SECRET}---\n${doc}`);
     const sealed = (await ok(ws, ['encrypt', 'attacker.yaml'])).stdout; // needs only the public recipient
-    ws.write('secret.enc.yaml', `${encrypted.secret}---\n${sealed}`);
+    ws.write('secret.enc.yaml', sealed);
     const r = await ws.run(['exec-env', 'secret.enc.yaml', ...extra, '--', 'sh', '-c', 'touch ran']);
     return { ws, r };
   };
+
+  it('a document appended to the existing file is refused (the file binding), and runs nothing', async () => {
+    const ws = await withEncrypted();
+    ws.write('attacker.yaml', 'NODE_OPTIONS: "--import=data:text/javascript,process.exit(9)"\n');
+    const sealed = (await ok(ws, ['encrypt', 'attacker.yaml'])).stdout;
+    ws.write('secret.enc.yaml', `${encrypted.secret}---\n${sealed}`);
+    const r = await ws.run(['exec-env', 'secret.enc.yaml', '--', 'sh', '-c', 'touch ran']);
+    expect(r.status).toBe(40);
+    expect(r.stderr).toContain('document 1 of 2 says it is the last: a document was appended [E_TAMPERED]');
+    expect(existsSync(ws.path('ran'))).toBe(false);
+    expect(ws.read('secret.enc.yaml')).toBe(`${encrypted.secret}---\n${sealed}`);
+  });
 
   it('an appended document setting NODE_OPTIONS (or LD_PRELOAD, BASH_ENV, PATH) is refused and runs nothing', async () => {
     for (const name of ['NODE_OPTIONS', 'LD_PRELOAD', 'BASH_ENV', 'PATH']) {
@@ -158,6 +174,7 @@ describe.concurrent('exec-env against a writer with push access and the public r
     const { ws, r } = await attack('apiVersion: v1\nkind: Secret\nmetadata:\n  name: db2\n  namespace: payments\nstringData:\n  password: attacker-chosen\n');
     expect(r.status).toBe(55);
     expect(r.stderr).toContain('documents 1 and 2 both set password');
+    expect(r.stderr).not.toContain('"x"');
     expect(r.stderr).not.toContain('attacker-chosen');
     expect(existsSync(ws.path('ran'))).toBe(false);
   });

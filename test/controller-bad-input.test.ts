@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { emitEncrypted } from '../core/format/encrypted-store.js';
 import { parseRecipient } from '../core/crypto/recipients/index.js';
-import { sealDocument } from '../core/format/seal.js';
+import { onlyDocumentIn, sealDocument } from '../core/format/seal.js';
 import { parsePlainStream } from '../core/format/yaml-store.js';
 import type { EncryptedSecretObject } from '../controller/encrypted-secret.js';
 import { startControllerEnv, until, type ControllerEnv } from './helpers/controller-env.js';
@@ -26,7 +26,7 @@ describe('EncryptedSecrets the API server would refuse as Secrets', () => {
   /** Sealed straight through core/, skipping the Secret checks `gitseal encrypt` makes. */
   const crafted = (name: string, body: string): EncryptedSecretObject => {
     const [plain] = parsePlainStream(`apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: payments\ntype: Opaque\n${body}`);
-    const doc = sealDocument({ plain: plain!, mode: 'secret', identity: { name, namespace: 'payments' }, readable: {}, scope: 'strict' }, { recipients: [parseRecipient(env.svc.recipient)] });
+    const doc = sealDocument({ plain: plain!, mode: 'secret', identity: { name, namespace: 'payments' }, readable: {}, scope: 'strict' }, { recipients: [parseRecipient(env.svc.recipient)], file: onlyDocumentIn(new Uint8Array(16)) });
     return parse(emitEncrypted([doc], 'yaml')) as EncryptedSecretObject;
   };
 

@@ -50,7 +50,7 @@ function withEntries(doc: EncryptedDocument, entries: ReadonlyArray<readonly [st
   const dek = unwrapDek(doc, [key]);
   const { mac: macKey } = deriveSubkeys(dek, doc.envelope.docId);
   const kids = doc.envelope.recipients.map((r) => r.kid);
-  const input = { mode: doc.mode, scopeBinding: bindingOf(doc), docId: doc.envelope.docId, kids, readable: readableCanonical(doc), layout: doc.layout, entries };
+  const input = { mode: doc.mode, scopeBinding: bindingOf(doc), docId: doc.envelope.docId, file: doc.envelope.file, kids, readable: readableCanonical(doc), layout: doc.layout, entries };
   return { ...changed, envelope: { ...doc.envelope, mac: computeMac(macKey, input) } };
 }
 

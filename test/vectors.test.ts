@@ -110,7 +110,9 @@ describe('primitives.json', () => {
   });
 
   it.each(p.mac.map((v, i) => [i, v] as const))('MAC %i', (_, v) => {
-    const matches = macMatches(unhex(v.key), { ...v.input, docId: unhex(v.input.docId) }, unhex(v.mac));
+    const { fileId, after, last } = v.input.file;
+    const file = { fileId: unhex(fileId), after: after === null ? null : unhex(after), last };
+    const matches = macMatches(unhex(v.key), { ...v.input, docId: unhex(v.input.docId), file }, unhex(v.mac));
     expect(matches).toBe(v.expect === 'success');
     if (v.expect === 'success') expect(computeMacVector(v)).toBe(v.mac);
   });

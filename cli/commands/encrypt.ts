@@ -6,6 +6,7 @@ import { emitOutput, readInput } from '../files.js';
 import { identitiesFor } from '../keys.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
+import { writerSigner } from '../writer.js';
 import type { EncryptOptions } from './encrypt.command.js';
 
 /** An existing encrypted output is opened so unchanged values keep their ciphertext (schemas/FORMAT.md §4). */
@@ -34,6 +35,7 @@ export async function run(opts: EncryptOptions): Promise<void> {
     scope: opts.scope ?? policy.scope,
     readablePaths: policy.readablePaths,
     previous,
+    signer: writerSigner(policy),
     onDocument: progress('encrypting document'),
   });
   emitOutput(result, { file, inPlace: opts.inPlace, output });

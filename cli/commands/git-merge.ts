@@ -26,6 +26,7 @@ import { readInput, writeAtomic } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { mergeFilesInPlace, mergeTextInMemory } from '../text-merge.js';
 import type { GitMergeOptions } from './git-merge.command.js';
+import { writerSigner } from '../writer.js';
 
 interface Sides {
   readonly base: string;
@@ -104,6 +105,7 @@ function seal(plan: Extract<MergePlan, { kind: 'merged' }>, name: string, ours: 
     readablePaths: policy.readablePaths,
     previous: plan.previous,
     keepRecipients: true,
+    signer: writerSigner(policy),
   });
 }
 

@@ -13,6 +13,7 @@ import { unsealStream } from '../../migrate/sealed-secrets/convert.js';
 import { encryptStream } from '../../core/format/stream.js';
 import { emitOutput, readInput } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
+import { writerSigner } from '../writer.js';
 import type { ImportSealedSecretsOptions } from './import-sealed-secrets.command.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -39,9 +40,9 @@ export async function run(opts: ImportSealedSecretsOptions): Promise<void> {
     }
     const policy = policyOf(output ?? file);
     const recipients = recipientsOf(opts.recipient, policy);
-    // Each SealedSecret keeps its own scope, so each document is encrypted on its own; the
-    // separator goes inside the next document's plaintext so that decrypting gives a valid stream.
-    return { file, text: imported.map((s, i) => encryptStream((i > 0 ? '---\n' : '') + s.manifest, { recipients, scope: s.scope })).join('---\n') };
+    // One file, so its documents are bound to it; each SealedSecret keeps its own scope.
+    const plaintext = imported.map((s) => s.manifest).join('---\n');
+    return { file, text: encryptStream(plaintext, { recipients, scope: (i) => imported[i]!.scope, signer: writerSigner(policy) }) };
   });
   for (const r of results) emitOutput(r.text, { file: r.file, inPlace, output });
 }

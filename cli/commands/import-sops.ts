@@ -14,6 +14,7 @@ import { parseAgeIdentities, recoverDataKey } from '../../migrate/sops/keys.js';
 import { emitOutput, readInput } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import type { ImportSopsOptions } from './import-sops.command.js';
+import { writerSigner } from '../writer.js';
 
 function readKeyFile(file: string): string[] {
   try {
@@ -60,6 +61,7 @@ export async function run(opts: ImportSopsOptions): Promise<void> {
       recipients: recipientsOf(asList(opts.recipient), policy),
       scope: opts.scope ?? policy.scope,
       readablePaths: policy.readablePaths,
+      signer: writerSigner(policy),
     });
     results.push({ file, text });
   }

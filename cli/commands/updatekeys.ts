@@ -3,6 +3,7 @@ import { dropsRecipient } from '../../core/format/seal.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
+import { writerSigner } from '../writer.js';
 import { resealOpened } from '../reseal-opened.js';
 import type { UpdatekeysOptions } from './updatekeys.command.js';
 
@@ -18,7 +19,7 @@ export async function run(opts: UpdatekeysOptions): Promise<void> {
     const recipients = recipientsOf(opts.recipient, f.policy);
     const before = new Set(f.opened.flatMap((o) => o.doc.envelope.recipients.map((r) => r.kid)));
     const renewed = f.opened.filter((o) => dropsRecipient(o, { recipients })).length;
-    const docs = f.opened.map((o) => resealOpened(o, { recipients, previous: o }));
+    const docs = resealOpened(f.opened, { recipients, signer: await writerSigner(f.policy) });
     const after = new Set(recipients.map((r) => r.kid));
     const added = [...after].filter((k) => !before.has(k));
     const removed = [...before].filter((k) => !after.has(k));

@@ -3,7 +3,7 @@
  * §3). The two are kept apart so the file format can stay stable while the
  * code changes: `fromDisk` checks and converts, `toDisk` is its inverse.
  */
-import { b64url, fromB64url } from '../bytes.js';
+import { b64url, fromB64url, fromUtf8, utf8 } from '../bytes.js';
 import { fail } from '../errors.js';
 import { byCodeUnits, canonicalEntries } from './layout.js';
 import type { RecipientStanza } from '../crypto/recipients/types.js';
@@ -18,11 +18,32 @@ export const GENERIC_KEY = 'gitseal';
 
 export type Mode = 'secret' | 'generic';
 
+/** Where a document stands in its file (schemas/FORMAT.md §2): bound by the MAC and the signature. */
+export interface FileBinding {
+  /** 16 random bytes shared by every document of one file. */
+  readonly fileId: Uint8Array;
+  /** The document id of the document before this one; null for the first. */
+  readonly after: Uint8Array | null;
+  /** True for the file's last document. */
+  readonly last: boolean;
+}
+
+/** A writer's signature as the file carries it (schemas/FORMAT.md §13). */
+export interface DocumentSignature {
+  /** The writer key's kid, `w-` and 16 hex digits. */
+  readonly kid: string;
+  /** Who the writer says sealed the document: the key's owner, or the subject the rewrap service signed for. */
+  readonly subject: string;
+  readonly bytes: Uint8Array;
+}
+
 export interface Envelope {
   readonly version: 1;
   readonly docId: Uint8Array;
+  readonly file: FileBinding;
   readonly recipients: readonly RecipientStanza[];
   readonly mac: Uint8Array;
+  readonly signature?: DocumentSignature | undefined;
 }
 
 export interface EncryptedDocument {
@@ -74,8 +95,27 @@ export function readableCanonical(doc: Pick<EncryptedDocument, 'mode' | 'readabl
 export interface EnvelopeOnDisk {
   version: number;
   id: string;
+  file: string;
+  after: string;
+  last: boolean;
   recipients: RecipientStanza[];
   mac: string;
+  signature?: string;
+}
+
+/** `after` of a file's first document. */
+export const FIRST_IN_FILE = 'start';
+const WRITER_KID = /^w-[0-9a-f]{16}$/;
+
+export const signatureToDisk = (s: DocumentSignature): string => `${s.kid}.${b64url(utf8(s.subject))}.${b64url(s.bytes)}`;
+
+function signatureFromDisk(text: string, where: string): DocumentSignature {
+  const [kid, subject, bytes, ...rest] = text.split('.');
+  if (rest.length || kid === undefined || !WRITER_KID.test(kid) || !subject || !bytes) fail('E_FORMAT', `${where} signature is not "w-KID.SUBJECT.SIGNATURE"`);
+  const name = fromUtf8(fromB64url(subject, `${where} signature subject`));
+  // The subject is shown to people: no control or format characters (terminal escapes, bidi overrides).
+  if (name.length > 256 || /[\p{Cc}\p{Cf}\uFFFD]/u.test(name)) fail('E_FORMAT', `${where} signature subject is not 1–256 printable characters`);
+  return { kid, subject: name, bytes: fromB64url(bytes, `${where} signature`) };
 }
 
 export interface SealedPartOnDisk {
@@ -86,12 +126,17 @@ export interface SealedPartOnDisk {
 }
 
 export function envelopeToDisk(env: Envelope): EnvelopeOnDisk {
-  return {
+  const disk: EnvelopeOnDisk = {
     version: env.version,
     id: b64url(env.docId),
+    file: b64url(env.file.fileId),
+    after: env.file.after ? b64url(env.file.after) : FIRST_IN_FILE,
+    last: env.file.last,
     recipients: env.recipients.map((r) => ({ kid: r.kid, alg: r.alg, enc: r.enc, dek: r.dek })),
     mac: b64url(env.mac),
   };
+  if (env.signature) disk.signature = signatureToDisk(env.signature);
+  return disk;
 }
 
 /** The readable fields: the object's identity for a Secret, the readable paths for a generic file. */
@@ -154,6 +199,13 @@ export function fromDisk(obj: unknown, index: number): EncryptedDocument {
     const f = (k: string) => str(r[k], `${where} recipient ${i + 1} ${k}`);
     return { kid: f('kid'), alg: f('alg'), enc: f('enc'), dek: f('dek') };
   });
+  const after = str(env.after, `${where} envelope after`);
+  if (typeof env.last !== 'boolean') fail('E_FORMAT', `${where} envelope last is missing or not true/false`);
+  const file = {
+    fileId: bytesOf(env.file, DOC_ID_BYTES, `${where} envelope file`),
+    after: after === FIRST_IN_FILE ? null : bytesOf(after, DOC_ID_BYTES, `${where} envelope after`),
+    last: env.last,
+  };
   return {
     mode,
     identity,
@@ -163,9 +215,19 @@ export function fromDisk(obj: unknown, index: number): EncryptedDocument {
     entries,
     envelope: {
       version: ENVELOPE_VERSION,
-      docId: fromB64url(str(env.id, `${where} envelope id`), `${where} envelope id`),
+      docId: bytesOf(env.id, DOC_ID_BYTES, `${where} envelope id`),
+      file,
       recipients,
       mac: fromB64url(str(env.mac, `${where} mac`), `${where} mac`),
+      signature: env.signature === undefined ? undefined : signatureFromDisk(str(env.signature, `${where} signature`), where),
     },
   };
+}
+
+const DOC_ID_BYTES = 16;
+
+function bytesOf(v: unknown, length: number, what: string): Uint8Array {
+  const bytes = fromB64url(str(v, what), what);
+  if (bytes.length !== length) fail('E_FORMAT', `${what} is ${bytes.length} bytes, not ${length}`);
+  return bytes;
 }

@@ -29,9 +29,10 @@ function emitSealed(doc: EncryptedDocument, indent: string): string[] {
     lines.push(`${indent}encryptedData:`);
     for (const [k, v] of canonicalEntries(doc.entries)) lines.push(`${i2}${k}: ${v}`);
   }
-  lines.push(`${indent}envelope:`, `${i2}version: ${env.version}`, `${i2}id: ${env.id}`, `${i2}recipients:`);
+  lines.push(`${indent}envelope:`, `${i2}version: ${env.version}`, `${i2}id: ${env.id}`, `${i2}file: ${env.file}`, `${i2}after: ${env.after}`, `${i2}last: ${env.last}`, `${i2}recipients:`);
   for (const r of env.recipients) lines.push(`${i2}  - kid: ${r.kid}`, `${i2}    alg: ${r.alg}`, `${i2}    enc: ${r.enc}`, `${i2}    dek: ${r.dek}`);
   lines.push(`${i2}mac: ${env.mac}`);
+  if (env.signature) lines.push(`${i2}signature: ${env.signature}`);
   return lines;
 }
 
@@ -85,7 +86,10 @@ function fastSealed(lines: string[]): SealedPartOnDisk | null {
   if (lines[i++] !== '  envelope:') return null;
   const version = field('    ', 'version');
   const id = field('    ', 'id');
-  if (version !== '1' || id === null || lines[i++] !== '    recipients:') return null;
+  const file = field('    ', 'file');
+  const after = field('    ', 'after');
+  const last = field('    ', 'last');
+  if (version !== '1' || id === null || file === null || after === null || (last !== 'true' && last !== 'false') || lines[i++] !== '    recipients:') return null;
   const recipients = [];
   while (lines[i]?.startsWith('      - kid: ')) {
     lines[i] = lines[i]!.replace('      - kid: ', '        kid: ');
@@ -98,9 +102,12 @@ function fastSealed(lines: string[]): SealedPartOnDisk | null {
   }
   const mac = field('    ', 'mac');
   if (mac === null) return null;
+  const signature = lines[i]?.startsWith('    signature: ') ? field('    ', 'signature') : undefined;
+  if (signature === null) return null;
   while (i < lines.length && lines[i] === '') i++;
   if (i !== lines.length) return null;
-  return { scope, layout, encryptedData, envelope: { version: 1, id, recipients, mac } };
+  const envelope = { version: 1, id, file, after, last: last === 'true', recipients, mac, ...(signature === undefined ? {} : { signature }) };
+  return { scope, layout, encryptedData, envelope };
 }
 
 function fastDocument(text: string): Record<string, unknown> | null {
@@ -133,9 +140,29 @@ export function parseEncrypted(text: string): { docs: EncryptedDocument[]; forma
     } catch {
       fail('E_YAML', 'the input is not valid JSON');
     }
-    return { docs: [fromDisk(obj, 0)], format };
+    return { docs: refuseMisplaced([fromDisk(obj, 0)]), format };
   }
-  return { docs: refuseRepeated(yamlStream(text)), format };
+  return { docs: refuseMisplaced(refuseRepeated(yamlStream(text))), format };
+}
+
+/**
+ * Each document names its file and the document before it, and the last says so (schemas/FORMAT.md §2):
+ * a document reordered, dropped, appended or moved in from another file breaks the chain. The MAC then
+ * proves the chain was not edited.
+ */
+export function refuseMisplaced(docs: EncryptedDocument[]): EncryptedDocument[] {
+  const hex = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('hex') : null);
+  const fileId = hex(docs[0]?.envelope.file.fileId ?? null);
+  docs.forEach((d, i) => {
+    const { file } = d.envelope;
+    const where = `document ${i + 1} of ${docs.length}`;
+    if (hex(file.fileId) !== fileId) fail('E_TAMPERED', `${where} belongs to another file: a document was moved or copied in from another file`);
+    const before = i === 0 ? null : hex(docs[i - 1]!.envelope.docId);
+    if (hex(file.after) !== before)
+      fail('E_TAMPERED', `${where} ${file.after === null ? 'says it is the first' : before === null ? 'is first but says it follows another document' : 'does not follow the document before it'}: documents were reordered, dropped or inserted`);
+    if (file.last !== (i === docs.length - 1)) fail('E_TAMPERED', `${where} ${file.last ? 'says it is the last: a document was appended' : 'is last but says more follow: a document was dropped from the end'}`);
+  });
+  return docs;
 }
 
 function yamlStream(text: string): EncryptedDocument[] {

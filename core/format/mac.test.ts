@@ -15,6 +15,7 @@ const macInput: fc.Arbitrary<MacInput> = fc.record({
   mode: fc.constantFrom('secret', 'generic'),
   scopeBinding: str,
   docId: fc.uint8Array({ maxLength: 16 }),
+  file: fc.record({ fileId: fc.uint8Array({ minLength: 16, maxLength: 16 }), after: fc.option(fc.uint8Array({ minLength: 16, maxLength: 16 })), last: fc.boolean() }),
   kids: fc.array(str, { maxLength: 3 }),
   readable: str,
   layout: str,
@@ -25,6 +26,7 @@ const macInput: fc.Arbitrary<MacInput> = fc.record({
 const encode = (m: MacInput): Uint8Array =>
   lengthPrefixed([
     'gitseal/mac/v1', m.mode, m.scopeBinding, m.docId,
+    m.file.fileId, m.file.after ?? new Uint8Array(0), m.file.last ? 'last' : 'more',
     String(m.kids.length), ...m.kids,
     m.readable, 'layout', m.layout,
     String(m.entries.length), ...m.entries.flat(),
@@ -43,12 +45,15 @@ describe('computeMac', () => {
 
   it('changes when any field changes, including moving text between adjacent fields', () => {
     const key = new Uint8Array(32).fill(9);
-    const m: MacInput = { mode: 'secret', scopeBinding: 'ns/n', docId: new Uint8Array(16), kids: ['a', 'b'], readable: '', layout: 'L', entries: [['t.1', 'v1.x'], ['t.2', 'v1.y']] };
+    const m: MacInput = { mode: 'secret', scopeBinding: 'ns/n', docId: new Uint8Array(16), file: { fileId: new Uint8Array(16), after: null, last: true }, kids: ['a', 'b'], readable: '', layout: 'L', entries: [['t.1', 'v1.x'], ['t.2', 'v1.y']] };
     const mac = computeMac(key, m);
     const variants: MacInput[] = [
       { ...m, mode: 'generic' },
       { ...m, scopeBinding: 'ns/*' },
       { ...m, docId: new Uint8Array(16).fill(1) },
+      { ...m, file: { ...m.file, fileId: new Uint8Array(16).fill(2) } },
+      { ...m, file: { ...m.file, after: new Uint8Array(16) } },
+      { ...m, file: { ...m.file, last: false } },
       { ...m, kids: ['a'] },
       { ...m, kids: ['b', 'a'] },
       { ...m, kids: ['ab'] },

@@ -3,9 +3,9 @@
  * MAC. Pure apart from randomness, which comes from `SealOptions.random`
  * (node:crypto by default).
  */
-import { defaultRandom, draw, wipe, type RandomSource } from '../bytes.js';
+import { defaultRandom, draw, equalBytes, wipe, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
-import { bindingOf, ENVELOPE_VERSION, readableCanonical, type EncryptedDocument, type Mode } from './encrypted-document.js';
+import { bindingOf, ENVELOPE_VERSION, readableCanonical, type EncryptedDocument, type FileBinding, type Mode } from './encrypted-document.js';
 import { canonicalEntries, inDocumentOrder, layoutText, parseLayout } from './layout.js';
 import { computeMac, macMatches } from './mac.js';
 import { NameCipher } from './name-tokens.js';
@@ -18,6 +18,7 @@ import { LAYOUT_SLOT, NoncePool, openValues, sealValues, type ValueToSeal } from
 
 export const DEK_LENGTH = 32;
 export const DOC_ID_LENGTH = 16;
+export const FILE_ID_LENGTH = 16;
 
 export interface SealInput {
   readonly plain: PlainDocument;
@@ -44,12 +45,19 @@ export interface SealOptions {
   readonly rotate?: boolean;
   /** Keep the previous document's recipients as they are (edit, set, unset); `recipients` then serves only new documents. */
   readonly keepRecipients?: boolean;
+  /** Where the document stands in its file: bound by the MAC (schemas/FORMAT.md §2). */
+  readonly file: FileBinding;
+  /** A new document id and DEK even with a previous version (the first re-encryption of a copied file). */
+  readonly newIds?: boolean;
   /** Source of the document id, DEK, nonces and DEK wraps; node:crypto when absent. Known-answer vectors pass a fixed stream. */
   readonly random?: RandomSource | undefined;
 }
 
+/** The file binding of a file's only document. */
+export const onlyDocumentIn = (fileId: Uint8Array): FileBinding => ({ fileId, after: null, last: true });
+
 export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocument {
-  const prev = opts.previous;
+  const prev = opts.newIds ? undefined : opts.previous;
   const random = opts.random ?? defaultRandom;
   const docId = prev?.doc.envelope.docId ?? draw(random, DOC_ID_LENGTH, 'document id');
   const binding = bindingOf(input);
@@ -88,10 +96,12 @@ export function sealDocument(input: SealInput, opts: SealOptions): EncryptedDocu
   const recipients = reuse && opts.keepRecipients ? [...prev.doc.envelope.recipients] : wrapFor(opts.recipients, dek, b, reuse ? prev : undefined, opts.random);
 
   const partial = { mode: input.mode, identity: input.identity, readable: input.readable, scope: input.scope, layout, entries };
-  const mac = computeMac(keys.mac, macInput(partial, binding, docId, recipients));
+  const mac = computeMac(keys.mac, macInput(partial, binding, docId, opts.file, recipients));
   if (!reuse) wipe(dek);
   wipe(keys.values, keys.names, keys.mac);
-  return { ...partial, envelope: { version: ENVELOPE_VERSION, docId, recipients, mac } };
+  // The MAC covers all a signature covers, so an unchanged MAC keeps the writer who signed it.
+  const signature = reuse && equalBytes(prev.doc.envelope.mac, mac) ? prev.doc.envelope.signature : undefined;
+  return { ...partial, envelope: { version: ENVELOPE_VERSION, docId, file: opts.file, recipients, mac, signature } };
 }
 
 /**
@@ -113,11 +123,12 @@ function wrapFor(list: readonly Recipient[], dek: Uint8Array, ctx: WrapContext, 
   return [...out.values()];
 }
 
-function macInput(d: Omit<EncryptedDocument, 'envelope'>, binding: string, docId: Uint8Array, recipients: readonly RecipientStanza[]) {
+function macInput(d: Omit<EncryptedDocument, 'envelope'>, binding: string, docId: Uint8Array, file: FileBinding, recipients: readonly RecipientStanza[]) {
   return {
     mode: d.mode,
     scopeBinding: binding,
     docId,
+    file,
     // Canonical orders: tools reorder mappings (FORMAT.md §9); sequences keep theirs, but the kids are a set.
     kids: recipients.map((r) => r.kid).sort(),
     readable: readableCanonical(d),
@@ -152,8 +163,8 @@ export function openDocument(doc: EncryptedDocument, dek: Uint8Array): OpenedDoc
 }
 
 function checkMacWith(macKey: Uint8Array, doc: EncryptedDocument, binding: string): void {
-  if (!macMatches(macKey, macInput(doc, binding, doc.envelope.docId, doc.envelope.recipients), doc.envelope.mac))
-    fail('E_TAMPERED', 'the MAC does not match: a value, name, recipient or readable field was changed, added, removed or reordered');
+  if (!macMatches(macKey, macInput(doc, binding, doc.envelope.docId, doc.envelope.file, doc.envelope.recipients), doc.envelope.mac))
+    fail('E_TAMPERED', 'the MAC does not match: a value, name, recipient or readable field was changed, added, removed or reordered, or the document was moved within or between files');
 }
 
 /** What `openSome` gives back: the chosen entries, and the layout when asked for. */

@@ -2,7 +2,7 @@
  * Whole files: a YAML stream (or one JSON document) in, encrypted text out,
  * and back. Each document gets its own DEK and envelope (schemas/FORMAT.md §2).
  */
-import type { RandomSource } from '../bytes.js';
+import { defaultRandom, draw, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
 import { firstRepeat, GENERIC_KEY, isEncryptedObject, objectKeyOf, type EncryptedDocument } from './encrypted-document.js';
 import { detectFormat, emitEncrypted, parseEncrypted, type FileFormat } from './encrypted-store.js';
@@ -11,18 +11,24 @@ import type { Path } from './name-tokens.js';
 import { renderChunks } from './plain-document.js';
 import type { Identity, Recipient } from '../crypto/recipients/types.js';
 import type { Scope } from './scope.js';
-import { openDocument, sealDocument, unwrapDek, type OpenedDocument, type SealInput } from './seal.js';
+import { FILE_ID_LENGTH, openDocument, sealDocument, unwrapDek, type OpenedDocument, type SealInput } from './seal.js';
+import { signDocument, type DocumentSigner } from './signature.js';
 import { parsePlainStream, type ParsedPlain } from './yaml-store.js';
 
 export interface EncryptOptions {
   readonly recipients: readonly Recipient[];
-  readonly scope: Scope;
+  /** One scope for every Secret of the file, or each document's own (by index). */
+  readonly scope: Scope | ((index: number) => Scope);
   /** Generic files: paths copied readable beside the ciphertext (e.g. apiVersion, kind, metadata). */
   readonly readablePaths?: readonly Path[];
   /** The file as it is now, opened: unchanged values keep their ciphertext. Matched by document position. */
   readonly previous?: readonly OpenedDocument[];
   readonly rotate?: boolean;
   readonly keepRecipients?: boolean;
+  /** New file id, document ids and DEKs although `previous` is given: the file is a copy of another. */
+  readonly newIds?: boolean;
+  /** Signs each document whose MAC changed; one whose MAC did not keeps its signature. */
+  readonly signer?: DocumentSigner | undefined;
   /** Called after each document, for progress on long runs. */
   readonly onDocument?: (done: number, total: number) => void;
   /** Randomness for document ids, DEKs, nonces and wraps; node:crypto when absent (see SealOptions.random). */
@@ -43,7 +49,7 @@ export function sealInputOf(p: ParsedPlain, index: number, opts: Pick<EncryptOpt
     const js = p.toJS();
     if (!isSecretManifest(js)) fail('E_SECRET_INVALID', `document ${index + 1} is not a valid Secret`);
     const identity = checkSecret(js as Record<string, unknown>);
-    return { plain: p, mode: 'secret', identity, readable: {}, scope: opts.scope };
+    return { plain: p, mode: 'secret', identity, readable: {}, scope: typeof opts.scope === 'function' ? opts.scope(index) : opts.scope };
   }
   if (generic !== undefined) fail('E_UNSUPPORTED', `document ${index + 1} has a top-level "${GENERIC_KEY}" key, which gitseal reserves`);
   const readable: Record<string, unknown> = {};
@@ -79,12 +85,28 @@ export function encryptStream(text: string, opts: EncryptOptions): string {
   const inputs = plain.map((p, i) => sealInputOf(p, i, opts));
   refuseSameObjectTwice(inputs);
   const previous = matchPrevious(inputs, opts.previous ?? []);
-  const docs: EncryptedDocument[] = inputs.map((input, i) => {
-    const sealed = sealDocument(input, { recipients: opts.recipients, previous: previous[i], rotate: opts.rotate, keepRecipients: opts.keepRecipients, random: opts.random });
-    opts.onDocument?.(i + 1, plain.length);
-    return sealed;
+  return emitEncrypted(sealFile(inputs, previous, opts), format);
+}
+
+/**
+ * Seals a file's documents in order, each bound to the file id and to the document before it
+ * (schemas/FORMAT.md §2); a file with a previous version keeps its file id.
+ */
+export function sealFile(
+  inputs: readonly SealInput[],
+  previous: ReadonlyArray<OpenedDocument | undefined>,
+  opts: Pick<EncryptOptions, 'recipients' | 'rotate' | 'keepRecipients' | 'newIds' | 'signer' | 'onDocument' | 'random'> & { readonly fileId?: Uint8Array | undefined },
+): EncryptedDocument[] {
+  const known = opts.newIds ? undefined : (opts.fileId ?? previous.find((p) => p !== undefined)?.doc.envelope.file.fileId);
+  const fileId = known ?? draw(opts.random ?? defaultRandom, FILE_ID_LENGTH, 'file id');
+  let after: Uint8Array | null = null;
+  return inputs.map((input, i) => {
+    const file = { fileId, after, last: i === inputs.length - 1 };
+    const sealed = sealDocument(input, { recipients: opts.recipients, previous: previous[i], rotate: opts.rotate, keepRecipients: opts.keepRecipients, newIds: opts.newIds, file, random: opts.random });
+    after = sealed.envelope.docId;
+    opts.onDocument?.(i + 1, inputs.length);
+    return sealed.envelope.signature || !opts.signer ? sealed : signDocument(sealed, opts.signer);
   });
-  return emitEncrypted(docs, format);
 }
 
 /** Two Secrets of one namespace and name in a file: Kubernetes would apply the last, and the file could not be read back. */
@@ -120,8 +142,11 @@ export function matchPrevious(inputs: readonly SealInput[], previous: readonly O
 /** Parses an encrypted file and opens every document with the identities at hand. */
 export function openStream(text: string, identities: readonly Identity[]): { opened: OpenedDocument[]; format: FileFormat } {
   const { docs, format } = parseEncrypted(text);
-  return { opened: docs.map((d) => openDocument(d, unwrapDek(d, identities))), format };
+  return { opened: openAll(docs, identities), format };
 }
+
+/** Opens parsed documents with the identities at hand. */
+export const openAll = (docs: readonly EncryptedDocument[], identities: readonly Identity[]): OpenedDocument[] => docs.map((d) => openDocument(d, unwrapDek(d, identities)));
 
 export function renderOpened(opened: readonly OpenedDocument[]): string {
   return opened.map((o) => renderChunks(o.chunks, o.raws)).join('');

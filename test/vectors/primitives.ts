@@ -28,7 +28,7 @@ export interface ValueVector {
 
 export interface MacVector {
   key: string;
-  input: Omit<MacInput, 'docId' | 'entries'> & { docId: string; entries: Array<[string, string]> };
+  input: Omit<MacInput, 'docId' | 'file' | 'entries'> & { docId: string; file: { fileId: string; after: string | null; last: boolean }; entries: Array<[string, string]> };
   mac: string;
 }
 
@@ -68,7 +68,8 @@ export function computeValue(v: Omit<ValueVector, 'sealed'>): string {
 }
 
 export function computeMacVector(v: Omit<MacVector, 'mac'>): string {
-  return hex(computeMac(unhex(v.key), { ...v.input, docId: unhex(v.input.docId) }));
+  const { fileId, after, last } = v.input.file;
+  return hex(computeMac(unhex(v.key), { ...v.input, docId: unhex(v.input.docId), file: { fileId: unhex(fileId), after: after === null ? null : unhex(after), last } }));
 }
 
 export function computeWrap(v: Omit<WrapVector, 'stanza'>): RecipientStanza {
@@ -128,15 +129,17 @@ function macs(): PrimitiveVectors['mac'] {
     mode: 'secret',
     scopeBinding: 'payments/db',
     docId: hex(bytes('doc-id', 16)),
+    file: { fileId: hex(bytes('file-id', 16)), after: hex(bytes('doc-id-before', 16)), last: true },
     kids: ['org-0123456789abcdef', 'org-fedcba9876543210'],
     readable: '',
     layout: 'v1.bGF5b3V0',
     entries: [['t.YQ', 'v1.MQ'], ['t.Yg', 'v1.Mg']],
   };
-  const generic = { ...input, mode: 'generic', scopeBinding: '*', readable: '{"kind":"AppConfig"}', kids: ['org-0123456789abcdef'], entries: [] };
+  const generic = { ...input, file: { ...input.file, after: null, last: false }, mode: 'generic', scopeBinding: '*', readable: '{"kind":"AppConfig"}', kids: ['org-0123456789abcdef'], entries: [] };
   const ok = [input, generic].map((i) => ({ key, input: i, mac: computeMacVector({ key, input: i }), expect: 'success' as const }));
   const reordered = { ...input, entries: [input.entries[1]!, input.entries[0]!] };
-  return [...ok, { key, input: reordered, mac: ok[0]!.mac, expect: 'failure', error: 'E_TAMPERED' }];
+  const moved = { ...input, file: { ...input.file, after: null } };
+  return [...ok, ...[reordered, moved].map((i) => ({ key, input: i, mac: ok[0]!.mac, expect: 'failure' as const, error: 'E_TAMPERED' as const }))];
 }
 
 function wraps(): PrimitiveVectors['wraps'] {

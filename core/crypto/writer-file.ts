@@ -1,0 +1,74 @@
+/**
+ * Files that hold writer keys (schemas/FORMAT.md §13): a writer's own key
+ * file (secret, mode 0600) and a trust file listing the writers a reader
+ * accepts. Both are YAML.
+ */
+import { parse, stringify } from 'yaml';
+import { b64url, fromB64url } from '../bytes.js';
+import { fail } from '../errors.js';
+import { isRecord } from '../is-record.js';
+import { formatWriter, parseWriter, writerFromSecret, type TrustedWriter, type WriterSigner } from './writer-key.js';
+
+export const WRITER_FILE_VERSION = 1;
+
+export interface WriterKeyFile {
+  readonly name: string;
+  readonly signer: WriterSigner;
+}
+
+/** A subject names a person or service in messages and audit records: printable, at most 256 characters. */
+export function checkSubject(name: unknown, what: string): string {
+  if (typeof name !== 'string' || name === '' || name.length > 256 || /[\p{Cc}\p{Cf}]/u.test(name)) fail('E_WRITER_KEY', `${what} must be 1–256 printable characters`);
+  return name;
+}
+
+export function encodeWriterKeyFile(name: string, secret: Uint8Array): string {
+  const signer = writerFromSecret(secret);
+  return stringify({ 'gitseal-writer': WRITER_FILE_VERSION, name: checkSubject(name, 'the writer name'), kid: signer.kid, key: formatWriter(signer), secret: b64url(secret) }, { lineWidth: 0 });
+}
+
+export function decodeWriterKeyFile(text: string, where: string): WriterKeyFile {
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 0 });
+  } catch {
+    return fail('E_WRITER_KEY', `${where} is not valid YAML`);
+  }
+  if (!isRecord(raw) || raw['gitseal-writer'] !== WRITER_FILE_VERSION) fail('E_WRITER_KEY', `${where} is not a gitseal writer key file ("gitseal-writer: 1")`);
+  if (typeof raw.secret !== 'string') fail('E_WRITER_KEY', `${where} has no secret`);
+  const signer = writerFromSecret(fromB64url(raw.secret, `${where} secret`));
+  if (raw.kid !== signer.kid) fail('E_WRITER_KEY', `${where}: the secret does not give the kid the file states`);
+  return { name: checkSubject(raw.name, `${where} name`), signer };
+}
+
+/** The writers list of a trust file or `.gitseal.yaml`: `[{name, key, signsFor?}]`. */
+export function parseWriterList(v: unknown, where: string): TrustedWriter[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) fail('E_WRITER_KEY', `${where}: writers must be a list`);
+  return v.map((w: unknown, i: number) => {
+    if (!isRecord(w) || typeof w.key !== 'string') fail('E_WRITER_KEY', `${where}: writer ${i + 1} needs name and key`);
+    if (w.signsFor !== undefined && typeof w.signsFor !== 'boolean') fail('E_WRITER_KEY', `${where}: writer ${i + 1} signsFor must be true or false`);
+    return { name: checkSubject(w.name, `${where}: writer ${i + 1} name`), key: parseWriter(w.key), signsFor: w.signsFor === true };
+  });
+}
+
+export interface TrustFile {
+  readonly requireSignatures: boolean;
+  readonly writers: readonly TrustedWriter[];
+}
+
+export function decodeTrustFile(text: string, where: string): TrustFile {
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 0 });
+  } catch {
+    return fail('E_WRITER_KEY', `${where} is not valid YAML`);
+  }
+  if (raw === null) return { requireSignatures: false, writers: [] };
+  if (!isRecord(raw)) fail('E_WRITER_KEY', `${where} must be a mapping with writers and requireSignatures`);
+  if (raw.requireSignatures !== undefined && typeof raw.requireSignatures !== 'boolean') fail('E_WRITER_KEY', `${where}: requireSignatures must be true or false`);
+  return { requireSignatures: raw.requireSignatures === true, writers: parseWriterList(raw.writers, where) };
+}
+
+export const encodeTrustFile = (t: TrustFile): string =>
+  stringify({ requireSignatures: t.requireSignatures, writers: t.writers.map((w) => ({ name: w.name, key: formatWriter(w.key), ...(w.signsFor ? { signsFor: true } : {}) })) }, { lineWidth: 0 });

@@ -7,6 +7,7 @@
  * (denied, revoked, kill switch) is thrown when that document is opened, with
  * the service's reason.
  */
+import { rewrapItemFor } from '../kms/protocol/rewrap-item.js';
 import { b64url } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
 import { bindingOf, type EncryptedDocument } from '../core/format/encrypted-document.js';
@@ -60,7 +61,7 @@ export async function serviceIdentities(texts: readonly string[]): Promise<Ident
       if (seen.has(key)) continue;
       seen.add(key);
       keysOfItems.push(key);
-      items.push({ kid: stanza.kid, alg: stanza.alg as RewrapItem['alg'], enc: stanza.enc, dek: stanza.dek, scope: ctx.scopeBinding, docId: b64url(ctx.docId) });
+      items.push(rewrapItemFor(doc, stanza));
     }
     const results = items.length ? await client.unwrapSettled(items) : [];
     const answers = new Map<string, UnwrapResult>();

@@ -4,10 +4,10 @@
  * spec count; what the API server adds is ignored) and the rewrap item for
  * the org key the service holds.
  */
-import { b64url } from '../core/bytes.js';
-import { bindingOf, type EncryptedDocument } from '../core/format/encrypted-document.js';
+import type { EncryptedDocument } from '../core/format/encrypted-document.js';
 import { parseEncrypted } from '../core/format/encrypted-store.js';
 import { fail } from '../core/errors.js';
+import { rewrapItemFor } from '../kms/protocol/rewrap-item.js';
 import type { RewrapItem } from '../kms/protocol/types.js';
 
 export const GROUP = 'gitseal.dev';
@@ -81,5 +81,5 @@ export function documentOf(cr: EncryptedSecretObject): EncryptedDocument {
 export function rewrapItemOf(doc: EncryptedDocument, serviceKids: ReadonlySet<string>): RewrapItem | null {
   const stanza = doc.envelope.recipients.find((s) => serviceKids.has(s.kid));
   if (!stanza) return null;
-  return { kid: stanza.kid, alg: stanza.alg as RewrapItem['alg'], enc: stanza.enc, dek: stanza.dek, scope: bindingOf(doc), docId: b64url(doc.envelope.docId) };
+  return rewrapItemFor(doc, stanza);
 }

@@ -46,6 +46,19 @@ export interface RewrapItem {
   scope: string;
   /** Document id, base64url as in the file. */
   docId: string;
+  /** What the document's signature covers, as in the file; the service checks the writer when the scope's policy requires signatures. */
+  signed?: SignedItemFields;
+}
+
+/** A document's file binding, MAC and signature, strings as in the file (schemas/FORMAT.md §2, §9, §13). */
+export interface SignedItemFields {
+  mode: 'secret' | 'generic';
+  file: string;
+  after: string;
+  last: boolean;
+  mac: string;
+  /** `w-KID.SUBJECT.SIGNATURE`; absent for an unsigned document. */
+  signature?: string;
 }
 
 export interface RewrapRequest {

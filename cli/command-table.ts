@@ -27,6 +27,8 @@ import { policyCheckCommand } from './commands/policy-check.command.js';
 import { rotateCommand } from './commands/rotate.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { setCommand } from './commands/set.command.js';
+import { signCommand } from './commands/sign.command.js';
+import { trustCommand } from './commands/trust.command.js';
 import { unsetCommand } from './commands/unset.command.js';
 import { updatekeysCommand } from './commands/updatekeys.command.js';
 import { verifyCommand } from './commands/verify.command.js';
@@ -43,6 +45,8 @@ export const COMMANDS: readonly TableEntry[] = [
   unsetCommand,
   updatekeysCommand,
   rotateCommand,
+  signCommand,
+  trustCommand,
   verifyCommand,
   execEnvCommand,
   diffCommand,

@@ -8,6 +8,7 @@ import { parseEncrypted } from '../core/format/encrypted-store.js';
 import { encryptStream, openAll, type EncryptOptions } from '../core/format/stream.js';
 import { findConfig, policyFor, type FilePolicy } from './config.js';
 import { readInput } from './files.js';
+import { unlinkCopy } from './copied-file.js';
 import { identitiesFor } from './keys.js';
 import { checkWriters, writerSigner } from './writer.js';
 
@@ -40,8 +41,9 @@ export function recipientsOf(explicit: readonly string[] | undefined, policy: Fi
   return (explicit?.length ? explicit : policy.recipients).map(parseRecipient);
 }
 
-/** Re-encrypts edited plaintext of an open file; unchanged values, recipients and DEKs are kept. */
-export function reseal(f: OpenFile, plaintext: string, extra: Partial<EncryptOptions> = {}): string {
+/** Re-encrypts edited plaintext of an open file; unchanged values, recipients and DEKs are kept, unless the file is a copy. */
+export async function reseal(f: OpenFile, plaintext: string, extra: Partial<EncryptOptions> = {}): Promise<string> {
+  const newIds = await unlinkCopy(f.file, f.opened);
   return encryptStream(plaintext, {
     recipients: recipientsOf(undefined, f.policy),
     scope: f.policy.scope,
@@ -49,6 +51,7 @@ export function reseal(f: OpenFile, plaintext: string, extra: Partial<EncryptOpt
     previous: f.opened,
     keepRecipients: true,
     signer: writerSigner(f.policy),
+    newIds,
     ...extra,
   });
 }

@@ -26,7 +26,7 @@ export async function run(opts: EditOptions): Promise<void> {
       process.stderr.write(`gitseal: no changes; ${file} is unchanged\n`);
       return;
     }
-    writeAtomic(file, reseal(f, after));
+    writeAtomic(file, await reseal(f, after));
   } finally {
     tmp.wipe();
   }

@@ -7,6 +7,7 @@ import { identitiesFor } from '../keys.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
 import { writerSigner } from '../writer.js';
+import { unlinkCopy } from '../copied-file.js';
 import type { EncryptOptions } from './encrypt.command.js';
 
 /** An existing encrypted output is opened so unchanged values keep their ciphertext (schemas/FORMAT.md §4). */
@@ -35,6 +36,7 @@ export async function run(opts: EncryptOptions): Promise<void> {
     scope: opts.scope ?? policy.scope,
     readablePaths: policy.readablePaths,
     previous,
+    newIds: previous !== undefined && output !== undefined && (await unlinkCopy(output, previous)),
     signer: writerSigner(policy),
     onDocument: progress('encrypting document'),
   });

@@ -32,5 +32,5 @@ export async function run(opts: SetOptions): Promise<void> {
   const value = newValue(opts);
   const docIndex = locate(f.opened.map(openedLeaves), path, true);
   const plaintext = setValue(renderOpened(f.opened), docIndex, path, value);
-  emitOutput(reseal(f, plaintext), { file: f.file, inPlace: f.file !== '-' });
+  emitOutput(await reseal(f, plaintext), { file: f.file, inPlace: f.file !== '-' });
 }

@@ -11,5 +11,5 @@ export async function run(opts: UnsetOptions): Promise<void> {
   const f = await openFile(opts.file, opts.key);
   const path = parsePathExpression(opts.path);
   const docIndex = locate(f.opened.map(openedLeaves), path, false);
-  emitOutput(reseal(f, unsetValue(renderOpened(f.opened), docIndex, path)), { file: f.file, inPlace: f.file !== '-' });
+  emitOutput(await reseal(f, unsetValue(renderOpened(f.opened), docIndex, path)), { file: f.file, inPlace: f.file !== '-' });
 }

@@ -1,16 +1,26 @@
 /**
  * schemas/encryptedsecret.crd.yaml: generated from the JSON Schema (the
  * committed file and its copy in examples/deploy equal the generator's
- * output), structural as the API server requires, and accepting exactly the
- * EncryptedSecrets the real CLI writes, not tampered shapes.
+ * output), structural as the API server requires, accepting exactly the
+ * EncryptedSecrets the real CLI writes, not tampered shapes, and keeping
+ * every field the format needs through an API server's pruning.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parseRecipient } from '../core/crypto/recipients/index.js';
+import { generateWriterSecret, writerFromSecret } from '../core/crypto/writer-key.js';
+import { fromDisk } from '../core/format/encrypted-document.js';
+import { checkSignature } from '../core/format/signature.js';
+import { decryptStream, encryptStream } from '../core/format/stream.js';
 import { renderCrd, toStructural, type SchemaNode } from '../schemas/generate-crd.js';
 import { describeRun } from './helpers/cli.js';
+import { codeOf } from './helpers/errors.js';
 import { useWorkspaces, type Workspace } from './helpers/workspace.js';
+import { startApiDouble } from './k8s/api-double.js';
+import { clientsFor, ES, installCrd } from './k8s/harness.js';
+import { fixedKey, identityOf } from './vectors/kit.js';
 
 const ROOT = new URL('../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
@@ -194,5 +204,59 @@ describe('EncryptedSecrets made by the CLI against the CRD', () => {
     };
     for (const [what, bad] of Object.entries(broken)) expect(errorsOf(JSON.parse(JSON.stringify({ ...good, spec: bad }))), what).not.toEqual([]);
     expect(errorsOf({ ...good, spec: undefined }), 'no spec').not.toEqual([]);
+  });
+});
+
+describe('EncryptedSecrets through an API server that prunes by the CRD (the double, as kube-apiserver)', () => {
+  const key = fixedKey('hybrid');
+  const writer = { ...writerFromSecret(generateWriterSecret()), subject: 'alice' };
+  const trusted = [{ name: 'alice', key: writer }];
+  // Two Secrets in one file: the first says `after: start`, the second names the first; only the second is last.
+  const plain = ['db', 'api'].map((name) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: payments\nstringData:\n  password: CANARY-${name}\n`).join('---\n');
+  const docs = parseAllDocuments(encryptStream(plain, { recipients: [parseRecipient(key.recipient)], scope: 'strict', signer: writer })).map(
+    (d) => d.toJS() as { metadata: { name: string; namespace: string }; spec: { envelope: Record<string, unknown> } },
+  );
+
+  /** Creates each document as a custom resource under `crd` and reads it back as the API server stores it. */
+  async function throughApiServer(crd: Record<string, unknown>): Promise<typeof docs> {
+    const api = await startApiDouble();
+    try {
+      const c = clientsFor(api);
+      await installCrd(c, crd);
+      await c.core.createNamespace({ body: { metadata: { name: 'payments' } } });
+      for (const doc of docs) await c.custom.createNamespacedCustomObject({ ...ES, namespace: 'payments', body: doc });
+      return (await Promise.all(docs.map((d) => c.custom.getNamespacedCustomObject({ ...ES, namespace: 'payments', name: d.metadata.name })))) as typeof docs;
+    } finally {
+      await api.close();
+    }
+  }
+
+  it('keep the file binding and the signature: the MAC and the signature still hold', async () => {
+    expect(docs.map((d) => [d.spec.envelope.after === 'start', d.spec.envelope.last, typeof d.spec.envelope.signature])).toEqual([
+      [true, false, 'string'],
+      [false, true, 'string'],
+    ]);
+    const stored = await throughApiServer(crd as unknown as Record<string, unknown>);
+    for (const [i, doc] of stored.entries()) {
+      expect(doc.spec).toEqual(docs[i]!.spec);
+      expect(checkSignature(fromDisk(doc, i), trusted)).toMatchObject({ status: 'trusted', writer: 'alice' });
+    }
+    const file = stored.map(({ apiVersion, kind, metadata, spec }: Record<string, unknown> & { metadata: { name: string; namespace: string } }) =>
+      stringify({ apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace }, spec }),
+    );
+    expect(decryptStream(file.join('---\n'), [identityOf(key)])).toContain('CANARY-api');
+  });
+
+  it('lose them under a CRD without them (why the CRD must carry every envelope field)', async () => {
+    const old = structuredClone(crd) as unknown as { spec: { versions: Array<{ schema: { openAPIV3Schema: SchemaNode } }> } };
+    const envelope = (((old.spec.versions[0]!.schema.openAPIV3Schema.properties as Record<string, SchemaNode>).spec!.properties as Record<string, SchemaNode>).envelope!);
+    const NEW = ['file', 'after', 'last', 'signature'];
+    for (const f of NEW) delete (envelope.properties as Record<string, SchemaNode>)[f];
+    envelope.required = (envelope.required as string[]).filter((f) => !NEW.includes(f));
+    const stored = await throughApiServer(old as unknown as Record<string, unknown>);
+    for (const [i, doc] of stored.entries()) {
+      expect(Object.keys(doc.spec.envelope).sort()).toEqual(['id', 'mac', 'recipients', 'version']);
+      expect(codeOf(() => fromDisk(doc, i))).toBe('E_FORMAT');
+    }
   });
 });

@@ -33,7 +33,7 @@ export interface Step {
 
 export interface Plan {
   namespaces: string[];
-  /** The recording's custom resources need the EncryptedSecret CRD (schemas/encryptedsecret.crd.yaml). */
+  /** The recording's custom resources need the EncryptedSecret CRD (as crd-install.json installed it, not today's schemas/encryptedsecret.crd.yaml). */
   crd: boolean;
   options?: ApiDoubleOptions;
   /** Objects that existed before the recording started. */

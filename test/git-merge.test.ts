@@ -204,6 +204,28 @@ describe('gitseal git merge', () => {
     expect(repo.read(F)).toBe(`<<<<<<< ours\n${ours}=======\n${theirs}>>>>>>> theirs\n`);
   });
 
+  it('does not merge (and so sign) a side whose writer the user does not accept: both whole versions stay', async () => {
+    const w = await newWorkspace();
+    expect((await w.run(['keygen', '--writer', '--name', 'alice'])).status).toBe(0);
+    expect((await w.run(['trust', 'require', 'on'])).status).toBe(0);
+    const forged = baseSecret('attacker-chosen').replace('eu-west-1', 'evil-region');
+    const { repo, ours, theirs } = await twoBranches(
+      w,
+      (r) => setAndCommit(r, F, 'stringData.username', canary()),
+      async (r) => {
+        // Someone with push access and only the public recipient rewrites the file on branch b.
+        const e = await r.gitseal(['encrypt', '-', '-o', F], { input: forged, env: { XDG_CONFIG_HOME: w.path('attacker-config') } });
+        expect(e.status, e.stderr).toBe(0);
+        r.ok('commit', '-q', '-a', '-m', 'rotate region');
+      },
+    );
+    expect(theirs).not.toContain('signature:');
+    const m = repo.git(['merge', '--no-edit', 'b']);
+    expect(m.status).not.toBe(0);
+    expect(m.stderr + m.stdout).toContain(`${F} (theirs): document 1 is unsigned [E_UNSIGNED]`);
+    expect(repo.read(F)).toBe(`<<<<<<< ours\n${ours}=======\n${theirs}>>>>>>> theirs\n`);
+  });
+
   it('merges files gitseal did not encrypt as git would', async () => {
     const w = await newWorkspace();
     const repo = await makeRepo(w);

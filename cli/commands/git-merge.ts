@@ -26,7 +26,8 @@ import { readInput, writeAtomic } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { mergeFilesInPlace, mergeTextInMemory } from '../text-merge.js';
 import type { GitMergeOptions } from './git-merge.command.js';
-import { writerSigner } from '../writer.js';
+import { checkWriters, writerSigner } from '../writer.js';
+import { parseEncrypted } from '../../core/format/encrypted-store.js';
 
 interface Sides {
   readonly base: string;
@@ -73,6 +74,10 @@ export async function run(opts: GitMergeOptions): Promise<number> {
 async function mergeEncrypted(sides: Sides, name: string, keyFile: string | undefined): Promise<Outcome> {
   const identities = await driverIdentities(keyFile);
   if (!identities) return { whole: 'no key at hand (set GITSEAL_KEY_FILE, and GITSEAL_PASSPHRASE for a sealed keystore)' };
+  // The merge is signed by whoever runs it: a side whose writer the user does not accept is not merged into it.
+  const policy = policyOf(name);
+  checkWriters(`${name} (ours)`, parseEncrypted(sides.ours).docs, policy);
+  checkWriters(`${name} (theirs)`, parseEncrypted(sides.theirs).docs, policy);
   const ours = openStream(sides.ours, identities).opened;
   const theirs = openStream(sides.theirs, identities).opened;
   const plan = planMerge({ base: openBase(sides.base, identities), ours, theirs }, mergeTextInMemory);

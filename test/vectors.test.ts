@@ -16,6 +16,10 @@ import { decryptStream } from '../core/format/stream.js';
 import { deriveSubkeys } from '../core/crypto/subkeys.js';
 import { openValue } from '../core/format/values.js';
 import { allVectorFiles } from './vectors/all.js';
+import { writerOfVectors, type SignatureVectorSet } from './vectors/signatures.js';
+import { formatWriter, parseWriter } from '../core/crypto/writer-key.js';
+import { parseEncrypted } from '../core/format/encrypted-store.js';
+import { checkSignature, signedFieldsOf, signedMessage } from '../core/format/signature.js';
 import { encryptCase, type FileVectorSet } from './vectors/files.js';
 import { hex, identityOf, unhex, VECTOR_DIR, type KeyName, type KeyVector } from './vectors/kit.js';
 import { computeMacVector, computeValue, computeWrap, type PrimitiveVectors } from './vectors/primitives.js';
@@ -124,5 +128,24 @@ describe('primitives.json', () => {
       expect(hex(unwrap()!)).toBe(v.dek);
       expect(fromB64url(v.stanza.dek, 'dek').length).toBe(48);
     } else expect(outcome(unwrap)).toBe(v.error);
+  });
+});
+
+describe('signatures.json', () => {
+  const set = load<SignatureVectorSet>('signatures.json');
+  const writer = writerOfVectors(unhex(set.writer.secret));
+  const trusted = [{ name: set.writer.name, key: parseWriter(set.writer.key) }];
+
+  it('the writer secret gives the kid and writer string; the first document gives the signed message', () => {
+    expect(writer.kid).toBe(set.writer.kid);
+    expect(formatWriter(writer)).toBe(set.writer.key);
+    const doc = parseEncrypted(set.vectors[0]!.encrypted).docs[0]!;
+    expect(hex(signedMessage(signedFieldsOf(doc), writer.kid, set.writer.name))).toBe(set.message);
+  });
+
+  it.each(set.vectors.map((v) => [v.name, v] as const))('%s', (_, v) => {
+    const checks = parseEncrypted(v.encrypted).docs.map((d) => checkSignature(d, trusted).status);
+    if (v.expect === 'trusted') expect(checks).toEqual(checks.map(() => 'trusted'));
+    else expect(checks).toContain('invalid');
   });
 });

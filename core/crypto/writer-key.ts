@@ -63,8 +63,11 @@ export const writerKid = (publicKey: Uint8Array): string =>
 
 export const generateWriterSecret = (): Uint8Array => defaultRandom(WRITER_SECRET_LENGTH);
 
-/** The signer for a 64-byte writer secret: ML-DSA-65 key-generation seed ξ ∥ Ed25519 seed. */
-export function writerFromSecret(secret: Uint8Array, backend?: MldsaBackend): WriterSigner {
+/**
+ * The signer for a 64-byte writer secret: ML-DSA-65 key-generation seed ξ ∥ Ed25519 seed. ML-DSA signs
+ * hedged; `deterministic` (noble only: known-answer vectors) signs without fresh randomness.
+ */
+export function writerFromSecret(secret: Uint8Array, backend?: MldsaBackend, deterministic = false): WriterSigner {
   if (secret.length !== WRITER_SECRET_LENGTH) fail('E_WRITER_KEY', `a writer secret is ${WRITER_SECRET_LENGTH} bytes, not ${secret.length}`);
   const seed = secret.slice(0, 32);
   const mldsa = ml_dsa65.keygen(seed);
@@ -73,11 +76,11 @@ export function writerFromSecret(secret: Uint8Array, backend?: MldsaBackend): Wr
   const publicKey = concat(mldsa.publicKey, edPublic);
   const kid = writerKid(publicKey);
   const mldsaSign: (m: Uint8Array) => Uint8Array =
-    pickBackend(backend) === 'node'
+    pickBackend(deterministic ? 'noble' : backend) === 'node'
       ? ((key) => (m) => new Uint8Array(nodeSign(null, m, key)))(
           createPrivateKey({ key: { kty: 'AKP', alg: 'ML-DSA-65', pub: b64url(mldsa.publicKey), priv: b64url(seed) }, format: 'jwk' }),
         )
-      : (m) => ml_dsa65.sign(m, mldsa.secretKey);
+      : (m) => ml_dsa65.sign(m, mldsa.secretKey, deterministic ? { extraEntropy: false } : {});
   return { kid, publicKey, sign: (m) => concat(mldsaSign(m), new Uint8Array(nodeSign(null, m, edPrivate))) };
 }
 

@@ -2,6 +2,7 @@
 import { fileVectorSets } from './files.js';
 import { fixedKey, formatJson, KEY_NAMES, RANDOM_SPEC } from './kit.js';
 import { primitiveVectors } from './primitives.js';
+import { signatureVectors } from './signatures.js';
 
 export function allVectorFiles(): Record<string, string> {
   const keys = {
@@ -11,5 +12,6 @@ export function allVectorFiles(): Record<string, string> {
   };
   const out: Record<string, string> = { 'keys.json': formatJson(keys) + '\n', 'primitives.json': formatJson(primitiveVectors()) + '\n' };
   for (const [name, set] of Object.entries(fileVectorSets())) out[name] = formatJson(set) + '\n';
+  out['signatures.json'] = formatJson(signatureVectors()) + '\n';
   return out;
 }

@@ -4,8 +4,7 @@
  * spec count; what the API server adds is ignored) and the rewrap item for
  * the org key the service holds.
  */
-import type { EncryptedDocument } from '../core/format/encrypted-document.js';
-import { parseEncrypted } from '../core/format/encrypted-store.js';
+import { fromDisk, type EncryptedDocument } from '../core/format/encrypted-document.js';
 import { fail } from '../core/errors.js';
 import { rewrapItemFor } from '../kms/protocol/rewrap-item.js';
 import type { RewrapItem } from '../kms/protocol/types.js';
@@ -67,12 +66,14 @@ export interface EncryptedSecretObject {
 
 export const keyOf = (o: { metadata: { namespace?: string; name: string } }): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-/** The format's document of a CR; throws the format's errors (E_FORMAT, E_VERSION, …) when the spec is not a sealed Secret. */
+/**
+ * The format's document of a CR; throws the format's errors (E_FORMAT, E_VERSION, …) when the spec is not a sealed Secret.
+ * A CR is one document of its file, so the file's chain (schemas/FORMAT.md §2: the first says `after: start`, the last
+ * `last: true`) cannot be checked here; the MAC and the writer's signature still cover the document's place in it.
+ */
 export function documentOf(cr: EncryptedSecretObject): EncryptedDocument {
   const { apiVersion, kind, metadata, spec } = cr;
-  const text = JSON.stringify({ apiVersion, kind, metadata: { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) }, spec });
-  const { docs } = parseEncrypted(text);
-  const doc = docs[0]!;
+  const doc = fromDisk({ apiVersion, kind, metadata: { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) }, spec }, 0);
   if (doc.mode !== 'secret') fail('E_FORMAT', 'the EncryptedSecret does not hold an encrypted Secret');
   return doc;
 }

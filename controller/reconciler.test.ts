@@ -562,6 +562,15 @@ describe('reconcile: refusals leave the Secret as it is', () => {
     expect(env.unwrapped).toEqual([]);
   });
 
+  it('a Secret from a file of several documents (not the first, not the last): applied, the file chain is not asked of one document', async () => {
+    const file = encryptStream([manifest({ name: 'a' }), manifest(), manifest({ name: 'c' })].join('---\n'), { recipients: [orgKey.recipient], scope: 'strict' });
+    const middle = parse(file.split(/^---\n/m)[1]!) as EncryptedSecretObject;
+    expect((middle.spec as { envelope: { after: string; last: boolean } }).envelope).toMatchObject({ after: expect.not.stringMatching(/^start$/), last: false });
+    env.api.addCr({ ...middle, metadata: { ...middle.metadata, uid: 'uid-middle', generation: 1, resourceVersion: '1' } });
+    expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied', reason: 'Decrypted' });
+    expect(env.api.secret()!.data![CANARY_KEY]).toBe(b64(CANARY));
+  });
+
   it('picks the stanza of the kid the service holds', async () => {
     env.api.addCr(sealedCr(manifest(), { recipients: [otherKey, orgKey] }));
     expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied' });

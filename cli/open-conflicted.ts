@@ -10,6 +10,8 @@ import { openStream, renderOpened } from '../core/format/stream.js';
 import { readInput } from './files.js';
 import { identitiesFor } from './keys.js';
 import { openFile, policyOf, type OpenFile } from './open-file.js';
+import { checkWriters } from './writer.js';
+import { parseEncrypted } from '../core/format/encrypted-store.js';
 
 export interface EditableFile {
   readonly file: OpenFile;
@@ -30,6 +32,9 @@ export async function openForEdit(file: string, keyFile: string | undefined): Pr
     refuseConflicted(text);
     throw new Error('unreachable: refuseConflicted throws for marked text');
   }
+  // The merge driver checked both sides' writers before it marked these conflicts; ours is checked again as any edit is.
+  const policy = policyOf(file);
+  checkWriters(file, parseEncrypted(split.ours).docs, policy);
   const { opened, format } = openStream(split.ours, await identitiesFor([split.ours], keyFile));
-  return { file: { file, text, opened, format, policy: policyOf(file) }, view: conflictView(opened, split.theirs), conflicted: true };
+  return { file: { file, text, opened, format, policy }, view: conflictView(opened, split.theirs), conflicted: true };
 }

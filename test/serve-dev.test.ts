@@ -52,7 +52,7 @@ it('serves a development rewrap service that the CLI decrypts through', async ()
     writeFileSync(join(work, 'web.yaml'), SECRET);
     expect((await runGitseal(['encrypt', '-i', 'web.yaml'], { cwd: work })).status).toBe(0);
     const d = await runGitseal(['decrypt', 'web.yaml'], { cwd: work, env });
-    expect(d.stderr).toBe('');
+    expect(d.stderr).toBe('gitseal: web.yaml#1 shop/web: unsigned (warning: anyone with the public key can write such a document; requireSignatures: true refuses it)\n');
     expect(d.stdout).toBe(SECRET);
     expect(err).toContain('rewrap service listening');
   } finally {

@@ -9,8 +9,10 @@ import { untilSignalled } from '../signals.js';
 import type { ServeOptions } from './serve.command.js';
 
 async function serveUntilSignalled(start: () => Promise<{ url: string; close(): Promise<void> }>): Promise<number> {
+  // Listening before the start line is printed: a SIGTERM right after it must stop the service cleanly, not kill it.
+  const signalled = untilSignalled();
   const running = await start();
-  await untilSignalled();
+  await signalled;
   await running.close();
   return 0;
 }

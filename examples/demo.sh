@@ -12,6 +12,8 @@ export XDG_CONFIG_HOME="$work/config"
 
 echo "== gitseal keygen (local org key: ML-KEM-1024 + X25519)"
 $gitseal keygen | cut -c1-72 | sed 's/$/…/'
+echo "== gitseal keygen --writer --name demo (writer key: ML-DSA-65 + Ed25519; signs what you encrypt)"
+$gitseal keygen --writer --name demo 2>/dev/null | cut -c1-72 | sed 's/$/…/'
 echo "== gitseal init"
 $gitseal init
 cp "$here/examples/secret.yaml" secret.yaml

@@ -6,8 +6,9 @@ describe('gitseal policy check', () => {
   it('checks a rewrap unless told another operation', async () => {
     const opts = await optionsFor(policyCheckCommand, ['policy', 'check', 'dev:alice', 'payments/db', '--policy', 'p.yaml']);
     expect(opts).toMatchObject({ subject: 'dev:alice', scope: 'payments/db', policy: 'p.yaml', operation: 'rewrap' });
-    expectTypeOf(opts.operation).toEqualTypeOf<'rewrap' | 'keys.rotate' | 'keys.revoke' | 'keys.destroy'>();
+    expectTypeOf(opts.operation).toEqualTypeOf<'rewrap' | 'write' | 'keys.rotate' | 'keys.revoke' | 'keys.destroy'>();
     expect(await optionsFor(policyCheckCommand, ['policy', 'check', 'a', 'b', '--policy', 'p', '--operation', 'keys.destroy', '--json'])).toMatchObject({ operation: 'keys.destroy', json: true });
+    expect(await optionsFor(policyCheckCommand, ['policy', 'check', 'a', 'b', '--policy', 'p', '--operation', 'write'])).toMatchObject({ operation: 'write' });
   });
 
   it('needs --policy and a known operation', async () => {

@@ -6,14 +6,14 @@ const builder = (y: Argv) =>
     .positional('subject', { type: 'string', demandOption: true })
     .positional('scope', { type: 'string', demandOption: true })
     .option('policy', { type: 'string', demandOption: true, describe: 'policy file' })
-    .option('operation', { choices: ['rewrap', 'keys.rotate', 'keys.revoke', 'keys.destroy'] as const, default: 'rewrap' as const })
+    .option('operation', { choices: ['rewrap', 'write', 'keys.rotate', 'keys.revoke', 'keys.destroy'] as const, default: 'rewrap' as const })
     .option('json', { type: 'boolean' });
 
 export type PolicyCheckOptions = OptionsOf<typeof builder>;
 
 export const policyCheckCommand = defineCommand({
   command: 'check <subject> <scope>',
-  describe: 'explain whether SUBJECT may rewrap SCOPE, and which rule decides',
+  describe: 'explain whether SUBJECT may rewrap (or write) SCOPE, which rule decides, and whether SCOPE requires signatures',
   builder,
   load: () => import('./policy-check.js'),
 });

@@ -1,7 +1,8 @@
 /**
  * `gitseal policy check SUBJECT SCOPE [--operation OP] --policy FILE`: what
- * the rewrap service would decide, and which rule decides it; status 1 when
- * denied.
+ * the rewrap service would decide, and which rule decides it; for a scope,
+ * also whether its documents must be signed (`requireSignatures`); status 1
+ * when denied.
  */
 import { readFile } from 'node:fs/promises';
 import { fail } from '../../core/errors.js';
@@ -25,8 +26,14 @@ export async function run(opts: PolicyCheckOptions): Promise<number> {
   } catch (e) {
     return fail('E_IO', `cannot read ${file}: ${errnoOf(e)}`);
   }
-  const decision = parsePolicy(text, file).decide(subject, scope, operation);
-  if (opts.json) process.stdout.write(JSON.stringify({ subject, scope, operation, ...decision }, null, 2) + '\n');
-  else process.stdout.write(`${decision.allowed ? 'allow' : 'deny'}: ${decision.reason}\n`);
+  const policy = parsePolicy(text, file);
+  const decision = policy.decide(subject, scope, operation);
+  const scoped = operation === 'rewrap' || operation === 'write';
+  const requiredBy = scoped ? policy.signaturesRequiredBy(scope) : null;
+  if (opts.json) process.stdout.write(JSON.stringify({ subject, scope, operation, ...decision, ...(scoped ? { signaturesRequiredBy: requiredBy } : {}) }, null, 2) + '\n');
+  else {
+    process.stdout.write(`${decision.allowed ? 'allow' : 'deny'}: ${decision.reason}\n`);
+    if (requiredBy !== null) process.stdout.write(`signatures required for ${scope} (requireSignatures: ${requiredBy}): its documents must be signed by a writer granted write there\n`);
+  }
   return decision.allowed ? 0 : EXIT_CHECK_FAILED;
 }

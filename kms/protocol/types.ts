@@ -8,7 +8,7 @@
 import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
 
 /** What the policy grants: subjects × scopes × operations (docs/ARCHITECTURE.md#policy). */
-export const OPERATIONS = ['rewrap', 'keys.rotate', 'keys.revoke', 'keys.destroy'] as const;
+export const OPERATIONS = ['rewrap', 'write', 'keys.rotate', 'keys.revoke', 'keys.destroy'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 // ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ function setup(opts: { allow?: Operation[]; keyringFails?: Error } = {}) {
       revoke: (kid) => change(`revoke ${kid}`, key(kid, 'revoked'))(),
       destroy: (kid) => change(`destroy ${kid}`, key(kid, 'destroyed'))(),
     },
-    policy: () => ({ decide: (_subject, scope, op) => ({ allowed: scope === '*' && (opts.allow ?? []).includes(op), rule: null, reason: '' }) }),
+    policy: () => ({ decide: (_subject, scope, op) => ({ allowed: scope === '*' && (opts.allow ?? []).includes(op), rule: null, reason: '' }), signaturesRequiredBy: () => null }),
     audit: { append: async (events) => void audited.push(...events) },
     callerOf: async () => ({ subject: 'dev:admin', method: 'ed25519' }),
     log: (_level, msg) => logged.push(msg),

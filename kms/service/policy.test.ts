@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { codeOf, errorOf } from '../../test/helpers/errors.js';
-import { globMatch, parseBinding, parsePolicy, scopeCovers } from './policy.js';
+import { globMatch, parseBinding, parsePolicy, scopeCovers, scopeOverlaps } from './policy.js';
 
 const BRIEF = `
 gitseal-policy: 1
@@ -92,6 +92,21 @@ describe('decide', () => {
     expect(p.decide('dev:a.bb(c)x', '*', 'rewrap').allowed).toBe(false);
   });
 
+  it('grants write per subject × scope like rewrap, each on its own', () => {
+    const p = parsePolicy(
+      'gitseal-policy: 1\nrules:\n  - {subjects: [dev:alice], scopes: ["payments/*"], operations: [rewrap, write]}\n  - {subjects: [dev:bob], scopes: ["payments/*"], operations: [rewrap]}\n  - {subjects: ["dev:ci"], scopes: ["payments/api"], operations: [write]}\n',
+      'p',
+    );
+    expect(p.decide('dev:alice', 'payments/db', 'write')).toMatchObject({ allowed: true, rule: { index: 1 } });
+    expect(p.decide('dev:alice', 'payments/*', 'write').allowed).toBe(true);
+    expect(p.decide('dev:bob', 'payments/db', 'rewrap').allowed).toBe(true);
+    expect(p.decide('dev:bob', 'payments/db', 'write')).toMatchObject({ allowed: false, reason: 'no rule grants write on payments/db to dev:bob (default deny)' });
+    expect(p.decide('dev:ci', 'payments/api', 'write').allowed).toBe(true);
+    expect(p.decide('dev:ci', 'payments/api', 'rewrap').allowed).toBe(false);
+    // A grant of one object does not cover a namespace-wide document.
+    expect(p.decide('dev:ci', 'payments/*', 'write').allowed).toBe(false);
+  });
+
   it('reads the commented example', () => {
     const ex = parsePolicy(EXAMPLE, 'examples/policy.yaml');
     expect(ex.rules.length).toBe(5);
@@ -100,6 +115,48 @@ describe('decide', () => {
     expect(ex.decide('dev:alice', 'payments-staging/app-web', 'rewrap').allowed).toBe(true);
     expect(ex.decide('dev:alice', 'payments-staging/db', 'rewrap').allowed).toBe(false);
     expect(ex.decide('cert:gitseal-admin', '*', 'keys.rotate').allowed).toBe(true);
+  });
+});
+
+describe('requireSignatures', () => {
+  const p = parsePolicy('gitseal-policy: 1\nrequireSignatures: ["payments/db", "prod-*/*"]\nrules: []\n', 'p');
+
+  it('names the pattern that requires signatures for a binding, or null', () => {
+    expect(p.requireSignatures).toEqual(['payments/db', 'prod-*/*']);
+    expect(p.signaturesRequiredBy('payments/db')).toBe('payments/db');
+    expect(p.signaturesRequiredBy('payments/api')).toBeNull();
+    expect(p.signaturesRequiredBy('billing/db')).toBeNull();
+    expect(p.signaturesRequiredBy('prod-eu/anything')).toBe('prod-*/*');
+    expect(p.signaturesRequiredBy('prod-eu/*')).toBe('prod-*/*');
+  });
+
+  it('reaches the wider bindings that could open a required object', () => {
+    // A namespace-wide or cluster-wide document can become payments/db: it must be signed too.
+    expect(p.signaturesRequiredBy('payments/*')).toBe('payments/db');
+    expect(p.signaturesRequiredBy('*')).toBe('payments/db');
+    expect(p.signaturesRequiredBy('billing/*')).toBeNull();
+  });
+
+  it("'*' requires them everywhere, none nowhere, and a malformed binding is not let off", () => {
+    const all = parsePolicy('gitseal-policy: 1\nrequireSignatures: ["*"]\nrules: []\n', 'p');
+    for (const scope of ['a/b', 'a/*', '*']) expect(all.signaturesRequiredBy(scope)).toBe('*');
+    expect(policy.signaturesRequiredBy('payments/db')).toBeNull();
+    expect(policy.requireSignatures).toEqual([]);
+    expect(p.signaturesRequiredBy('a/b/c')).toBe('payments/db');
+  });
+
+  it('overlaps whatever a pattern covers, and more', () => {
+    const seg = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,6}$/);
+    const glob = fc.stringMatching(/^[a-z0-9*-]{1,6}$/);
+    const binding = fc.oneof(fc.constant('*'), seg.map((n) => `${n}/*`), fc.tuple(seg, seg).map(([n, m]) => `${n}/${m}`));
+    fc.assert(
+      fc.property(fc.oneof(fc.constant('*'), fc.tuple(glob, glob).map(([a, b]) => `${a}/${b}`)), binding, (pattern, scope) => {
+        const b = parseBinding(scope)!;
+        if (scopeCovers(pattern, b)) expect(scopeOverlaps(pattern, b)).toBe(true);
+        // A strict binding overlaps exactly the patterns that cover it.
+        if (b.kind === 'strict') expect(scopeOverlaps(pattern, b)).toBe(scopeCovers(pattern, b));
+      }),
+    );
   });
 });
 
@@ -128,6 +185,10 @@ const BAD: Array<[string, string, RegExp]> = [
   ['not a mapping', '- a\n', /must be a mapping/],
   ['invalid YAML', 'gitseal-policy: 1\nrules: [\n', /not valid YAML \(line \d+, column \d+\)/],
   ['duplicate key', 'gitseal-policy: 1\nrules: []\nrules: []\n', /not valid YAML.*DUPLICATE_KEY/],
+  ['requireSignatures not a list', 'gitseal-policy: 1\nrequireSignatures: true\nrules: []\n', /field "requireSignatures": must be a non-empty list, not a boolean/],
+  ['requireSignatures empty', 'gitseal-policy: 1\nrequireSignatures: []\nrules: []\n', /field "requireSignatures": must be a non-empty list/],
+  ['requireSignatures bad pattern', 'gitseal-policy: 1\nrequireSignatures: [payments]\nrules: []\n', /field "requireSignatures": item 1 \("payments"\)/],
+  ['write without scopes', 'gitseal-policy: 1\nrules:\n  - {subjects: [a], operations: [write]}\n', /field "scopes": is required/],
   ['alias bomb', `a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n`, /alias/],
 ];
 
@@ -250,6 +311,12 @@ describe('schemas/policy.schema.json', () => {
       { 'gitseal-policy': 1, rules: [{ subjects: ['*'], operations: ['keys.rotate', 'keys.destroy'] }] },
       { 'gitseal-policy': 1, rules: [{ ...rule, operations: ['rewrap', 'keys.revoke'] }] },
       { 'gitseal-policy': 1, rules: [{ ...rule, scopes: ['*', 'a-b.c/x*y', '*/*'] }] },
+      { 'gitseal-policy': 1, rules: [{ ...rule, operations: ['write'] }] },
+      { 'gitseal-policy': 1, requireSignatures: ['*', 'payments/*'], rules: [{ ...rule, operations: ['rewrap', 'write'] }] },
+      { 'gitseal-policy': 1, requireSignatures: [], rules: [] },
+      { 'gitseal-policy': 1, requireSignatures: true, rules: [] },
+      { 'gitseal-policy': 1, requireSignatures: ['payments'], rules: [] },
+      { 'gitseal-policy': 1, rules: [{ ...rule, operations: ['write'], scopes: undefined }] },
       { 'gitseal-policy': 2, rules: [] },
       { rules: [] },
       { 'gitseal-policy': 1 },
@@ -282,7 +349,7 @@ describe('schemas/policy.schema.json', () => {
       const json = JSON.parse(JSON.stringify(sample)) as unknown;
       expect(accepts(stringify(json)), JSON.stringify(json)).toBe(validate(json));
     }
-    expect(samples.filter((s) => validate(JSON.parse(JSON.stringify(s)))).length).toBe(7);
+    expect(samples.filter((s) => validate(JSON.parse(JSON.stringify(s)))).length).toBe(9);
   });
 });
 

@@ -2,6 +2,9 @@
  * The rewrap service's policy (docs/ARCHITECTURE.md#policy): rules grant or
  * deny subjects × scopes × operations. Default deny; a matching deny rule
  * beats every allow; otherwise the first matching allow decides.
+ * `requireSignatures` lists the scopes whose documents must be signed by a
+ * writer granted `write` there; it is a property of the scope, not of a
+ * rule, so no caller's grant can lift it.
  * schemas/policy.schema.json describes the same file; tests keep them in
  * step.
  */
@@ -19,7 +22,7 @@ export const SUBJECT_PATTERN = /^[^\s\x00-\x1f\x7f]{1,512}$/u;
 export const SCOPE_PATTERN = /^(?:\*|[a-z0-9.*-]{1,253}\/[a-z0-9.*-]{1,253})$/u;
 export const RULE_NAME_PATTERN = /^[^\x00-\x1f\x7f]{1,200}$/u;
 
-const TOP_FIELDS = ['gitseal-policy', 'rules'];
+const TOP_FIELDS = ['gitseal-policy', 'requireSignatures', 'rules'];
 const RULE_FIELDS = ['name', 'effect', 'subjects', 'scopes', 'operations'];
 
 export interface PolicyRule {
@@ -36,6 +39,8 @@ export interface PolicyRule {
 export interface LoadedPolicy extends Policy {
   readonly source: string;
   readonly rules: readonly PolicyRule[];
+  /** Scope patterns whose documents must be signed; empty when none are. */
+  readonly requireSignatures: readonly string[];
 }
 
 /** Anchored match where `*` stands for any run of characters; no RegExp, so nothing in a pattern is special but `*`. */
@@ -84,6 +89,19 @@ export function scopeCovers(pattern: string, binding: Binding): boolean {
   const name = pattern.slice(slash + 1);
   if (!globMatch(ns, binding.ns)) return false;
   return binding.kind === 'namespace' ? name === '*' : globMatch(name, binding.name);
+}
+
+/**
+ * A signature requirement reaches every binding that can open an object the
+ * pattern names: a namespace binding overlaps every pattern of its namespace
+ * and the cluster binding every pattern, so a wider binding is no way around
+ * it (the opposite of scopeCovers, which is strict for grants).
+ */
+export function scopeOverlaps(pattern: string, binding: Binding): boolean {
+  if (pattern === '*' || binding.kind === 'cluster') return true;
+  const slash = pattern.indexOf('/');
+  if (!globMatch(pattern.slice(0, slash), binding.ns)) return false;
+  return binding.kind === 'namespace' || globMatch(pattern.slice(slash + 1), binding.name);
 }
 
 /** For messages and reasons: one short line, whatever the input holds. */
@@ -143,7 +161,7 @@ function readRule(raw: unknown, index: number, source: string): PolicyRule {
   });
   const scoped = operations.some((op) => !KEY_OPERATIONS.has(op));
   const scopeItems = r.list('scopes', scoped);
-  if (!scoped && scopeItems) r.error('scopes', 'key operations take no scopes: remove the field (scopes only limit rewrap)');
+  if (!scoped && scopeItems) r.error('scopes', 'key operations take no scopes: remove the field (scopes only limit rewrap and write)');
   const scopes = scopeItems ? r.patterns('scopes', scopeItems, SCOPE_PATTERN, "a scope pattern ('NS/NAME' with * globs, or '*')") : [];
   return { index, ...(name === undefined ? {} : { name: name as string }), effect, subjects, scopes, operations };
 }
@@ -174,10 +192,13 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
   if (top['gitseal-policy'] !== POLICY_VERSION)
     fail('E_POLICY', `${source}: field "gitseal-policy" must be ${POLICY_VERSION}, not ${top['gitseal-policy'] === undefined ? 'missing' : preview(top['gitseal-policy'])}`);
   if (!Array.isArray(top.rules)) return fail('E_POLICY', `${source}: field "rules" must be a list, not ${top.rules === undefined ? 'missing' : preview(top.rules)}`);
-  return compile(source, top.rules.map((r: unknown, i: number) => readRule(r, i + 1, source)));
+  const required = new RuleReader(source, top);
+  const patterns = required.list('requireSignatures', false);
+  const requireSignatures = patterns ? required.patterns('requireSignatures', patterns, SCOPE_PATTERN, "a scope pattern ('NS/NAME' with * globs, or '*')") : [];
+  return compile(source, top.rules.map((r: unknown, i: number) => readRule(r, i + 1, source)), requireSignatures);
 }
 
-function compile(source: string, rules: readonly PolicyRule[]): LoadedPolicy {
+function compile(source: string, rules: readonly PolicyRule[], requireSignatures: readonly string[]): LoadedPolicy {
   const label = (r: PolicyRule): string => `rule ${r.index}${r.name === undefined ? '' : ` '${r.name}'`}`;
   const decided = (r: PolicyRule): Decision => ({
     allowed: r.effect === 'allow',
@@ -200,5 +221,12 @@ function compile(source: string, rules: readonly PolicyRule[]): LoadedPolicy {
     const on = keyOp ? '' : ` on ${display(scope)}`;
     return { allowed: false, rule: null, reason: `no rule grants ${display(operation)}${on} to ${display(subject)} (default deny)` };
   };
-  return { source, rules, decide };
+  const signaturesRequiredBy = (scope: string): string | null => {
+    if (requireSignatures.length === 0) return null;
+    const binding = parseBinding(scope);
+    // A malformed binding opens nothing (decide denies it), but it is not let off either.
+    if (!binding) return requireSignatures[0]!;
+    return requireSignatures.find((p) => scopeOverlaps(p, binding)) ?? null;
+  };
+  return { source, rules, requireSignatures, decide, signaturesRequiredBy };
 }

@@ -12,6 +12,8 @@ export interface Decision {
 
 export interface Policy {
   decide(subject: string, scope: string, operation: Operation): Decision;
+  /** The `requireSignatures` pattern that makes documents of this scope binding need a signature, or null when none does. */
+  signaturesRequiredBy(scope: string): string | null;
 }
 
 // ---------------------------------------------------------------------------

@@ -27,13 +27,16 @@ export function encodeWriterKeyFile(name: string, secret: Uint8Array): string {
   return stringify({ 'gitseal-writer': WRITER_FILE_VERSION, name: checkSubject(name, 'the writer name'), kid: signer.kid, key: formatWriter(signer), secret: b64url(secret) }, { lineWidth: 0 });
 }
 
-export function decodeWriterKeyFile(text: string, where: string): WriterKeyFile {
-  let raw: unknown;
+function parseYaml(text: string, where: string): unknown {
   try {
-    raw = parse(text, { maxAliasCount: 0 });
+    return parse(text, { maxAliasCount: 0 }) as unknown;
   } catch {
     return fail('E_WRITER_KEY', `${where} is not valid YAML`);
   }
+}
+
+export function decodeWriterKeyFile(text: string, where: string): WriterKeyFile {
+  const raw = parseYaml(text, where);
   if (!isRecord(raw) || raw['gitseal-writer'] !== WRITER_FILE_VERSION) fail('E_WRITER_KEY', `${where} is not a gitseal writer key file ("gitseal-writer: 1")`);
   if (typeof raw.secret !== 'string') fail('E_WRITER_KEY', `${where} has no secret`);
   const signer = writerFromSecret(fromB64url(raw.secret, `${where} secret`));
@@ -58,12 +61,7 @@ export interface TrustFile {
 }
 
 export function decodeTrustFile(text: string, where: string): TrustFile {
-  let raw: unknown;
-  try {
-    raw = parse(text, { maxAliasCount: 0 });
-  } catch {
-    return fail('E_WRITER_KEY', `${where} is not valid YAML`);
-  }
+  const raw = parseYaml(text, where);
   if (raw === null) return { requireSignatures: false, writers: [] };
   if (!isRecord(raw)) fail('E_WRITER_KEY', `${where} must be a mapping with writers and requireSignatures`);
   if (raw.requireSignatures !== undefined && typeof raw.requireSignatures !== 'boolean') fail('E_WRITER_KEY', `${where}: requireSignatures must be true or false`);

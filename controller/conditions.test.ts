@@ -57,8 +57,24 @@ describe('Ready condition', () => {
   });
 
   it('maps error codes to reasons', () => {
-    expect(['E_DENIED', 'E_AUTH', 'E_KEY_REVOKED', 'E_SERVER', 'E_ROOT_REVOKED', 'E_SCOPE', 'E_TAMPERED', 'E_FORMAT'].map(reasonOf)).toEqual([
-      'RewrapDenied', 'RewrapDenied', 'RewrapDenied', 'RewrapUnavailable', 'RewrapUnavailable', 'ScopeMismatch', 'Tampered', 'Invalid',
+    expect(['E_DENIED', 'E_AUTH', 'E_KEY_REVOKED', 'E_SERVER', 'E_ROOT_REVOKED', 'E_SCOPE', 'E_TAMPERED', 'E_FORMAT', 'E_UNSIGNED', 'E_UNTRUSTED_WRITER'].map(reasonOf)).toEqual([
+      'RewrapDenied', 'RewrapDenied', 'RewrapDenied', 'RewrapUnavailable', 'RewrapUnavailable', 'ScopeMismatch', 'Tampered', 'Invalid', 'Unsigned', 'UntrustedWriter',
     ]);
+  });
+
+  it('a writer refusal stalls (a new document or new trust must come first)', () => {
+    for (const reason of ['Unsigned', 'UntrustedWriter'] as const)
+      expect(readyStatus(cr(1), reason, 'm', t0).conditions!.map((c) => `${c.type}=${c.status}:${c.reason}`)).toEqual([`Ready=False:${reason}`, `Stalled=True:${reason}`]);
+  });
+
+  it('names the trusted writer of what the Secret holds: set on a write, kept on a refusal, gone after a write without one', () => {
+    const alice = readyStatus(cr(1), 'Decrypted', 'ok', t0, 'alice (w-0123456789abcdef)');
+    expect(alice.writer).toBe('alice (w-0123456789abcdef)');
+    const refused = readyStatus(cr(2, alice), 'Unsigned', 'no', t1);
+    expect(refused).toMatchObject({ writer: 'alice (w-0123456789abcdef)', lastSyncTime: t0.toISOString() });
+    const unsigned = readyStatus(cr(2, refused), 'Decrypted', 'ok', t1);
+    expect(unsigned.writer).toBeUndefined();
+    expect(statusChanged(alice, readyStatus(cr(1, alice), 'Decrypted', 'ok', t1, 'bob (w-fedcba9876543210)'))).toBe(true);
+    expect(statusChanged(alice, readyStatus(cr(1, alice), 'Decrypted', 'ok', t1, 'alice (w-0123456789abcdef)'))).toBe(false);
   });
 });

@@ -19,6 +19,8 @@ export const REASONS = {
   ScopeMismatch: "the object's namespace or name is not the one it was encrypted for",
   Tampered: 'the encrypted object was modified',
   SecretNotOwned: 'a Secret of this name exists and was not made by gitseal (annotate gitseal.dev/adopt: "true" to take it over)',
+  Unsigned: "the document is not signed, and this controller requires a trusted writer's signature (its trust file)",
+  UntrustedWriter: 'the document is signed by a writer this controller (or the rewrap service) does not trust for it',
   Invalid: 'the object is not a valid EncryptedSecret or the Secret inside is not valid',
   SecretRefused: 'the Kubernetes API server refused to write the Secret (RBAC, an admission webhook or a quota); see the controller log',
   ApiUnavailable: 'the Kubernetes API server did not take the write (no answer, 5xx, 409 or 429); the Secret is left as it was',
@@ -42,6 +44,10 @@ export function reasonOf(code: ErrorCode | string): Exclude<Reason, 'Decrypted'>
       return 'ScopeMismatch';
     case 'E_TAMPERED':
       return 'Tampered';
+    case 'E_UNSIGNED':
+      return 'Unsigned';
+    case 'E_UNTRUSTED_WRITER':
+      return 'UntrustedWriter';
     case 'SecretNotOwned':
       return 'SecretNotOwned';
     default:
@@ -54,7 +60,11 @@ export const transient = (reason: Reason): boolean => reason === 'RewrapUnavaila
 
 const OWN_CONDITIONS = ['Ready', 'Stalled', 'Reconciling'];
 
-export function readyStatus(cr: EncryptedSecretObject, reason: Reason, message: string, now: Date): EncryptedSecretStatus {
+/**
+ * The status for this reconcile's outcome. `writer` names the trusted writer of the document a written Secret
+ * now holds; a refusal keeps the previous one, as it keeps the last sync, since the Secret is left as it was.
+ */
+export function readyStatus(cr: EncryptedSecretObject, reason: Reason, message: string, now: Date, writer?: string): EncryptedSecretStatus {
   const ok = reason === 'Decrypted';
   const generation = cr.metadata.generation ?? 0;
   const previous = cr.status?.conditions?.find((c) => c.type === 'Ready');
@@ -69,6 +79,7 @@ export function readyStatus(cr: EncryptedSecretObject, reason: Reason, message: 
     observedGeneration: generation,
   };
   const previousOf = (type: string) => cr.status?.conditions?.find((c) => c.type === type);
+  const held = ok ? writer : cr.status?.writer;
   const kstatus: Condition[] = ok
     ? []
     : [transient(reason) ? 'Reconciling' : 'Stalled'].map((type) => ({
@@ -84,6 +95,7 @@ export function readyStatus(cr: EncryptedSecretObject, reason: Reason, message: 
     conditions: [...(cr.status?.conditions ?? []).filter((c) => !OWN_CONDITIONS.includes(c.type)), ready, ...kstatus],
     ...(ok ? { secretName: cr.metadata.name, lastSyncTime: now.toISOString() } : cr.status?.secretName ? { secretName: cr.status.secretName } : {}),
     ...(!ok && cr.status?.lastSyncTime ? { lastSyncTime: cr.status.lastSyncTime } : {}),
+    ...(held ? { writer: held } : {}),
   };
 }
 
@@ -98,6 +110,7 @@ export function statusChanged(current: EncryptedSecretStatus | undefined, next: 
     a?.reason !== b?.reason ||
     a?.message !== b?.message ||
     a?.observedGeneration !== b?.observedGeneration ||
-    current?.secretName !== next.secretName
+    current?.secretName !== next.secretName ||
+    current?.writer !== next.writer
   );
 }

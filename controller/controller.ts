@@ -22,6 +22,7 @@ import { reconcile } from './reconciler.js';
 import { RewrapBatcher, type Unwrapper } from './rewrap-batcher.js';
 import { ServiceKids } from './service-kids.js';
 import { WorkQueue } from './work-queue.js';
+import type { TrustSource } from './writer-trust.js';
 
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
@@ -39,6 +40,8 @@ export interface ControllerOptions {
   watchDownLimitMs?: number;
   /** First delay before an informer whose watch failed is started again (default 500 ms, doubling up to 30 s). */
   watchRetryBaseMs?: number;
+  /** The writers trusted (writer-trust.ts); without it signatures are neither checked nor required. */
+  trust?: TrustSource;
 }
 
 /** How many whole objects from recent watch events are kept (#recent). */
@@ -79,12 +82,14 @@ export class Controller {
   readonly #batcher: RewrapBatcher;
   readonly #kids: ServiceKids;
   readonly #now: () => Date;
+  readonly #trust: TrustSource | undefined;
 
   constructor(private readonly opts: ControllerOptions) {
     this.api = kubeApi(opts.kubeConfig);
     this.#batcher = new RewrapBatcher(opts.client);
     this.#kids = new ServiceKids(opts.client);
     this.#now = opts.now ?? (() => new Date());
+    this.#trust = opts.trust;
     this.metrics = controllerMetrics({
       objects: () => {
         let ready = 0;
@@ -157,6 +162,7 @@ export class Controller {
       this.#http = await startHealthServer(this.metrics.registry, () => this.notReady(), this.opts.http.host, this.opts.http.port);
       log('info', 'serving /metrics, /healthz and /readyz', { port: this.#http.port });
     }
+    this.#trust?.start(() => this.#trustChanged());
     const le = this.opts.leaderElection;
     if (!le) this.#lead();
     else {
@@ -178,6 +184,7 @@ export class Controller {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#leading = false;
+    this.#trust?.stop();
     await this.queue.shutDownWithDrain();
     await Promise.all(this.#workers);
     await this.#elector?.stop({ release: true });
@@ -192,6 +199,12 @@ export class Controller {
     // Everything known gets one look: what changed while another replica led, or before a restart.
     for (const c of this.#crs.values()) for (const cr of c.list()) this.queue.add(keyOf(cr));
     if (this.#workers.length === 0) for (let i = 0; i < (this.opts.workers ?? 64); i++) this.#workers.push(this.#work());
+  }
+
+  /** Another writer trusted, or one no longer: every object gets one look, as when leading starts. */
+  #trustChanged(): void {
+    if (!this.#leading) return;
+    for (const c of this.#crs.values()) for (const cr of c.list()) this.queue.add(keyOf(cr));
   }
 
   #onCr(cr: EncryptedSecretObject): void {
@@ -286,6 +299,7 @@ export class Controller {
       getCr: (ns, n) => this.#cache(this.#crs, ns, n),
       readCr: (ns, n) => this.#readCr(ns, n),
       getManagedSecret: (ns, n) => this.#cache(this.#secrets, ns, n),
+      trust: () => this.#trust?.current() ?? null,
       log: this.opts.log,
       now: this.#now,
     }).catch((e: unknown) => {

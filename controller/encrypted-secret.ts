@@ -54,6 +54,8 @@ export interface EncryptedSecretStatus {
   conditions?: Condition[];
   secretName?: string;
   lastSyncTime?: string;
+  /** The trusted writer of the document the Secret holds, `NAME (w-KID)`; absent when it was none. */
+  writer?: string;
 }
 
 export interface EncryptedSecretObject {

@@ -23,6 +23,7 @@ export interface KubeApi {
   takeOverLegacyFields(namespace: string, name: string): Promise<void>;
   /** Deletes the Secret with this uid only (a precondition), for replacing an immutable one. */
   deleteSecret(namespace: string, name: string, uid: string): Promise<void>;
+  /** Replaces the status `cr` holds (a field it has and `status` lacks is removed). */
   patchStatus(cr: EncryptedSecretObject, status: EncryptedSecretStatus): Promise<void>;
   event(cr: EncryptedSecretObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
@@ -69,9 +70,11 @@ export function kubeApi(kc: KubeConfig, component = 'gitseal-controller'): KubeA
       await orNull(rest.send('DELETE', secretPath(namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } } }));
     },
     async patchStatus(cr, status) {
+      // A merge patch keeps what it does not name: a field the new status drops (writer) is sent as null.
+      const dropped = Object.keys(cr.status ?? {}).filter((k) => !(k in status));
       await rest.send('PATCH', `${crPath(cr.metadata.namespace ?? '', cr.metadata.name)}/status`, {
         query: { fieldManager: FIELD_MANAGER },
-        body: { status },
+        body: { status: { ...status, ...Object.fromEntries(dropped.map((k) => [k, null])) } },
         contentType: 'application/merge-patch+json',
       });
     },

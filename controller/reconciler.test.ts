@@ -11,6 +11,8 @@ import { fail, GitsealError, isGitsealError } from '../core/errors.js';
 import { generateIdentity, type Identity } from '../core/crypto/recipients/index.js';
 import type { Scope } from '../core/format/scope.js';
 import { encryptStream } from '../core/format/stream.js';
+import type { DocumentSigner } from '../core/format/signature.js';
+import { generateWriterSecret, writerFromSecret } from '../core/crypto/writer-key.js';
 import type { UnwrapResult } from '../kms/client/client.js';
 import type { LogFields, LogLevel } from '../runtime/log.js';
 import type { RewrapItem } from '../kms/protocol/types.js';
@@ -21,6 +23,7 @@ import { FIELD_MANAGER, foldLegacyEntry, type ManagedFieldsEntry } from './manag
 import { KubeStatusError } from './kube-rest.js';
 import { reconcile, type ReconcilerDeps } from './reconciler.js';
 import { slimEncryptedSecret, slimSecret } from './slim-objects.js';
+import type { WriterTrust } from './writer-trust.js';
 
 const CANARY = 'canary-9f3b1c';
 const CANARY_KEY = 'canary-key-4e1a';
@@ -46,8 +49,8 @@ ${opts.extra ?? ''}stringData:
 `;
 
 /** An EncryptedSecret as the API server holds it: the sealed document plus uid and generation. */
-function sealedCr(text = manifest(), opts: { scope?: Scope; recipients?: Identity[]; uid?: string; generation?: number } = {}): EncryptedSecretObject {
-  const cr = parse(encryptStream(text, { recipients: (opts.recipients ?? [orgKey]).map((i) => i.recipient), scope: opts.scope ?? 'strict' })) as EncryptedSecretObject;
+function sealedCr(text = manifest(), opts: { scope?: Scope; recipients?: Identity[]; uid?: string; generation?: number; signer?: DocumentSigner } = {}): EncryptedSecretObject {
+  const cr = parse(encryptStream(text, { recipients: (opts.recipients ?? [orgKey]).map((i) => i.recipient), scope: opts.scope ?? 'strict', signer: opts.signer })) as EncryptedSecretObject;
   cr.metadata.uid = opts.uid ?? `uid-${cr.metadata.namespace}-${cr.metadata.name}`;
   cr.metadata.generation = opts.generation ?? 1;
   cr.metadata.resourceVersion = '1';
@@ -214,6 +217,7 @@ interface Env {
   /** Replaces the rewrap service's answer; the default opens the envelope with the org key. */
   answer: ((item: RewrapItem) => UnwrapResult | Promise<UnwrapResult>) | undefined;
   kids: ReadonlySet<string> | Error;
+  trust: WriterTrust | null;
 }
 
 /** The rewrap service's unwrap (kms/service/unwrap-worker.ts), with the org key at hand. */
@@ -238,6 +242,7 @@ function makeEnv(): Env {
     unwrapped: [],
     answer: undefined,
     kids: new Set([orgKey.kid]),
+    trust: null,
     deps: {
       api,
       unwrap: async (item) => {
@@ -261,6 +266,7 @@ function makeEnv(): Env {
         const s = api.secret(ns, n);
         return s && s.metadata.labels?.[MANAGED_LABEL] === MANAGED_VALUE ? slimSecret(structuredClone(s)) : undefined;
       },
+      trust: () => env.trust,
       log: (level, msg, fields) => env.logs.push({ level, msg, ...(fields ? { fields } : {}) }),
       now: () => NOW,
     },
@@ -269,6 +275,7 @@ function makeEnv(): Env {
 }
 
 const ready = (cr: EncryptedSecretObject | undefined) => cr?.status?.conditions?.find((c) => c.type === 'Ready');
+const REASONS_DECRYPTED = 'the Secret is written and current';
 /** Lets the fire-and-forget event promise settle. */
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
@@ -704,5 +711,158 @@ describe('reconcile: status and events', () => {
     };
     expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'ApiUnavailable' });
     expect(env.logs.at(-1)).toEqual({ level: 'error', msg: 'reconcile failed', fields: { namespace: 'payments', name: 'db', error: 'Error', code: 'ECONNREFUSED' } });
+  });
+});
+
+describe('reconcile: who wrote the document (trusted writers)', () => {
+  const alice = { ...writerFromSecret(generateWriterSecret()), subject: 'alice' };
+  // An attacker with push access: their own writer key, and the org key's public recipient.
+  const mallory = { ...writerFromSecret(generateWriterSecret()), subject: 'mallory' };
+  const trustAlice = (required: boolean): WriterTrust => ({ required, writers: [{ name: 'alice', key: alice }] });
+  const statusOf = () => env.api.cr()!.status!;
+
+  /** A Secret alice's document wrote, then a next generation (alice's unless `next` says otherwise) the next reconcile looks at. */
+  async function afterAlice(next: EncryptedSecretObject): Promise<SecretObject> {
+    env.api.addCr(sealedCr(manifest(), { signer: alice }));
+    expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied' });
+    env.api.addCr({ ...next, metadata: { ...next.metadata, generation: 2 }, status: env.api.cr()!.status! });
+    env.api.calls.length = 0;
+    env.api.events.length = 0;
+    env.unwrapped.length = 0;
+    return structuredClone(env.api.secret()!);
+  }
+
+  /** The Secret untouched, Ready=False and Stalled=True with `reason`, one Warning event, and the service never asked. */
+  async function expectRefused(reason: string, before: SecretObject): Promise<string> {
+    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason });
+    expect(env.unwrapped).toEqual([]);
+    expect(env.api.writes()).toEqual([]);
+    expect(env.api.secret()).toEqual(before);
+    expect(ready(env.api.cr())).toMatchObject({ status: 'False', reason, observedGeneration: 2 });
+    expect(statusOf().conditions!.find((c) => c.type === 'Stalled')).toMatchObject({ status: 'True', reason });
+    await settle();
+    expect(env.api.events).toEqual([{ type: 'Warning', reason, message: ready(env.api.cr())!.message }]);
+    return ready(env.api.cr())!.message;
+  }
+
+  it("a trusted writer's document: written, and the writer named in the status", async () => {
+    env.trust = trustAlice(true);
+    env.api.addCr(sealedCr(manifest(), { signer: alice }));
+    expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied', reason: 'Decrypted' });
+    expect(statusOf()).toMatchObject({ writer: `alice (${alice.kid})`, conditions: [{ type: 'Ready', status: 'True', message: REASONS_DECRYPTED }] });
+    await settle();
+    expect(env.api.events.map((e) => e.reason)).toEqual(['Decrypted']);
+  });
+
+  describe('signatures required', () => {
+    beforeEach(() => {
+      env.trust = trustAlice(true);
+    });
+
+    it('unsigned (sealed to the public recipient by anyone): Unsigned, before the service is asked', async () => {
+      const before = await afterAlice(sealedCr(manifest({ password: 'forged' })));
+      const message = await expectRefused('Unsigned', before);
+      expect(message).toContain('not signed');
+      // The Secret still holds alice's document, and the status says so.
+      expect(statusOf().writer).toBe(`alice (${alice.kid})`);
+    });
+
+    it("signed with the attacker's own key: UntrustedWriter, naming the key and who it claims to be", async () => {
+      const before = await afterAlice(sealedCr(manifest({ password: 'forged' }), { signer: mallory }));
+      const message = await expectRefused('UntrustedWriter', before);
+      expect(message).toContain(mallory.kid);
+      expect(message).toContain('"mallory"');
+    });
+
+    it("alice's signature over another document (its value changed, or the signature copied over): Tampered", async () => {
+      const forged = sealedCr(manifest({ password: 'forged' }));
+      const signed = sealedCr(manifest(), { signer: alice });
+      (forged.spec as { envelope: { signature?: string } }).envelope.signature = (signed.spec as { envelope: { signature: string } }).envelope.signature;
+      const before = await afterAlice(forged);
+      expect(await expectRefused('Tampered', before)).toContain(alice.kid);
+    });
+
+    it('an empty trust file that requires signatures refuses everything', async () => {
+      env.trust = { required: true, writers: [] };
+      env.api.addCr(sealedCr(manifest(), { signer: alice }));
+      expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'UntrustedWriter' });
+      expect(env.api.secret()).toBeUndefined();
+    });
+  });
+
+  describe('signatures not required', () => {
+    beforeEach(() => {
+      env.trust = trustAlice(false);
+    });
+
+    it.each([
+      ['unsigned', undefined, 'Unsigned'],
+      ['signed by an untrusted key', mallory, 'UntrustedWriter'],
+    ] as const)('%s: written, with one Warning event per generation and the warning in the Ready message', async (_what, signer, reason) => {
+      const cr = env.api.addCr(sealedCr(manifest(), signer ? { signer } : {}));
+      expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied', reason: 'Decrypted' });
+      expect(env.api.secret()!.data![CANARY_KEY]).toBe(b64(CANARY));
+      const message = ready(env.api.cr())!.message;
+      expect(message).toMatch(/^the Secret is written and current; .*anyone with the public recipient can write such a document/);
+      expect(statusOf().writer).toBeUndefined();
+      await settle();
+      expect(env.api.events.map((e) => `${e.type}/${e.reason}`).sort()).toEqual(['Normal/Decrypted', `Warning/${reason}`]);
+      // A resync, a restart or a repaired Secret of the same generation: no second warning.
+      env.api.secrets.delete('payments/db');
+      expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied' });
+      expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'unchanged' });
+      await settle();
+      expect(env.api.events.filter((e) => e.type === 'Warning')).toHaveLength(1);
+      // The next generation warns again.
+      env.api.addCr({ ...cr, metadata: { ...cr.metadata, generation: 2 }, status: env.api.cr()!.status! });
+      await reconcile('payments', 'db', env.deps);
+      await settle();
+      expect(env.api.events.filter((e) => e.type === 'Warning')).toHaveLength(2);
+    });
+
+    it('a signature of a trusted key that does not verify is still Tampered', async () => {
+      const cr = sealedCr(manifest(), { signer: alice });
+      const envelope = (cr.spec as { envelope: { signature: string } }).envelope;
+      const [kid, , sig] = envelope.signature.split('.');
+      envelope.signature = `${kid}.${Buffer.from('bob').toString('base64url')}.${sig}`;
+      env.api.addCr(cr);
+      expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'Tampered' });
+      expect(env.unwrapped).toEqual([]);
+    });
+
+    it("a trusted writer's document replaced by an unsigned one: the writer leaves the status", async () => {
+      await afterAlice(sealedCr(manifest({ password: 'next' })));
+      expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied' });
+      expect(statusOf().writer).toBeUndefined();
+    });
+  });
+
+  it('without a trust file signatures are not looked at: no warning, no writer', async () => {
+    env.trust = null;
+    env.api.addCr(sealedCr(manifest(), { signer: mallory }));
+    expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied' });
+    expect(statusOf().writer).toBeUndefined();
+    expect(ready(env.api.cr())!.message).toBe(REASONS_DECRYPTED);
+    await settle();
+    expect(env.api.events.map((e) => e.reason)).toEqual(['Decrypted']);
+  });
+
+  it.each([
+    ['unsigned', 'E_UNSIGNED', 'Unsigned'],
+    ['untrusted_writer', 'E_UNTRUSTED_WRITER', 'UntrustedWriter'],
+    ['writer_denied', 'E_DENIED', 'UntrustedWriter'],
+    ['bad_signature', 'E_TAMPERED', 'Tampered'],
+  ] as const)('the rewrap service refuses the writer (%s, %s): %s, the same condition as the controller gives', async (wire, code, reason) => {
+    env.trust = trustAlice(false);
+    const before = await afterAlice(sealedCr(manifest({ password: 'next' }), { signer: alice }));
+    // Typed as a string: the client's WireCode may not list the service's newest codes yet.
+    env.answer = () => ({ ok: false, code, wire: wire as string, message: `rewrap service: ${wire}` }) as UnwrapResult;
+    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason });
+    expect(env.api.writes()).toEqual([]);
+    expect(env.api.secret()).toEqual(before);
+    expect(ready(env.api.cr())).toMatchObject({ status: 'False', reason, message: `rewrap service: ${wire}` });
+    expect(statusOf().conditions!.find((c) => c.type === 'Stalled')).toMatchObject({ status: 'True', reason });
+    await settle();
+    expect(env.api.events).toEqual([{ type: 'Warning', reason, message: `rewrap service: ${wire}` }]);
   });
 });

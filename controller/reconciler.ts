@@ -1,10 +1,10 @@
 /**
  * One reconcile of one EncryptedSecret (docs/ARCHITECTURE.md#the-controller):
- * open its envelope through the rewrap service, decrypt, build the Secret,
- * and write it only when the live one differs. Every exit records the Ready
- * condition. A Secret is never deleted or blanked because something failed;
- * the only delete replaces an immutable Secret whose new content is already
- * in hand.
+ * check who wrote it against the trusted writers, open its envelope through
+ * the rewrap service, decrypt, build the Secret, and write it only when the
+ * live one differs. Every exit records the Ready condition. A Secret is never
+ * deleted or blanked because something failed; the only delete replaces an
+ * immutable Secret whose new content is already in hand.
  */
 import { wipe } from '../core/bytes.js';
 import { isGitsealError } from '../core/errors.js';
@@ -18,6 +18,7 @@ import { ADOPT_ANNOTATION, documentOf, rewrapItemOf, type EncryptedSecretObject 
 import type { KubeApi } from './kube-api.js';
 import { KubeStatusError } from './kube-rest.js';
 import { hasLegacyEntry } from './managed-fields.js';
+import { writerVerdict, type WriterTrust } from './writer-trust.js';
 
 export interface ReconcilerDeps {
   api: KubeApi;
@@ -30,6 +31,8 @@ export interface ReconcilerDeps {
   readCr(namespace: string, name: string): Promise<EncryptedSecretObject | null>;
   /** The live Secret from the informer of managed Secrets, when it is there. */
   getManagedSecret(namespace: string, name: string): SecretObject | undefined;
+  /** The writers trusted now (writer-trust.ts); null without a trust file: signatures are then not looked at. */
+  trust(): WriterTrust | null;
   log: Logger;
   now(): Date;
 }
@@ -77,18 +80,42 @@ function refusalOf(e: unknown): Refusal {
 /** Answers worth retrying: the server's trouble, not a refusal of what was sent. */
 const RETRIED_STATUS = (code: number): boolean => code >= 500 || code === 408 || code === 409 || code === 429;
 
-async function decrypt(cr: EncryptedSecretObject, deps: ReconcilerDeps): Promise<SecretObject> {
+/**
+ * The service's refusals about the writer (it checks signatures where its policy requires them) as the same
+ * reasons the controller's own check gives. By wire code, as a string: a service newer than the client may
+ * send codes the client's table maps only to a general error code (E_DENIED for writer_denied).
+ */
+const WRITER_REFUSALS: Readonly<Record<string, Exclude<Reason, 'Decrypted'>>> = {
+  unsigned: 'Unsigned',
+  untrusted_writer: 'UntrustedWriter',
+  writer_denied: 'UntrustedWriter',
+  bad_signature: 'Tampered',
+};
+
+interface Decrypted {
+  secret: SecretObject;
+  /** The trusted writer, `NAME (w-KID)`. */
+  writer?: string;
+  /** Why the document was written though no trusted writer signed it. */
+  warning?: { reason: Reason; message: string };
+}
+
+async function decrypt(cr: EncryptedSecretObject, deps: ReconcilerDeps): Promise<Decrypted> {
   const doc = documentOf(cr);
+  // Before the service is asked: a document the trusted writers did not sign gets no DEK when signatures are required.
+  const trust = deps.trust();
+  const verdict = trust ? writerVerdict(doc, trust) : { ok: true as const };
+  if (!verdict.ok) refuse(verdict.reason, verdict.message);
   const kids = await deps.serviceKids();
   const item = rewrapItemOf(doc, kids) ?? refuse('RewrapDenied', `the rewrap service holds none of the org keys this object is for (${doc.envelope.recipients.map((r) => r.kid).join(', ')})`);
   const r = await deps.unwrap(item);
   if (!r.ok) {
     // The envelope binds namespace/name through the scope: when it does not open, the object was moved.
     if (r.wire === 'tampered') refuse('ScopeMismatch', `the key envelope does not open for ${item.scope}: the object's namespace or name is not the one it was encrypted for`);
-    refuse(reasonOf(r.code), r.message);
+    refuse(WRITER_REFUSALS[r.wire] ?? reasonOf(r.code), r.message);
   }
   try {
-    return desiredSecret(cr, openDocument(doc, r.dek));
+    return { secret: desiredSecret(cr, openDocument(doc, r.dek)), ...(verdict.writer ? { writer: verdict.writer } : {}), ...(verdict.warning ? { warning: verdict.warning } : {}) };
   } finally {
     wipe(r.dek);
   }
@@ -124,9 +151,10 @@ export async function reconcile(namespace: string, name: string, deps: Reconcile
   const previous = cr.status?.conditions?.find((c) => c.type === 'Ready');
   let outcome: Outcome;
   let message: string;
+  let decrypted: Decrypted | undefined;
   try {
-    const desired = await decrypt(cr, deps);
-    const { written } = await write(cr, desired, deps);
+    decrypted = await decrypt(cr, deps);
+    const { written } = await write(cr, decrypted.secret, deps);
     outcome = { result: written ? 'applied' : 'unchanged', reason: 'Decrypted', ...(written ? { written } : {}), ...(cr.metadata.generation !== undefined ? { generation: cr.metadata.generation } : {}) };
     message = written ? `Secret ${name} written` : `Secret ${name} is current`;
   } catch (e) {
@@ -137,10 +165,15 @@ export async function reconcile(namespace: string, name: string, deps: Reconcile
     message = r.message;
   }
   const reason = outcome.reason!;
-  const next = readyStatus(cr, reason, reason === 'Decrypted' ? REASONS.Decrypted : message, deps.now());
+  const warning = outcome.result === 'error' ? undefined : decrypted?.warning;
+  const readyMessage = reason !== 'Decrypted' ? message : warning ? `${REASONS.Decrypted}; ${warning.message}` : REASONS.Decrypted;
+  const next = readyStatus(cr, reason, readyMessage, deps.now(), decrypted?.writer);
   if (statusChanged(cr.status, next)) await deps.api.patchStatus(cr, next);
   // Events are best effort and must not hold up the next reconcile.
   if (outcome.result === 'applied') void deps.api.event(cr, 'Normal', 'Decrypted', message).catch(() => {});
   else if (outcome.result === 'error' && previous?.reason !== reason) void deps.api.event(cr, 'Warning', reason, message).catch(() => {});
+  // Once per generation: when it is first decrypted (a resync, a restart or a repaired Secret does not warn again).
+  const firstForGeneration = !(previous?.status === 'True' && previous.observedGeneration === cr.metadata.generation);
+  if (warning && firstForGeneration) void deps.api.event(cr, 'Warning', warning.reason, warning.message).catch(() => {});
   return outcome;
 }

@@ -109,7 +109,7 @@ export const STATUS_SCHEMA: SchemaNode = {
     observedGeneration: { description: 'The metadata.generation the controller last acted on.', type: 'integer', format: 'int64', minimum: 0 },
     conditions: {
       description:
-        'Ready is True (reason Decrypted) when the Secret holds this generation; otherwise False with a reason (RewrapDenied, RewrapUnavailable, ScopeMismatch, Tampered, SecretNotOwned, Invalid, SecretRefused, ApiUnavailable) and a message.',
+        'Ready is True (reason Decrypted) when the Secret holds this generation; otherwise False with a reason (RewrapDenied, RewrapUnavailable, ScopeMismatch, Tampered, Unsigned, UntrustedWriter, SecretNotOwned, Invalid, SecretRefused, ApiUnavailable) and a message.',
       type: 'array',
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['type'],
@@ -129,6 +129,11 @@ export const STATUS_SCHEMA: SchemaNode = {
     },
     secretName: { description: 'The Secret the controller writes (same namespace and name as this object).', type: 'string' },
     lastSyncTime: { description: 'When the Secret was last written or found up to date.', type: 'string', format: 'date-time' },
+    writer: {
+      description:
+        "Who signed the document the Secret holds, as the controller's trust file names them: NAME (w-KID). Absent when no writer the controller trusts signed it (or it has no trust file).",
+      type: 'string',
+    },
   },
 };
 
@@ -137,6 +142,8 @@ const DESCRIPTION = [
   'decrypts it and server-side applies the Secret of the same namespace and name, owned by this object.',
   'The annotation gitseal.dev/adopt: "true" lets the controller take over an existing Secret it did not create;',
   'without it such a Secret is left alone and Ready is False with reason SecretNotOwned.',
+  'Given a trust file, the controller checks who signed the document (schemas/FORMAT.md §13) before it asks for the key: when signatures are required,',
+  'an unsigned document or one signed by a writer it does not trust leaves the Secret as it was, with Ready False and reason Unsigned or UntrustedWriter.',
   'Generated from schemas/encrypted-secret.schema.json by schemas/generate-crd.ts: do not edit by hand.',
 ].join('\n');
 

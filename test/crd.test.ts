@@ -172,6 +172,7 @@ describe('EncryptedSecrets made by the CLI against the CRD', () => {
       observedGeneration: 3,
       secretName: 'db',
       lastSyncTime: '2026-01-01T00:00:00Z',
+      writer: 'alice (w-0123456789abcdef)',
       conditions: [{ type: 'Ready', status: 'True', reason: 'Decrypted', message: 'Secret payments/db is up to date', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 3 }],
     };
     expect(errorsOf({ ...docs[0], status })).toEqual([]);

@@ -285,7 +285,9 @@ describe('examples/flux', () => {
 /** The metric names the controller and the service export (the contract), with the values of the labels that have a fixed set. */
 const METRICS: Record<string, Record<string, readonly string[]>> = {
   gitseal_controller_reconcile_total: { result: ['applied', 'unchanged', 'error'] },
-  gitseal_controller_decrypt_failures_total: { reason: ['RewrapDenied', 'RewrapUnavailable', 'ScopeMismatch', 'Tampered', 'SecretNotOwned', 'Invalid', 'SecretRefused', 'ApiUnavailable'] },
+  gitseal_controller_decrypt_failures_total: {
+    reason: ['RewrapDenied', 'RewrapUnavailable', 'ScopeMismatch', 'Tampered', 'Unsigned', 'UntrustedWriter', 'SecretNotOwned', 'Invalid', 'SecretRefused', 'ApiUnavailable'],
+  },
   gitseal_controller_sync_duration_seconds: {},
   gitseal_controller_objects: { ready: ['true', 'false'] },
   gitseal_controller_is_leader: {},

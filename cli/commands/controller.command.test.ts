@@ -6,7 +6,7 @@ describe('gitseal controller', () => {
   it('defaults: the gitseal lease, metrics on :8080, every namespace', async () => {
     const opts = await optionsFor(controllerCommand, ['controller']);
     expect(opts).toMatchObject({ leaseNamespace: 'gitseal', leaseName: 'gitseal-controller', metricsAddr: ':8080' });
-    expect([opts.namespaces, opts.workers, opts.leaderElect, opts.kubeconfig]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([opts.namespaces, opts.workers, opts.leaderElect, opts.kubeconfig, opts.trustedWriters, opts.requireSignatures]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
     expectTypeOf(opts.metricsAddr).toEqualTypeOf<string>();
     expectTypeOf(opts.workers).toEqualTypeOf<number | undefined>();
   });
@@ -14,6 +14,13 @@ describe('gitseal controller', () => {
   it('reads every option, as the example Deployment passes them', async () => {
     const opts = await optionsFor(controllerCommand, ['controller', '--leader-elect', '--lease-namespace', 'ops', '--metrics-addr', '127.0.0.1:0', '--namespaces', 'a,b', '--workers', '8', '--kubeconfig', 'kc']);
     expect(opts).toMatchObject({ leaderElect: true, leaseNamespace: 'ops', metricsAddr: '127.0.0.1:0', namespaces: 'a,b', workers: 8, kubeconfig: 'kc' });
+  });
+
+  it('reads the trusted writers and whether signatures are required', async () => {
+    const opts = await optionsFor(controllerCommand, ['controller', '--trusted-writers', '/etc/gitseal/trust/trust.yaml', '--require-signatures']);
+    expect(opts).toMatchObject({ trustedWriters: '/etc/gitseal/trust/trust.yaml', requireSignatures: true });
+    expectTypeOf(opts.trustedWriters).toEqualTypeOf<string | undefined>();
+    expectTypeOf(opts.requireSignatures).toEqualTypeOf<boolean | undefined>();
   });
 
   it('refuses unknown options', async () => {

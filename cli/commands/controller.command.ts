@@ -9,7 +9,12 @@ const builder = (y: Argv) =>
     .option('leader-elect', { type: 'boolean', describe: 'elect one writing replica through a Lease' })
     .option('lease-namespace', { type: 'string', default: 'gitseal' })
     .option('lease-name', { type: 'string', default: 'gitseal-controller' })
-    .option('metrics-addr', { type: 'string', default: ':8080', describe: 'HOST:PORT of /metrics, /healthz, /readyz ("" for none)' });
+    .option('metrics-addr', { type: 'string', default: ':8080', describe: 'HOST:PORT of /metrics, /healthz, /readyz ("" for none)' })
+    .option('trusted-writers', {
+      type: 'string',
+      describe: 'trust file naming the writers whose documents are trusted (requireSignatures, writers); read again when it changes (default: $GITSEAL_TRUSTED_WRITERS; none: signatures are not checked)',
+    })
+    .option('require-signatures', { type: 'boolean', describe: "refuse documents no trusted writer signed, whatever the trust file says (needs --trusted-writers)" });
 
 export type ControllerOptions = OptionsOf<typeof builder>;
 

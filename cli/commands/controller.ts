@@ -14,14 +14,20 @@ function addressOf(text: string): { host: string; port: number } {
 }
 
 export async function run(opts: ControllerOptions): Promise<number> {
+  const trustPath = opts.trustedWriters || process.env.GITSEAL_TRUSTED_WRITERS || undefined;
+  if (opts.requireSignatures && !trustPath) fail('E_USAGE', '--require-signatures needs the writers to trust: --trusted-writers FILE (or GITSEAL_TRUSTED_WRITERS)');
   const { PooledKubeConfig } = await import('../../controller/pooled-kube-config.js');
   const { Controller } = await import('../../controller/controller.js');
+  const { TrustFile } = await import('../../controller/writer-trust.js');
   const { clientFromEnv } = await import('../../kms/client/client-env.js');
   const { jsonLogger } = await import('../../runtime/log.js');
+  const log = jsonLogger();
+  // Read before anything starts: a trust file that does not parse stops the controller (E_IO, E_WRITER_KEY).
+  const trust = trustPath ? new TrustFile(trustPath, { requireSignatures: opts.requireSignatures === true, log }) : undefined;
+  if (trust) log('info', 'trusting writers', { path: trustPath, writers: trust.current().writers.length, requireSignatures: trust.current().required });
   const kc = new PooledKubeConfig();
   if (typeof opts.kubeconfig === 'string') kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();
-  const log = jsonLogger();
   const client = clientFromEnv();
   const namespaces = typeof opts.namespaces === 'string' && opts.namespaces !== '' ? opts.namespaces.split(',').map((s) => s.trim()) : [];
   const controller = new Controller({
@@ -29,6 +35,7 @@ export async function run(opts: ControllerOptions): Promise<number> {
     namespaces,
     client,
     log,
+    ...(trust ? { trust } : {}),
     ...(typeof opts.workers === 'number' ? { workers: opts.workers } : {}),
     ...(typeof opts.metricsAddr === 'string' && opts.metricsAddr !== '' ? { http: addressOf(opts.metricsAddr) } : {}),
     ...(opts.leaderElect ? { leaderElection: { namespace: String(opts.leaseNamespace ?? 'gitseal'), name: String(opts.leaseName ?? 'gitseal-controller'), identity: process.env.POD_NAME ?? hostname() } } : {}),

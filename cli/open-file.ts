@@ -10,7 +10,7 @@ import { findConfig, policyFor, type FilePolicy } from './config.js';
 import { readInput } from './files.js';
 import { unlinkCopy } from './copied-file.js';
 import { identitiesFor } from './keys.js';
-import { checkWriters, writerSigner } from './writer.js';
+import { checkWriters, removedWriterOf, writerSigner } from './writer.js';
 
 export interface OpenFile {
   readonly file: string;
@@ -51,6 +51,7 @@ export async function reseal(f: OpenFile, plaintext: string, extra: Partial<Encr
     previous: f.opened,
     keepRecipients: true,
     signer: writerSigner(f.policy),
+    renewKey: removedWriterOf(f.policy),
     newIds,
     ...extra,
   });

@@ -11,6 +11,7 @@ import { decodeTrustFile, decodeWriterKeyFile, type TrustFile, type WriterKeyFil
 import type { TrustedWriter } from '../core/crypto/writer-key.js';
 import type { EncryptedDocument } from '../core/format/encrypted-document.js';
 import { checkSignature, describeSignature, type DocumentSigner, type SignatureCheck } from '../core/format/signature.js';
+import type { OpenedDocument } from '../core/format/seal.js';
 import type { FilePolicy } from './config.js';
 
 const configHome = () => process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
@@ -61,6 +62,21 @@ export function writerTrust(policy: FilePolicy): WriterTrust {
   const own = loadWriterKey();
   const writers = own ? [...trust.writers, { name: own.name, key: own.signer }] : trust.writers;
   return { required: trust.requireSignatures || policy.requireSignatures, writers, declared: policy.declaredWriters };
+}
+
+/**
+ * Picks documents sealed by a writer who is gone: `.gitseal.yaml` lists the team's writers, and one no
+ * longer listed there (nor trusted by the user) knows the document's DEK, so its next re-encryption gets
+ * a new one. Without a declared list nothing is picked: an unknown writer is then not a removed one.
+ */
+export function removedWriterOf(policy: FilePolicy): (previous: OpenedDocument) => boolean {
+  if (policy.declaredWriters.length === 0) return () => false;
+  const { writers, declared } = writerTrust(policy);
+  const known = new Set([...writers, ...declared].map((w) => w.key.kid));
+  return (previous) => {
+    const kid = previous.doc.envelope.signature?.kid;
+    return kid !== undefined && !known.has(kid);
+  };
 }
 
 export interface SignatureReport {

@@ -177,6 +177,29 @@ describe.concurrent('gitseal sign', () => {
   });
 });
 
+describe.concurrent('a writer removed from .gitseal.yaml', () => {
+  it('the next re-encryption of a document they sealed gets a new DEK, and updatekeys says so', async () => {
+    const ws = await aliceWorkspace();
+    const bobHome = ws.path('bob-home');
+    const bob = await ws.run(['keygen', '--writer', '--name', 'bob'], { env: { XDG_CONFIG_HOME: bobHome } });
+    const config = ws.read('.gitseal.yaml');
+    ws.write('.gitseal.yaml', config + `writers:\n  - name: alice\n    key: ${ws.writerKey}\n  - name: bob\n    key: ${bob.stdout.trim()}\n`);
+    const byBob = await ws.run(['set', 'secret.enc.yaml', 'stringData.user', 'bob-was-here'], { env: { GITSEAL_WRITER_KEY: `${bobHome}/gitseal/writer.yaml` } });
+    expect(byBob.status, describeRun(['set'], byBob)).toBe(0);
+    const before = ws.read('secret.enc.yaml');
+    const dek = (t: string) => /^ {8}dek: (\S+)$/m.exec(t)![1];
+    // Still on the list: alice's updatekeys keeps the DEK.
+    await ok(ws, ['updatekeys', 'secret.enc.yaml']);
+    expect(dek(ws.read('secret.enc.yaml'))).toBe(dek(before));
+    ws.write('.gitseal.yaml', config + `writers:\n  - name: alice\n    key: ${ws.writerKey}\n`);
+    const r = await ok(ws, ['updatekeys', 'secret.enc.yaml']);
+    expect(r.stderr).toContain('new data key for 1 of 1 document(s), since a recipient or its writer was removed');
+    const after = ws.read('secret.enc.yaml');
+    expect(dek(after)).not.toBe(dek(before));
+    expect(after).toMatch(/signature: w-[0-9a-f]{16}\.YWxpY2U\./);
+  });
+});
+
 describe.concurrent('copied files', () => {
   const git = (ws: Workspace, ...args: string[]) => execFileSync('git', args, { cwd: ws.dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: ws.dir } });
   const ids = (text: string) => ({ file: /^ {4}file: (\S+)$/m.exec(text)![1], id: /^ {4}id: (\S+)$/m.exec(text)![1], dek: /^ {8}dek: (\S+)$/m.exec(text)![1] });

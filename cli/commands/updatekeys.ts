@@ -3,7 +3,7 @@ import { dropsRecipient } from '../../core/format/seal.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
-import { writerSigner } from '../writer.js';
+import { removedWriterOf, writerSigner } from '../writer.js';
 import { unlinkCopy } from '../copied-file.js';
 import { resealOpened } from '../reseal-opened.js';
 import type { UpdatekeysOptions } from './updatekeys.command.js';
@@ -20,15 +20,16 @@ export async function run(opts: UpdatekeysOptions): Promise<void> {
     const recipients = recipientsOf(opts.recipient, f.policy);
     const before = new Set(f.opened.flatMap((o) => o.doc.envelope.recipients.map((r) => r.kid)));
     const copy = await unlinkCopy(file, f.opened);
-    const renewed = copy ? f.opened.length : f.opened.filter((o) => dropsRecipient(o, { recipients })).length;
-    const docs = resealOpened(f.opened, { recipients, signer: writerSigner(f.policy), newIds: copy });
+    const renewKey = removedWriterOf(f.policy);
+    const renewed = copy ? f.opened.length : f.opened.filter((o) => dropsRecipient(o, { recipients }) || renewKey(o)).length;
+    const docs = resealOpened(f.opened, { recipients, signer: writerSigner(f.policy), renewKey, newIds: copy });
     const after = new Set(recipients.map((r) => r.kid));
     const added = [...after].filter((k) => !before.has(k));
     const removed = [...before].filter((k) => !after.has(k));
     const text = emitEncrypted(docs, f.format);
     if (text !== f.text) writeAtomic(file, text);
     const change = added.length || removed.length ? `+[${added.join(', ')}] -[${removed.join(', ')}]` : 'recipients unchanged';
-    const renewal = renewed && !copy ? `; new data key for ${renewed} of ${f.opened.length} document(s), since a recipient was removed: values sealed before stay readable to whoever kept the old key` : '';
+    const renewal = renewed && !copy ? `; new data key for ${renewed} of ${f.opened.length} document(s), since a recipient or its writer was removed: values sealed before stay readable to whoever kept the old key` : '';
     process.stderr.write(`${file}: ${change}${renewal}\n`);
     tick(n + 1, files.length);
   }

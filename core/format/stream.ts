@@ -24,6 +24,8 @@ export interface EncryptOptions {
   /** The file as it is now, opened: unchanged values keep their ciphertext. Matched by document position. */
   readonly previous?: readonly OpenedDocument[];
   readonly rotate?: boolean;
+  /** A new DEK for the documents whose previous version this picks (e.g. one a removed writer sealed, who knows its DEK). */
+  readonly renewKey?: ((previous: OpenedDocument) => boolean) | undefined;
   readonly keepRecipients?: boolean;
   /** New file id, document ids and DEKs although `previous` is given: the file is a copy of another. */
   readonly newIds?: boolean;
@@ -95,14 +97,16 @@ export function encryptStream(text: string, opts: EncryptOptions): string {
 export function sealFile(
   inputs: readonly SealInput[],
   previous: ReadonlyArray<OpenedDocument | undefined>,
-  opts: Pick<EncryptOptions, 'recipients' | 'rotate' | 'keepRecipients' | 'newIds' | 'signer' | 'onDocument' | 'random'> & { readonly fileId?: Uint8Array | undefined },
+  opts: Pick<EncryptOptions, 'recipients' | 'rotate' | 'renewKey' | 'keepRecipients' | 'newIds' | 'signer' | 'onDocument' | 'random'> & { readonly fileId?: Uint8Array | undefined },
 ): EncryptedDocument[] {
   const known = opts.newIds ? undefined : (opts.fileId ?? previous.find((p) => p !== undefined)?.doc.envelope.file.fileId);
   const fileId = known ?? draw(opts.random ?? defaultRandom, FILE_ID_LENGTH, 'file id');
   let after: Uint8Array | null = null;
   return inputs.map((input, i) => {
     const file = { fileId, after, last: i === inputs.length - 1 };
-    const sealed = sealDocument(input, { recipients: opts.recipients, previous: previous[i], rotate: opts.rotate, keepRecipients: opts.keepRecipients, newIds: opts.newIds, file, random: opts.random });
+    const prev = previous[i];
+    const rotate = opts.rotate || (prev !== undefined && opts.renewKey?.(prev) === true);
+    const sealed = sealDocument(input, { recipients: opts.recipients, previous: prev, rotate, keepRecipients: opts.keepRecipients, newIds: opts.newIds, file, random: opts.random });
     after = sealed.envelope.docId;
     opts.onDocument?.(i + 1, inputs.length);
     return sealed.envelope.signature || !opts.signer ? sealed : signDocument(sealed, opts.signer);

@@ -16,6 +16,8 @@ import { KEY_STATES } from '../kms/protocol/types.js';
 import { parsePolicy } from '../kms/service/policy.js';
 import { parseServiceConfig } from '../kms/service/service-config.js';
 import { WIRE_CODES } from '../kms/protocol/types.js';
+import { decodeTrustFile } from '../core/crypto/writer-file.js';
+import { formatWriter, writerFromSecret } from '../core/crypto/writer-key.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const DEPLOY = join(EXAMPLES, 'deploy');
@@ -120,6 +122,7 @@ describe('examples/deploy', () => {
         'ConfigMap/gitseal-rewrap-config',
         'ConfigMap/gitseal-rewrap-policy',
         'ConfigMap/gitseal-rewrap-ca',
+        'ConfigMap/gitseal-controller-trust',
       ]),
     );
     expect(new Set(names).size).toBe(names.length);
@@ -156,7 +159,7 @@ describe('examples/deploy', () => {
     const [c] = pod.containers;
     expect(d.spec.replicas).toBe(2);
     expect(pod.serviceAccountName).toBe('gitseal-controller');
-    expect(c.args).toEqual(['controller', '--leader-elect', '--lease-namespace', 'gitseal', '--metrics-addr', ':8080']);
+    expect(c.args).toEqual(['controller', '--leader-elect', '--lease-namespace', 'gitseal', '--metrics-addr', ':8080', '--trusted-writers', '/etc/gitseal/trust/trust.yaml']);
     expect(Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]))).toEqual({
       GITSEAL_SERVER: 'https://gitseal-rewrap.gitseal.svc:8443',
       GITSEAL_SERVER_CA: '/etc/gitseal/ca/ca.crt',
@@ -175,6 +178,22 @@ describe('examples/deploy', () => {
     expect(mountOf('/var/run/secrets/kubernetes.io/serviceaccount').projected.sources[0].serviceAccountToken).not.toHaveProperty('audience');
     expect(mountOf('/etc/gitseal/ca').configMap.name).toBe('gitseal-rewrap-ca');
     expect(find('Service', 'gitseal-controller-metrics').spec.ports[0]).toMatchObject({ port: 8080 });
+  });
+
+  it("gives the controller its own trust file, a ConfigMap mounted as a folder (a subPath mount would not see updates), that parses and requires nothing until the user says so", () => {
+    const pod = find('Deployment', 'gitseal-controller').spec.template.spec;
+    const [c] = pod.containers;
+    const file = c.args[c.args.indexOf('--trusted-writers') + 1];
+    const mount = c.volumeMounts.find((m: any) => file.startsWith(`${m.mountPath}/`));
+    expect(mount).toMatchObject({ mountPath: '/etc/gitseal/trust', readOnly: true });
+    expect(mount).not.toHaveProperty('subPath');
+    expect(pod.volumes.find((v: any) => v.name === mount.name).configMap.name).toBe('gitseal-controller-trust');
+    const text = find('ConfigMap', 'gitseal-controller-trust').data[file.split('/').pop()];
+    expect(decodeTrustFile(text, file)).toEqual({ requireSignatures: false, writers: [] });
+    // The commented-out entries are what the file says to write: uncommented (with a real key) they parse.
+    const key = formatWriter(writerFromSecret(new Uint8Array(64)));
+    const filled = text.replace(/^requireSignatures: false$/m, 'requireSignatures: true').replace(/^writers: \[\]$/m, 'writers:').replace(/^# (- name| {2}key| {2}signsFor)/gm, '$1').replaceAll('gitseal-writer1:mldsa65-ed25519:…', key);
+    expect(decodeTrustFile(filled, file)).toMatchObject({ requireSignatures: true, writers: [{ name: 'alice' }, { name: 'rewrap.example.com', signsFor: true }] });
   });
 
   it('grants least privilege: no wildcards, delete only on Secrets for the controller, exactly the controller rules of docs/ARCHITECTURE.md#the-controller', () => {

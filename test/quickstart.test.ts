@@ -41,6 +41,9 @@ describe('examples/deploy/quickstart', () => {
     const rewrap = JSON.stringify(named('Deployment', 'gitseal-rewrap')!.spec);
     expect(rewrap).not.toContain('"name":"tls"');
     expect(JSON.stringify(named('Deployment', 'gitseal-controller')!.spec)).toContain('gitseal-rewrap-ca');
+    // The controller's trust file comes with the base: signatures not required until the user lists writers.
+    expect(JSON.stringify(named('Deployment', 'gitseal-controller')!.spec)).toContain('gitseal-controller-trust');
+    expect(named('ConfigMap', 'gitseal-controller-trust')!.data!['trust.yaml']).toMatch(/^requireSignatures: false$/m);
   });
 });
 

@@ -10,6 +10,7 @@ import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOpti
 import { parse } from 'yaml';
 import { parseRecipient } from '../../core/crypto/recipients/index.js';
 import { encryptStream } from '../../core/format/stream.js';
+import type { DocumentSigner } from '../../core/format/signature.js';
 import { loadSigningKey } from '../../kms/auth/request-signature.js';
 import { RewrapClient } from '../../kms/client/client.js';
 import type { Logger } from '../../runtime/log.js';
@@ -41,8 +42,8 @@ export interface ControllerEnv {
   client: RewrapClient;
   controllers: Controller[];
   logs: string[];
-  /** A Secret manifest encrypted to the service's org key; `previous` keeps unchanged ciphertexts. */
-  encrypt(manifest: string): EncryptedSecretObject;
+  /** A Secret manifest encrypted to the service's org key, signed by `signer` when given. */
+  encrypt(manifest: string, opts?: { signer?: DocumentSigner }): EncryptedSecretObject;
   createCr(cr: EncryptedSecretObject): Promise<EncryptedSecretObject>;
   replaceCr(cr: EncryptedSecretObject): Promise<EncryptedSecretObject>;
   getCr(namespace: string, name: string): EncryptedSecretObject | undefined;
@@ -113,7 +114,7 @@ export async function startControllerEnv(opts: { log?: Logger } = {}): Promise<C
     client,
     controllers,
     logs,
-    encrypt: (manifest) => parse(encryptStream(manifest, { recipients: [recipient], scope: 'strict' })) as EncryptedSecretObject,
+    encrypt: (manifest, { signer } = {}) => parse(encryptStream(manifest, { recipients: [recipient], scope: 'strict', signer })) as EncryptedSecretObject,
     createCr: async (cr) =>
       (await custom.createNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace: cr.metadata.namespace!, body: cr })) as EncryptedSecretObject,
     // Like kubectl replace: the controller may write the status between our read and our write (409), so read again and retry.

@@ -106,7 +106,12 @@ describe.skipIf(!haveLua)('examples/argocd/health.lua', () => {
     expect(health(object(1, other)).status).toBe('Progressing');
   });
 
-  for (const reason of ['RewrapDenied', 'ScopeMismatch', 'Tampered', 'SecretNotOwned']) {
+  it("names the trusted writer of what the Secret holds when Healthy", () => {
+    const status = { observedGeneration: 2, writer: 'alice (w-0123456789abcdef)', conditions: [ready('True', 'Decrypted', 'the Secret is written and current', 2)] };
+    expect(health(object(2, status))).toEqual({ status: 'Healthy', message: 'the Secret is written and current (signed by alice (w-0123456789abcdef))' });
+  });
+
+  for (const reason of ['RewrapDenied', 'ScopeMismatch', 'Tampered', 'Unsigned', 'UntrustedWriter', 'SecretNotOwned']) {
     it(`is Degraded when Ready is False with reason ${reason}, with the condition's message`, () => {
       const message = `${reason}: something the controller said about payments/db`;
       const status = { observedGeneration: 4, conditions: [ready('False', reason, message, 4)] };

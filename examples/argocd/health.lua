@@ -2,10 +2,14 @@
 -- Install under resource.customizations.health.gitseal.dev_EncryptedSecret
 -- in argocd-cm (argocd-cm-patch.yaml embeds this file).
 --
--- Healthy     Ready is True for the current generation.
+-- Healthy     Ready is True for the current generation (the message names
+--             the trusted writer from status.writer, when there is one).
 -- Degraded    Ready is False for a reason retrying will not fix
---             (RewrapDenied, ScopeMismatch, Tampered, SecretNotOwned, Invalid,
---             SecretRefused, ...).
+--             (RewrapDenied, ScopeMismatch, Tampered, Unsigned,
+--             UntrustedWriter, SecretNotOwned, Invalid, SecretRefused, ...):
+--             Unsigned and UntrustedWriter mean the controller requires a
+--             trusted writer's signature and the document has none; the
+--             Secret keeps what it held.
 -- Progressing no status yet, a generation not yet observed, Ready Unknown,
 --             or Ready False with RewrapUnavailable or ApiUnavailable (the
 --             controller retries).
@@ -57,6 +61,9 @@ end
 if ready.status == "True" then
   hs.status = "Healthy"
   hs.message = message
+  if obj.status.writer ~= nil and obj.status.writer ~= "" then
+    hs.message = message .. " (signed by " .. obj.status.writer .. ")"
+  end
   return hs
 end
 

@@ -74,18 +74,25 @@ async function pathExists(git: SimpleGit, cwd: string, path: string, commits: re
 
 /**
  * Reads `--git BASE [HEAD] [PATH...] [-- PATH...]`: HEAD is the first
- * argument when it names a commit. Throws E_USAGE for a BASE that is not a
+ * argument when it names a commit; `--git BASE..HEAD` and `BASE...HEAD`
+ * name both, and every argument is then a path. Throws E_USAGE for a BASE that is not a
  * commit, an argument that is both a commit and a file, or a path found
  * nowhere.
  */
 export async function resolveRange(cwd: string, baseRef: string, args: readonly string[], literalPaths: readonly string[]): Promise<GitRange> {
   if (baseRef === '' || baseRef.startsWith('-')) fail('E_USAGE', '--git needs a commit to compare with, e.g. gitseal diff --git HEAD~1 or --git main HEAD');
   const git = simpleGit({ baseDir: cwd });
-  const { top, commit: base } = await topAndCommit(git, baseRef);
-  if (!base) fail('E_USAGE', `"${baseRef}" is not a commit in this repository: check the name, or fetch it (a CI checkout needs fetch-depth: 0)`);
+  const dots = twoRefs(baseRef);
+  const { top, commit: first } = await topAndCommit(git, dots?.base ?? baseRef);
+  if (!first) fail('E_USAGE', `"${dots?.base ?? baseRef}" is not a commit in this repository: check the name, or fetch it (a CI checkout needs fetch-depth: 0)`);
+  let base = first;
   let rest = [...args];
   let head: string | null = null;
-  if (rest.length > 0) {
+  if (dots) {
+    head = await commitOf(git, dots.head);
+    if (!head) fail('E_USAGE', `"${dots.head}" is not a commit in this repository: check the name, or fetch it`);
+    if (dots.mergeBase) base = (await git.raw(['merge-base', base, head])).trim() || fail('E_USAGE', `${dots.base} and ${dots.head} have no common ancestor`);
+  } else if (rest.length > 0) {
     head = await commitOf(git, rest[0]!);
     if (head && existsSync(resolve(cwd, rest[0]!)))
       fail('E_USAGE', `"${rest[0]}" is both a commit and a file: write "-- ${rest[0]}" for the file, or "${rest[0]}^{commit}" for the commit`);
@@ -96,6 +103,17 @@ export async function resolveRange(cwd: string, baseRef: string, args: readonly 
   for (const p of paths)
     if (!(await pathExists(git, cwd, p, commits))) fail('E_USAGE', `"${p}" is neither a commit nor a file in the work tree or the commits compared (fetch a missing commit first)`);
   return { top, base, head, paths };
+}
+
+/**
+ * `A..B` (base A, head B) and `A...B` (head B against its merge base with A), as `git diff` reads
+ * them; an empty side is HEAD. Null for a single ref: a ref name cannot hold `..` (git check-ref-format).
+ */
+function twoRefs(ref: string): { base: string; head: string; mergeBase: boolean } | null {
+  const at = ref.indexOf('..');
+  if (at < 0) return null;
+  const mergeBase = ref.startsWith('...', at);
+  return { base: ref.slice(0, at) || 'HEAD', head: ref.slice(at + (mergeBase ? 3 : 2)) || 'HEAD', mergeBase };
 }
 
 interface RawEntry {

@@ -1,12 +1,14 @@
 /**
- * `gitseal diff` for people: one line per file, one per changed document,
- * one per changed value when a key opened it. Colour only when asked (a
+ * `gitseal diff` for people: one line per file, one per changed document
+ * (ending with who signed it), a marked line under a document whose writer
+ * changed, one per changed value when a key opened it. Colour only when asked (a
  * terminal). Everything printed comes from the report, which holds key
  * paths only when a key opened the document and values only with
  * --show-values.
  */
-import type { DocumentDiff, ValueChange, ValueSide } from '../core/review/diff.js';
+import type { DocumentDiff, ValueChange, ValueSide, WriterChange } from '../core/review/diff.js';
 import type { FileDiff } from '../core/review/diff-file.js';
+import type { SignatureCheck } from '../core/format/signature.js';
 
 interface Paint {
   readonly bold: (s: string) => string;
@@ -33,10 +35,46 @@ function recipientsText(d: DocumentDiff): string {
   return parts.length ? `recipients ${parts.join(', ')}` : 'recipients unchanged';
 }
 
-/** The summary line of a changed document, e.g. `payments/db: 1 value changed, 1 added, 0 removed, recipients unchanged`. */
+/**
+ * Who signed a version, short: `alice (w-…)` for a writer the reader trusts (their name for it),
+ * else the subject the signature claims, quoted, with why it is not accepted.
+ */
+export function writerLabel(c: SignatureCheck): string {
+  switch (c.status) {
+    case 'unsigned':
+      return 'unsigned';
+    case 'trusted':
+      return `${shown(c.writer)} (${c.kid})`;
+    case 'untrusted':
+      return `${JSON.stringify(c.subject)} (${c.kid}, not trusted)`;
+    case 'invalid':
+      return `${JSON.stringify(c.subject)} (${c.kid}, signature does not verify)`;
+  }
+}
+
+/**
+ * The line that marks a document whose writer changed, or whose new version's signature does not
+ * verify, e.g. `writer changed: alice (w-…) → "mallory" (w-…, not trusted)`; null when neither.
+ */
+function writerAlert(w: WriterChange): string | null {
+  if (w.changed && w.before && w.after) return `writer changed: ${writerLabel(w.before)} → ${writerLabel(w.after)}`;
+  if (w.after?.status === 'invalid') return `signature does not verify: ${writerLabel(w.after)}`;
+  return null;
+}
+
+/** Who signed a changed document, for its summary line when no alert says more: `signed by alice (w-…)`, `unsigned`. */
+function writerText(d: DocumentDiff): string {
+  const c = (d.writer.after ?? d.writer.before)!;
+  const label = writerLabel(c);
+  return c.status === 'unsigned' ? label : `signed by ${label}`;
+}
+
+/** The summary line of a changed document, e.g. `payments/db: 1 value changed, 1 added, 0 removed, recipients unchanged; signed by alice (w-…)`. */
 export function documentSummary(d: DocumentDiff): string {
   const label = shown(d.label);
-  if (d.status === 'added' || d.status === 'removed') return `${label}: document ${d.status}, ${plural(d.status === 'added' ? d.values.after : d.values.before, 'value')}`;
+  // Who signed, after the rest: the alert line below says it when the writer changed.
+  const writer = writerAlert(d.writer) ? '' : `; ${writerText(d)}`;
+  if (d.status === 'added' || d.status === 'removed') return `${label}: document ${d.status}, ${plural(d.status === 'added' ? d.values.after : d.values.before, 'value')}${writer}`;
   const parts: string[] = [];
   if (d.newDataKey) parts.push(`re-encrypted with a new data key${d.by === 'key' ? ' (fingerprints not comparable)' : ''}`);
   if (d.counts) parts.push(`${plural(d.counts.changed, 'value')} changed, ${d.counts.added} added, ${d.counts.removed} removed`);
@@ -46,7 +84,7 @@ export function documentSummary(d: DocumentDiff): string {
   // Adding or removing a key always changes the layout: say so only when it is news (comments, order, formatting).
   if (d.layoutChanged && d.counts && d.counts.added + d.counts.removed === 0) parts.push('layout changed');
   if (d.readableChanged) parts.push('readable fields changed');
-  return `${label}: ${parts.join(', ')}${d.note ? ` (${d.note})` : ''}`;
+  return `${label}: ${parts.join(', ')}${d.note ? ` (${d.note})` : ''}${writer}`;
 }
 
 function sideText(s: ValueSide | undefined): string {
@@ -95,6 +133,8 @@ export function renderText(files: readonly FileDiff[], opts: { readonly colour: 
     for (const d of f.documents) {
       if (d.status === 'unchanged') continue;
       lines.push(`  ${documentSummary(d)}`);
+      const alert = writerAlert(d.writer);
+      if (alert) lines.push(p.red(p.bold(`  ! ${alert}`)));
       if (d.by === 'key') for (const c of d.changes) lines.push(valueLine(c, p));
     }
   }

@@ -47,7 +47,7 @@ describe('gitseal diff A B', () => {
   it('one set: exactly 1 value changed, by token without a key, and no name or value printed', async () => {
     for (const extra of [{ args: ['--without-key'], env: {} }, { args: [], env: noKeyEnv() }]) {
       const r = await ws.run(['diff', ...extra.args, 'v1.enc.yaml', 'v2.enc.yaml'], { env: extra.env });
-      expect(r.stdout).toBe('v1.enc.yaml → v2.enc.yaml\n  payments/db: 1 value changed, 0 added, 0 removed, recipients unchanged\n');
+      expect(r.stdout).toBe('v1.enc.yaml → v2.enc.yaml\n  payments/db: 1 value changed, 0 added, 0 removed, recipients unchanged; unsigned\n');
       expect(r.status).toBe(1);
       expectNoCanary(r);
       const json = await ws.run(['diff', '--json', ...extra.args, 'v1.enc.yaml', 'v2.enc.yaml'], { env: extra.env });
@@ -80,7 +80,7 @@ describe('gitseal diff A B', () => {
     const other = await ws.keygen('other.yaml');
     const r = await ws.run(['diff', '--key', other.file, 'v1.enc.yaml', 'v2.enc.yaml']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('1 value changed, 0 added, 0 removed, recipients unchanged (no key at hand opens the before version: compared by token)');
+    expect(r.stdout).toContain('1 value changed, 0 added, 0 removed, recipients unchanged (no key at hand opens the before version: compared by token); unsigned');
     expectNoCanary(r);
   });
 
@@ -130,6 +130,7 @@ describe('gitseal diff A B', () => {
               newDataKey: false,
               fingerprints: 'comparable',
               changes: [{ change: 'changed', path: 'stringData.password', before: { fingerprint: expect.stringMatching(/^fp:/) }, after: { fingerprint: expect.stringMatching(/^fp:/) } }],
+              writer: { before: { status: 'unsigned' }, after: { status: 'unsigned' }, changed: false },
             },
           ],
         },

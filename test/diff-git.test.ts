@@ -67,15 +67,15 @@ beforeAll(async () => {
 
 const EXPECTED_WITHOUT_KEY = [
   'apps/cfg.enc.yaml',
-  '  document 1: 0 values changed, 1 added, 0 removed, recipients unchanged',
+  '  document 1: 0 values changed, 1 added, 0 removed, recipients unchanged; unsigned',
   'apps/db.enc.yaml',
-  '  prod/db: 1 value changed, 0 added, 0 removed, recipients unchanged',
+  '  prod/db: 1 value changed, 0 added, 0 removed, recipients unchanged; unsigned',
   'apps/leak.enc.yaml: encrypted on one side only (the new version is NOT encrypted)',
-  '  prod/leak: document removed, 6 values',
+  '  prod/leak: document removed, 6 values; unsigned',
   'apps/new.enc.yaml: new encrypted file',
-  '  prod/new: document added, 6 values',
+  '  prod/new: document added, 6 values; unsigned',
   'apps/old.enc.yaml: deleted',
-  '  prod/old: document removed, 6 values',
+  '  prod/old: document removed, 6 values; unsigned',
   'logo.png: binary file, skipped',
   '',
 ].join('\n');
@@ -121,18 +121,33 @@ describe('gitseal diff --git BASE HEAD', () => {
     const same = await diff(['--git', c.base, '--without-key']);
     expect(same.stdout).toBe(EXPECTED_WITHOUT_KEY);
     const one = await diff(['--git', c.base, c.head, 'apps/db.enc.yaml', '--without-key']);
-    expect(one.stdout).toBe('apps/db.enc.yaml\n  prod/db: 1 value changed, 0 added, 0 removed, recipients unchanged\n');
+    expect(one.stdout).toBe('apps/db.enc.yaml\n  prod/db: 1 value changed, 0 added, 0 removed, recipients unchanged; unsigned\n');
     const backup = ws.read('repo/apps/db.enc.yaml');
     try {
       await gitseal(['set', 'apps/db.enc.yaml', 'stringData.extra', 'e']);
       const r = await diff(['--git', 'HEAD', 'apps/db.enc.yaml']);
-      expect(r.stdout).toMatch(/^apps\/db\.enc\.yaml\n {2}prod\/db: 0 values changed, 1 added, 0 removed, recipients unchanged\n {4}\+ stringData\.extra {2}fp:[0-9a-f]{16}\n$/);
+      expect(r.stdout).toMatch(/^apps\/db\.enc\.yaml\n {2}prod\/db: 0 values changed, 1 added, 0 removed, recipients unchanged; unsigned\n {4}\+ stringData\.extra {2}fp:[0-9a-f]{16}\n$/);
       expect(r.status).toBe(1);
     } finally {
       ws.write('repo/apps/db.enc.yaml', backup);
     }
     const nothing = await diff(['--git', 'HEAD', 'apps/db.enc.yaml']);
     expect([nothing.status, nothing.stdout]).toEqual([0, '']);
+  });
+
+  it('BASE..HEAD names both commits and BASE...HEAD the merge base, as git diff reads them; an empty side is HEAD', async () => {
+    const two = await diff(['--git', `${c.base}..${c.head}`, '--without-key']);
+    expect([two.status, two.stdout]).toEqual([1, EXPECTED_WITHOUT_KEY]);
+    const openEnded = JSON.parse((await diff(['--git', `${c.base}..`, '--json', '--without-key'])).stdout);
+    expect(openEnded).toMatchObject({ base: c.base, head: c.head });
+    const one = await diff(['--git', `${c.base}..${c.head}`, 'apps/db.enc.yaml', '--without-key']);
+    expect(one.stdout).toBe('apps/db.enc.yaml\n  prod/db: 1 value changed, 0 added, 0 removed, recipients unchanged; unsigned\n');
+    // broken is a child of head: from broken's side, the merge base with base is base itself.
+    const three = JSON.parse((await diff(['--git', `${c.broken}...${c.base}`, '--json', '--without-key'])).stdout);
+    expect(three).toMatchObject({ differences: false, base: c.base, head: c.base, files: [] });
+    const bad = await diff(['--git', `${c.base}..no-such-ref`]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('"no-such-ref" is not a commit in this repository');
   });
 
   it('no change: status 0 and nothing printed; a rename is named', async () => {
@@ -151,7 +166,7 @@ describe('gitseal diff --git BASE HEAD', () => {
     const r = await diff(['--git', c.head, c.broken, '--without-key']);
     expect(r.status).toBe(17);
     expect(r.stderr).toMatch(/^gitseal: apps\/new\.enc\.yaml \(new version\): .* \[E_FORMAT\]\n$/);
-    expect(r.stdout).toBe('apps/db.enc.yaml\n  prod/db: 1 value changed, 0 added, 0 removed, recipients unchanged\n');
+    expect(r.stdout).toBe('apps/db.enc.yaml\n  prod/db: 1 value changed, 0 added, 0 removed, recipients unchanged; unsigned\n');
     expectNoCanary(r);
   });
 

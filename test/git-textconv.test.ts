@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { commitEncrypted, makeRepo, setAndCommit } from './helpers/git-repo.js';
+import { makeWriter, trustFile } from './helpers/writers.js';
 import { useWorkspaces } from './helpers/workspace.js';
 
 const newWorkspace = useWorkspaces();
@@ -87,5 +88,33 @@ describe('gitseal git textconv', () => {
     expect(tampered.stdout).toBe(repo.read('app-secret.yaml'));
     expect(tampered.stderr.trim().split('\n')).toHaveLength(1);
     expect(tampered.stderr).toMatch(/E_TAMPERED/);
+  });
+
+  it('puts who signed each document on a line above it: the same line when the writer is the same, a changed line when it is not', async () => {
+    const w = await newWorkspace();
+    const repo = await makeRepo(w);
+    const alice = makeWriter(w.dir, 'alice');
+    const mallory = makeWriter(w.dir, 'mallory');
+    const trust = trustFile(w.path('trust.yaml'), [alice]);
+    const [one, two, three] = [canary(), canary(), canary()];
+    const as = async (writer: typeof alice, args: string[], input: string) => {
+      const r = await repo.gitseal(args, { input, env: writer.env });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    await as(alice, ['encrypt', '-', '-o', 'app-secret.yaml'], secretWith(one, canary()));
+    repo.ok('add', '-A');
+    repo.ok('commit', '-q', '-m', 'alice writes');
+    await as(alice, ['set', 'app-secret.yaml', 'stringData.password', '-'], two);
+    repo.ok('commit', '-q', '-a', '-m', 'alice again');
+    await as(mallory, ['set', 'app-secret.yaml', 'stringData.password', '-'], three);
+    repo.ok('commit', '-q', '-a', '-m', 'mallory');
+
+    // Whole files (-U100): the writer line is context when it did not change.
+    const same = repo.git(['diff', '-U100', 'HEAD~2', 'HEAD~1', '--', 'app-secret.yaml'], { env: trust });
+    expect(same.stdout).toMatch(new RegExp(`^ # gitseal writer: alice \\(${alice.kid}\\)$`, 'm'));
+    expect(same.stdout.split('\n').filter((l) => /^[-+]\s/.test(l))).toEqual([expect.stringMatching(/^- {2}password: /), expect.stringMatching(/^\+ {2}password: /)]);
+    const changed = repo.git(['diff', 'HEAD~1', 'HEAD', '--', 'app-secret.yaml'], { env: trust });
+    expect(changed.stdout).toContain(`\n-# gitseal writer: alice (${alice.kid})\n+# gitseal writer: "mallory" (${mallory.kid}, not trusted)\n`);
+    for (const out of [same.stdout, changed.stdout, same.stderr, changed.stderr]) for (const secret of [one, two, three]) expect(out).not.toContain(secret);
   });
 });

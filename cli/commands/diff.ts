@@ -4,15 +4,18 @@
  * 0 no differences, 1 differences, the error's status when a file could not
  * be compared (the others are still reported).
  */
+import { dirname, join, resolve } from 'node:path';
 import { diffFile, fileDiffers, looksEncrypted, type FileDiff, type FileSide } from '../../core/review/diff-file.js';
 import { fail } from '../../core/errors.js';
 import type { Identity } from '../../core/crypto/recipients/types.js';
+import { configPerFolder, policyFor } from '../config.js';
 import { EXIT_CHECK_FAILED, EXIT_CODES } from '../exit-codes.js';
 import { readInput } from '../files.js';
 import { identitiesFor as keysFor, keyAtHand } from '../keys.js';
 import type { FilePair, GitRange } from '../diff-git.js';
 import { renderErrors, renderText } from '../diff-render.js';
 import { afterDoubleDash } from '../double-dash.js';
+import { writerTrust, type WriterTrust } from '../writer.js';
 import type { DiffCommandOptions } from './diff.command.js';
 
 interface DiffOptions {
@@ -73,6 +76,22 @@ async function identitiesFor(o: DiffOptions, pairs: readonly FilePair[]): Promis
   return texts.length ? keysFor(texts, o.key) : null;
 }
 
+/**
+ * Whose signatures the reader accepts for a file: their trust file and own writer key, and, named
+ * but not trusted, the writers of the `.gitseal.yaml` that applies to it (read once per folder).
+ */
+function trustPerFile(): (file: string) => WriterTrust {
+  const configIn = configPerFolder();
+  const trusts = new Map<string, WriterTrust>();
+  return (file) => {
+    const config = configIn(dirname(file));
+    const key = config?.file ?? '';
+    let trust = trusts.get(key);
+    if (!trust) trusts.set(key, (trust = writerTrust(policyFor(config, file))));
+    return trust;
+  };
+}
+
 /** Two files that are not gitseal's are an error here; under --git they are simply not listed. */
 function asTwoFiles(f: FileDiff): FileDiff {
   if (f.status !== 'not-encrypted' && f.status !== 'skipped') return f;
@@ -85,7 +104,12 @@ export async function run(opts: DiffCommandOptions): Promise<number> {
   if (o.showValues && o.withoutKey) fail('E_USAGE', '--show-values needs the key that --without-key declines: use one or the other');
   const { range, pairs } = o.git !== undefined ? await gitPairs(o) : { range: null, pairs: filePairs(o) };
   const identities = await identitiesFor(o, pairs);
-  const compared = pairs.map((p) => diffFile(p.path, p.before, p.after, { identities, showValues: o.showValues }, p.oldPath));
+  const trustOf = trustPerFile();
+  const compared = pairs.map((p) => {
+    // The `.gitseal.yaml` of the work tree's file (under --git), else of the file that is not standard input.
+    const trust = trustOf(range ? join(range.top, p.path) : resolve(p.path === '-' && p.oldPath ? p.oldPath : p.path));
+    return diffFile(p.path, p.before, p.after, { identities, showValues: o.showValues, trusted: trust.writers, declared: trust.declared }, p.oldPath);
+  });
   const files = range ? compared.filter((f) => f.status !== 'not-encrypted') : compared.map(asTwoFiles);
   const differences = files.some(fileDiffers);
 

@@ -3,14 +3,20 @@
  * `git diff` and `git log -p` show for an encrypted file. For a key holder,
  * the decrypted document with each value replaced by a keyed fingerprint
  * (`<fp:16 hex>`, core/review/fingerprint.ts): key names, comments and which value
- * changed, never a value. Without a key, or for a file gitseal did not
+ * changed, never a value, and above each document a `# gitseal writer:`
+ * line naming who signed it (the same for a document that did not change,
+ * so it is no noise). Without a key, or for a file gitseal did not
  * encrypt, the file as it is. Never fails: on any error it prints the file
  * as it is and one line on stderr, so `git diff` always works.
  */
 import { isGitsealError } from '../../core/errors.js';
 import { parseEncrypted } from '../../core/format/encrypted-store.js';
+import { writerOf } from '../../core/review/diff.js';
 import { fingerprintedView } from '../../core/review/fingerprint.js';
 import { openDocument, unwrapDek } from '../../core/format/seal.js';
+import { findConfig, policyFor } from '../config.js';
+import { writerLabel } from '../diff-render.js';
+import { writerTrust } from '../writer.js';
 import { driverIdentities } from '../driver-keys.js';
 import { readInput } from '../files.js';
 import type { GitTextconvOptions } from './git-textconv.command.js';
@@ -38,7 +44,10 @@ async function view(text: string, keyFile: string | undefined): Promise<string> 
   try {
     const identities = await driverIdentities(keyFile);
     if (!identities) return text;
-    return fingerprintedView(docs.map((d) => openDocument(d, unwrapDek(d, identities))));
+    const opened = docs.map((d) => openDocument(d, unwrapDek(d, identities)));
+    // git runs the driver at the top of the work tree, on a temporary copy for an old version: the top's `.gitseal.yaml` names writers.
+    const trust = writerTrust(policyFor(findConfig(process.cwd()), process.cwd()));
+    return fingerprintedView(opened, docs.map((d) => `# gitseal writer: ${writerLabel(writerOf(d, { trusted: trust.writers, declared: trust.declared }))}`));
   } catch (e) {
     if (isGitsealError(e, 'E_NO_KEY')) return text;
     const why = isGitsealError(e) ? `${e.message} [${e.code}]` : `internal error (${e instanceof Error ? e.name : typeof e})`;

@@ -7,6 +7,8 @@ import { generateIdentity } from '../crypto/recipients/index.js';
 import { openDocument, openSome, openedLeaves, unwrapDek } from '../format/seal.js';
 import { encryptStream, openStream, renderOpened } from '../format/stream.js';
 import { deriveSubkeys } from '../crypto/subkeys.js';
+import { generateWriterSecret, writerFromSecret, type TrustedWriter } from '../crypto/writer-key.js';
+import { signDocument } from '../format/signature.js';
 import { codeOf } from '../../test/helpers/errors.js';
 
 const { identity: key } = generateIdentity();
@@ -127,6 +129,54 @@ describe('diffDocuments with a key', () => {
     const forged = v2.replace(/mac: .*/, `mac: ${'A'.repeat(43)}`);
     expect(codeOf(() => diff(v1, forged, withKey))).toBe('E_TAMPERED');
     expect(diff(v1, forged, keyless)[0]!.counts).toEqual({ changed: 1, added: 1, removed: 0 });
+  });
+});
+
+describe('diffDocuments: writers', () => {
+  const writer = (name: string) => {
+    const key = writerFromSecret(generateWriterSecret());
+    return { signer: { kid: key.kid, subject: name, sign: (m: Uint8Array) => key.sign(m) }, trusted: { name, key } satisfies TrustedWriter };
+  };
+  const alice = writer('alice');
+  const mallory = writer('mallory');
+  const [d1] = docs(v1);
+  const [d2] = docs(v2);
+  const byAlice = signDocument(d1!, alice.signer);
+
+  it('names who signed each version against the reader\'s trust, and marks a different signer', () => {
+    const [d] = diffDocuments([byAlice], [signDocument(d2!, mallory.signer)], { identities: null, trusted: [alice.trusted] });
+    expect(d!.writer).toEqual({
+      before: { status: 'trusted', kid: alice.signer.kid, subject: 'alice', writer: 'alice' },
+      after: { status: 'untrusted', kid: mallory.signer.kid, subject: 'mallory' },
+      changed: true,
+    });
+    const same = diffDocuments([byAlice], [signDocument(d2!, alice.signer)], { identities: null, trusted: [alice.trusted] })[0]!.writer;
+    expect(same).toMatchObject({ before: { status: 'trusted' }, after: { status: 'trusted' }, changed: false });
+    expect(diffDocuments([d1!], [d2!], keyless)[0]!.writer).toEqual({ before: { status: 'unsigned' }, after: { status: 'unsigned' }, changed: false });
+    expect(diffDocuments([byAlice], [d2!], keyless)[0]!.writer).toMatchObject({ after: { status: 'unsigned' }, changed: true });
+  });
+
+  it('a document signed anew by someone else, all else the same, is modified; the same signature is no change', () => {
+    expect(diffDocuments([byAlice], [byAlice], keyless)[0]).toMatchObject({ status: 'unchanged', writer: { changed: false } });
+    const [d] = diffDocuments([byAlice], [signDocument(d1!, mallory.signer)], withKey);
+    expect(d).toMatchObject({ status: 'modified', counts: { changed: 0, added: 0, removed: 0 }, writer: { changed: true } });
+  });
+
+  it('a signature that claims a kid and does not verify under its key is invalid, whether the key is trusted or only declared', () => {
+    const real = signDocument(d2!, mallory.signer).envelope.signature!;
+    const forged = { ...d2!, envelope: { ...d2!.envelope, signature: { kid: alice.signer.kid, subject: 'alice', bytes: real.bytes } } };
+    const check = (opts: Partial<DiffOptions>) => diffDocuments([byAlice], [forged], { identities: null, ...opts })[0]!.writer.after;
+    expect(check({ trusted: [alice.trusted] })).toEqual({ status: 'invalid', kid: alice.signer.kid, subject: 'alice' });
+    expect(check({ declared: [alice.trusted] })).toEqual({ status: 'invalid', kid: alice.signer.kid, subject: 'alice' });
+    expect(check({ declared: [mallory.trusted] })).toEqual({ status: 'untrusted', kid: alice.signer.kid, subject: 'alice' });
+    // Same kid and subject on both sides: not a change of writer, but the new signature is not one.
+    expect(diffDocuments([byAlice], [forged], { identities: null, trusted: [alice.trusted] })[0]).toMatchObject({ status: 'modified', writer: { changed: false } });
+  });
+
+  it('added and removed documents carry their one writer', () => {
+    const [added] = diffDocuments([], [byAlice], { identities: null, declared: [alice.trusted] });
+    expect(added!.writer).toEqual({ before: null, after: { status: 'untrusted', kid: alice.signer.kid, subject: 'alice' }, changed: false });
+    expect(diffDocuments([byAlice], [], keyless)[0]!.writer).toMatchObject({ before: { status: 'untrusted' }, after: null, changed: false });
   });
 });
 

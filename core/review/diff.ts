@@ -1,8 +1,9 @@
 /**
  * Semantic diff of two versions of an encrypted file's documents (`gitseal
  * diff`, README.md "Reviewing a change to a secret"): which values changed,
- * were added or removed, and what happened to recipients, scope, layout and
- * the data key.
+ * were added or removed, what happened to recipients, scope, layout and
+ * the data key, and who signed each version (a writer that changed is the
+ * mark of a document re-encrypted by someone else, schemas/FORMAT.md §13).
  *
  * Without a key the comparison is by name token and ciphertext: gitseal
  * keeps an unchanged value's ciphertext byte for byte and a key path's token
@@ -19,8 +20,10 @@ export type { ValueChange, ValueCounts, ValueSide };
 import { bindingOf, readableCanonical, type EncryptedDocument, type Mode } from '../format/encrypted-document.js';
 import { isGitsealError } from '../errors.js';
 import type { Identity } from '../crypto/recipients/types.js';
+import type { TrustedWriter } from '../crypto/writer-key.js';
 import type { Scope } from '../format/scope.js';
 import { unwrapDek } from '../format/seal.js';
+import { checkSignature, type SignatureCheck } from '../format/signature.js';
 
 export { fingerprint } from './fingerprint.js';
 
@@ -29,6 +32,13 @@ export interface DiffOptions {
   readonly identities: readonly Identity[] | null;
   /** Put each changed value's plaintext in the report. A document no identity opens is then E_NO_KEY. */
   readonly showValues?: boolean;
+  /** The reader's trusted writers (their own configuration): who signed each version. None: every signature is untrusted. */
+  readonly trusted?: readonly TrustedWriter[];
+  /**
+   * Writer keys named elsewhere (`.gitseal.yaml`), never trusted for that: a signature that claims
+   * one of their kids and does not verify under it is reported `invalid`, since a kid names one key.
+   */
+  readonly declared?: readonly TrustedWriter[];
 }
 
 /** One version of a value, shown without its plaintext unless values were asked for. */
@@ -40,6 +50,14 @@ export interface RecipientChanges {
 }
 
 export type DocumentStatus = 'unchanged' | 'modified' | 'added' | 'removed';
+
+/** Who signed each version (schemas/FORMAT.md §13); null for the side a document is absent from. */
+export interface WriterChange {
+  readonly before: SignatureCheck | null;
+  readonly after: SignatureCheck | null;
+  /** Both versions exist and are not signed by the same kid and subject (or one is unsigned): the change to look at first. */
+  readonly changed: boolean;
+}
 
 export interface DocumentDiff {
   /** `namespace/name` of a Secret, else `document N` (1-based, in its file). */
@@ -62,6 +80,7 @@ export interface DocumentDiff {
   /** Whether a value's fingerprints in the two versions can be compared (same DEK); null without a key. */
   readonly fingerprints: 'comparable' | 'not-comparable' | null;
   readonly changes: readonly ValueChange[];
+  readonly writer: WriterChange;
   readonly note?: string;
 }
 
@@ -138,6 +157,32 @@ const sameStanzas = (a: EncryptedDocument, b: EncryptedDocument): boolean => {
   return sa.length === sb.length && sa.every((s, k) => s.kid === sb[k]!.kid && s.alg === sb[k]!.alg && s.enc === sb[k]!.enc && s.dek === sb[k]!.dek);
 };
 
+const sameSignature = (a: EncryptedDocument, b: EncryptedDocument): boolean => {
+  const sa = a.envelope.signature;
+  const sb = b.envelope.signature;
+  return sa === sb || (sa !== undefined && sb !== undefined && sa.kid === sb.kid && sa.subject === sb.subject && equalBytes(sa.bytes, sb.bytes));
+};
+
+/**
+ * Who signed `doc`, against the reader's trust. A signature under a kid the
+ * reader does not trust but `.gitseal.yaml` declares is still checked with
+ * that key: it cannot tell who wrote it, but it can tell a forged one.
+ */
+export function writerOf(doc: EncryptedDocument, opts: Pick<DiffOptions, 'trusted' | 'declared'>): SignatureCheck {
+  const check = checkSignature(doc, opts.trusted ?? []);
+  if (check.status !== 'untrusted') return check;
+  const declared = (opts.declared ?? []).filter((w) => w.key.kid === check.kid);
+  return declared.length && checkSignature(doc, declared).status === 'invalid' ? { status: 'invalid', kid: check.kid, subject: check.subject } : check;
+}
+
+const signer = (c: SignatureCheck): string | null => (c.status === 'unsigned' ? null : `${c.kid}\n${c.subject}`);
+
+function writerChange(a: EncryptedDocument | null, b: EncryptedDocument | null, opts: DiffOptions): WriterChange {
+  const before = a && writerOf(a, opts);
+  const after = b && writerOf(b, opts);
+  return { before, after, changed: before !== null && after !== null && signer(before) !== signer(after) };
+}
+
 /**
  * Every stanza kept byte for byte, with the same document id and scope
  * binding (the wrap's AAD): both versions wrap the same DEK. The after
@@ -191,12 +236,15 @@ function comparePair(a: EncryptedDocument, b: EncryptedDocument, index: number, 
     recipients: recipientChanges(a, b),
     scope: a.scope === b.scope ? null : { before: a.scope, after: b.scope },
     readableChanged: readableCanonical(a) !== readableCanonical(b),
+    writer: writerChange(a, b, opts),
   };
   const head = { label: labelOf(b, index), mode: b.mode };
   const values = { before: a.entries.length, after: b.entries.length };
   if (sameDocument(a, b)) {
+    // An unchanged MAC keeps its signature (seal.ts): a new one over the same document is someone signing it anew.
+    const status = sameSignature(a, b) ? 'unchanged' : 'modified';
     const counts = { changed: 0, added: 0, removed: 0 };
-    return { ...head, status: 'unchanged', by: 'token', values, counts, ...common, layoutChanged: false, newDataKey: false, fingerprints: null, changes: [] };
+    return { ...head, status, by: 'token', values, counts, ...common, layoutChanged: false, newDataKey: false, fingerprints: null, changes: [] };
   }
   const deka = dekOf(a, opts);
   // Kept stanzas under the same binding wrap the same DEK: one unwrap (an ML-KEM decapsulation) instead of two.
@@ -223,6 +271,7 @@ function comparePair(a: EncryptedDocument, b: EncryptedDocument, index: number, 
     found.layoutChanged === true ||
     common.scope !== null ||
     common.readableChanged ||
+    !sameSignature(a, b) ||
     common.recipients.added.length + common.recipients.removed.length + common.recipients.rewrapped.length > 0;
   // Without a key, a MAC that changed alone (no entry, layout or recipient did) is news: a key holder should verify it.
   if (!changed && by === 'token' && !equalBytes(a.envelope.mac, b.envelope.mac)) note = [note, 'only the MAC changed: check it with "gitseal verify" and the key'].filter(Boolean).join('; ');
@@ -257,6 +306,7 @@ function wholeDocument(doc: EncryptedDocument, index: number, status: 'added' | 
     newDataKey: false,
     fingerprints: dek ? 'comparable' : null,
     changes,
+    writer: status === 'added' ? writerChange(null, doc, opts) : writerChange(doc, null, opts),
     ...(opts.identities && !dek ? { note: 'no key at hand opens it: counted by token' } : {}),
   };
 }

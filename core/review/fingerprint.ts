@@ -39,16 +39,24 @@ const fingerprintWith = (key: Uint8Array, plaintext: string): string =>
 /**
  * The documents' plaintext with every value replaced by `<fp:HEX>`: key
  * names, comments and layout as written, values never (the view
- * `gitseal git textconv` gives `git diff`).
+ * `gitseal git textconv` gives `git diff`). `headers[i]`, when given, is a
+ * line put at the top of document i (after its `---`), such as its writer.
  */
-export function fingerprintedView(opened: readonly OpenedDocument[]): string {
+export function fingerprintedView(opened: readonly OpenedDocument[], headers: readonly string[] = []): string {
   return opened
-    .map((o) => {
+    .map((o, i) => {
       const key = fingerprintKey(o.dek, o.doc.envelope.docId);
-      const parts: string[] = [o.chunks[0] ?? ''];
+      const parts: string[] = [withHeader(o.chunks[0] ?? '', headers[i])];
       o.raws.forEach((raw, i) => parts.push(`<fp:${fingerprintWith(key, raw)}>`, o.chunks[i + 1] ?? ''));
       wipe(key);
       return parts.join('');
     })
     .join('');
+}
+
+/** `header` as a line of its own at the top of a document's first chunk, after a `---` line that opens it. */
+function withHeader(chunk: string, header: string | undefined): string {
+  if (header === undefined) return chunk;
+  const start = /^---[^\n]*\n/.exec(chunk)?.[0] ?? '';
+  return `${start}${header}\n${chunk.slice(start.length)}`;
 }

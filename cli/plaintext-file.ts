@@ -1,9 +1,10 @@
 /**
  * A plaintext file that never touches persistent disk: created in a RAM
  * filesystem (/dev/shm or $XDG_RUNTIME_DIR) with mode 0600, overwritten
- * with zeros and removed afterwards.
+ * with zeros and removed afterwards. Its folder is named after the process
+ * (`gitseal-<pid>-…`), so a later start can sweep what a killed one left.
  */
-import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 
@@ -29,8 +30,58 @@ export interface RamFile {
   wipe(): void;
 }
 
+const FOLDER = /^gitseal-(\d+)-[A-Za-z0-9]{6}$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Wipes the folders earlier gitseal processes of this user left in `ram` (killed with SIGKILL, or a
+ * crash): only ours by owner, older than this process, and whose process is gone. Returns how many.
+ */
+export function sweepStale(ram: string): number {
+  const started = Date.now() - process.uptime() * 1000;
+  const uid = process.getuid?.();
+  let swept = 0;
+  for (const name of readdirSync(ram)) {
+    const m = FOLDER.exec(name);
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    const dir = join(ram, name);
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || st.mtimeMs >= started) continue;
+      for (const f of readdirSync(dir)) wipeFile(join(dir, f));
+      rmSync(dir, { recursive: true, force: true });
+      swept++;
+    } catch {
+      /* gone meanwhile, or not ours to remove */
+    }
+  }
+  return swept;
+}
+
+function wipeFile(path: string): void {
+  try {
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(fstatSync(fd).size));
+    ftruncateSync(fd, 0);
+    closeSync(fd);
+  } catch {
+    /* the editor may have replaced or removed it */
+  }
+}
+
 export function createRamFile(name: string, contents: string): RamFile {
-  const dir = mkdtempSync(join(ramDirectory(), 'gitseal-'));
+  const ram = ramDirectory();
+  const swept = sweepStale(ram);
+  if (swept) process.stderr.write(`gitseal: wiped ${swept} plaintext folder(s) an interrupted gitseal left in ${ram}\n`);
+  const dir = mkdtempSync(join(ram, `gitseal-${process.pid}-`));
   const path = join(dir, name);
   const fd = openSync(path, 'wx', 0o600);
   writeSync(fd, contents);
@@ -39,15 +90,7 @@ export function createRamFile(name: string, contents: string): RamFile {
     path,
     read: () => readFileSync(path, 'utf8'),
     wipe: () => {
-      try {
-        const wfd = openSync(path, 'r+');
-        const size = fstatSync(wfd).size;
-        writeSync(wfd, Buffer.alloc(size));
-        ftruncateSync(wfd, 0);
-        closeSync(wfd);
-      } catch {
-        /* the editor may have replaced or removed it */
-      }
+      for (const f of existsSync(dir) ? readdirSync(dir) : []) wipeFile(join(dir, f)); // editors leave swap and backup files beside it
       rmSync(dir, { recursive: true, force: true });
     },
   };

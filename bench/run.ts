@@ -19,6 +19,7 @@ import { importSops } from './import-sops.js';
 import { goalTable, makeWorkspace, removeWorkspace, verdict, type Benchmark, type Goal } from './harness.js';
 import { multidoc } from './multidoc.js';
 import { rewrap } from './rewrap.js';
+import { sign } from './sign.js';
 import { stress } from './stress.js';
 
 const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
@@ -31,6 +32,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['rewrap', rewrap],
   ['controller', controller],
   ['import-sops', importSops],
+  ['sign', sign],
   // Minutes long, and about hangs rather than speed: only when asked for.
   ['stress', stress],
 ];

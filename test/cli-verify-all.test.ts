@@ -60,13 +60,13 @@ describe.concurrent('verify --all', () => {
     const r = await run(['verify', '--all']);
     expect(r.status, describeRun(['verify', '--all'], r)).toBe(0);
     expect(r.stdout).toBe(
-      'apps/app-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC ok): ok\n' +
-        'values.enc.yaml#1 generic (15 values, scope cluster, MAC ok): ok\n' +
+      'apps/app-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC ok), unsigned: ok\n' +
+        'values.enc.yaml#1 generic (15 values, scope cluster, MAC ok), unsigned: ok\n' +
         '2 of 6 tracked files checked: all ok\n',
     );
     const report = JSON.parse((await run(['verify', '--repo', '--json', '--without-key'])).stdout) as RepoReport;
     expect(report.ok).toBe(true);
-    expect(report.summary).toEqual({ tracked: 6, checked: 2, unencrypted: 0, failed: 0 });
+    expect(report.summary).toEqual({ tracked: 6, checked: 2, unencrypted: 0, failed: 0, config: 0 });
     expect(report.files.map((f) => [f.file, f.documents[0]!.mac])).toEqual([
       ['apps/app-secret.enc.yaml', 'unchecked'],
       ['values.enc.yaml', 'unchecked'],
@@ -86,7 +86,7 @@ describe.concurrent('verify --all', () => {
     const json = await run(['verify', '--all', '--json']);
     expect(json.status).toBe(1);
     const report = JSON.parse(json.stdout) as RepoReport;
-    expect(report.summary).toEqual({ tracked: 8, checked: 3, unencrypted: 1, failed: 1 });
+    expect(report.summary).toEqual({ tracked: 8, checked: 3, unencrypted: 1, failed: 1, config: 0 });
     expect(report.files.find((f) => f.file === 'apps/db-secret.yaml')!.problems.map((p) => p.code)).toEqual(['E_NOT_ENCRYPTED']);
     expectNoValues(r.stdout + r.stderr + json.stdout + json.stderr);
 
@@ -94,7 +94,7 @@ describe.concurrent('verify --all', () => {
     commitAll(dir, 'encrypted');
     const fixed = await run(['verify', '--all']);
     expect(fixed.status, describeRun(['verify', '--all'], fixed)).toBe(0);
-    expect(fixed.stdout).toContain('apps/db-secret.yaml#1 payments/db (12 values, scope strict, MAC ok): ok');
+    expect(fixed.stdout).toContain('apps/db-secret.yaml#1 payments/db (12 values, scope strict, MAC ok), unsigned: ok');
   });
 
   it('checks every document: a strict Secret whose namespace was removed fails on scope, the others still reported', async () => {
@@ -105,7 +105,7 @@ describe.concurrent('verify --all', () => {
     commitAll(dir, 'namespace removed');
     const r = await run(['verify', '--all', '--without-key']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('multi.enc.yaml#1 ns1/one (5 values, scope strict, MAC unchecked): ok');
+    expect(r.stdout).toContain('multi.enc.yaml#1 ns1/one (5 values, scope strict, MAC unchecked), unsigned: ok');
     expect(r.stdout).toMatch(/^multi\.enc\.yaml#3 -\/two \(5 values, scope strict, MAC unchecked\): FAIL scope "strict" needs metadata\.namespace.*\[E_SCOPE\]$/m);
     expect(r.stdout).toMatch(/1 failed\n$/);
   });
@@ -119,7 +119,7 @@ describe.concurrent('verify --all', () => {
     commitAll(dir, 'extra recipient');
     const extra = await run(['verify', '--all']);
     expect(extra.status).toBe(1);
-    expect(extra.stdout).toContain(`extra-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC unchecked): FAIL recipient ${other.kid} is not in .gitseal.yaml`);
+    expect(extra.stdout).toContain(`extra-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC unchecked), unsigned: FAIL recipient ${other.kid} is not in .gitseal.yaml`);
 
     // A creation rule for apps/ that requires the other key too: the org-only file misses it.
     ws.write('repo/.gitseal.yaml', ws.read('repo/.gitseal.yaml').replace(/^creation_rules:\n/m, `creation_rules:\n  - path_regex: '^apps/'\n    recipients: [${ws.recipient}, ${other.recipient}]\n`));
@@ -137,7 +137,7 @@ describe.concurrent('verify --all', () => {
     expect(sub.status).toBe(0);
     expect(sub.stdout).toContain('values.enc.yaml#1 generic');
     const limited = await run(['verify', '--all', '.'], ws.path('repo', 'apps'));
-    expect(limited.stdout).toBe('apps/app-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC ok): ok\n1 of 1 tracked files checked: all ok\n');
+    expect(limited.stdout).toBe('apps/app-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC ok), unsigned: ok\n1 of 1 tracked files checked: all ok\n');
 
     const outside = await run(['verify', '--all'], ws.path('plain'));
     expect(outside.status).toBe(2);

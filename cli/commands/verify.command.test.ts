@@ -16,6 +16,12 @@ describe('gitseal verify', () => {
     expect((await optionsFor(verifyCommand, ['verify', '--all'])).all).toBe(true);
   });
 
+  it('reads --base, the commit .gitseal.yaml is compared with', async () => {
+    expect((await optionsFor(verifyCommand, ['verify', 'a.yaml'])).base).toBeUndefined();
+    expect(await optionsFor(verifyCommand, ['verify', '--all', '--base', 'origin/main'])).toMatchObject({ all: true, base: 'origin/main' });
+    expectTypeOf((await optionsFor(verifyCommand, ['verify'])).base).toEqualTypeOf<string | undefined>();
+  });
+
   it('refuses unknown options', async () => {
     await expectUsageError(['verify', '--bogus'], 'Unknown argument: bogus');
   });

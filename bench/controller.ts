@@ -23,6 +23,9 @@
  * BENCH_OBJECTS sets LARGE (default 50,000); SMALL is min(10,000, LARGE / 5). BENCH_CHANGES: the number of
  * changes (1,000). BENCH_WORKERS: the controller's --workers (128). BENCH_CONTROLLER_NODE_ARGS: node
  * options for the controller process; by default the NODE_OPTIONS of examples/deploy/base/controller.yaml.
+ * BENCH_SIGNATURES=required: every document is signed by a writer the controller's trust file names, and
+ * the controller requires signatures (--trusted-writers, --require-signatures), so each change and each
+ * object of a cold start costs a signature check; signing them is setup (about 8 ms each on Node 20).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, createReadStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +39,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { GROUP, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION } from '../controller/encrypted-secret.js';
 import { parseRecipient } from '../core/crypto/recipients/index.js';
 import { encryptStream } from '../core/format/stream.js';
+import { encodeTrustFile } from '../core/crypto/writer-file.js';
+import { generateWriterSecret, writerFromSecret } from '../core/crypto/writer-key.js';
 import { devSetup } from '../kms/service/dev-setup.js';
 import { PooledKubeConfig } from '../controller/pooled-kube-config.js';
 import { median, note, peakRssMb, shellLine, spawnGitseal, type Goal, type Workspace } from './harness.js';
@@ -53,6 +58,8 @@ const NAMESPACES = 20;
 const REAL_P50 = 11.4;
 const REAL_P99 = 17.9;
 const CHANGE_TIMEOUT_MS = 10_000;
+const SIGNATURES = process.env.BENCH_SIGNATURES ?? 'none';
+if (SIGNATURES !== 'none' && SIGNATURES !== 'required') throw new Error(`BENCH_SIGNATURES is none or required, not ${SIGNATURES}`);
 
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -410,14 +417,20 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
   const nodeArgs = (process.env.BENCH_CONTROLLER_NODE_ARGS ?? deploymentNodeOptions()).split(' ').filter(Boolean);
   const envText = ['GITSEAL_SERVER', 'GITSEAL_SERVER_CA', 'GITSEAL_SIGNING_KEY', 'GITSEAL_SIGNING_KEY_ID'].map((k) => `${k}=${ctlEnv[k]}`).join(' ');
   const doubleArgv = (kubeconfig: string) => ['node', '--import', 'tsx', 'bench/api-double-process.ts', '--kubeconfig', kubeconfig];
-  const ctlArgs = (kubeconfig: string) => ['controller', '--kubeconfig', kubeconfig, '--metrics-addr', '127.0.0.1:0', '--workers', WORKERS];
+  // With BENCH_SIGNATURES=required, a writer the controller trusts signs every document.
+  const writer = SIGNATURES === 'required' ? { ...writerFromSecret(generateWriterSecret()), subject: 'bench' } : undefined;
+  const trustFile = join(ws.dir, 'controller-trust.yaml');
+  if (writer) writeFileSync(trustFile, encodeTrustFile({ requireSignatures: true, writers: [{ name: 'bench', key: writer }] }));
+  const trustArgs = writer ? ['--trusted-writers', trustFile, '--require-signatures'] : [];
+  note(`signatures: ${writer ? `required; every document signed by a trusted writer (${trustFile})` : 'none (no trust file); BENCH_SIGNATURES=required checks them'}`);
+  const ctlArgs = (kubeconfig: string) => ['controller', '--kubeconfig', kubeconfig, '--metrics-addr', '127.0.0.1:0', '--workers', WORKERS, ...trustArgs];
   note(`commands (cwd ${ROOT}; each phase has its own double and kubeconfig):`);
   note(`  ${shellLine(doubleArgv(join(ws.dir, 'kubeconfig-1')))}`);
   note(`  GITSEAL_DEV_ROOT_PASSPHRASE="$(cat ${join(dev.dir, 'root-passphrase')})" ${shellLine(['node', 'dist/gitseal.mjs', ...serveArgs])}   [${serve.match[0].trim()}]`);
   note(`  ${envText} ${shellLine(['node', ...nodeArgs, 'dist/gitseal.mjs', ...ctlArgs(join(ws.dir, 'kubeconfig-1'))])}`);
 
   const recipient = parseRecipient(readFileSync(dev.config.keys, 'utf8').match(/recipient: (\S+)/)![1]!);
-  const encrypt = (i: number, value: string): Cr => parse(encryptStream(manifest(i, value), { recipients: [recipient], scope: 'strict' })) as Cr;
+  const encrypt = (i: number, value: string): Cr => parse(encryptStream(manifest(i, value), { recipients: [recipient], scope: 'strict', signer: writer })) as Cr;
   const objects = join(ws.dir, 'controller-objects.jsonl');
   writeFileSync(objects, '');
   let encrypted = 0;

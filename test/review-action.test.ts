@@ -6,12 +6,14 @@
  * to temporary files, as on a runner.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, describeRun, gitsealCli, ROOT } from './helpers/cli.js';
 import { FIVE_VALUE_SECRET, SECRET } from './helpers/fixtures.js';
 import { commitAll, git, initRepo } from './helpers/git.js';
+import { makeWriter, trustFile, withWriters, type TestWriter } from './helpers/writers.js';
 import { useWorkspaces, type Workspace } from './helpers/workspace.js';
 
 const newWorkspace = useWorkspaces();
@@ -60,9 +62,9 @@ beforeAll(async () => {
   commits.leaky = git(dir, 'rev-parse', 'HEAD').trim();
 });
 
-/** Checks out `commit` and runs the script there with a runner-like environment. */
-function review(commit: string, env: Record<string, string>, args: string[] = []): Promise<Review> {
-  git(dir, 'checkout', '-q', '--detach', commit);
+/** Checks out `commit` and runs the script there (in `repo`, the main fixture by default) with a runner-like environment. */
+function review(commit: string, env: Record<string, string>, args: string[] = [], repo = dir): Promise<Review> {
+  git(repo, 'checkout', '-q', '--detach', commit);
   const scratch = mkdtempSync(join(ws.dir, 'runner-'));
   const files = { summary: join(scratch, 'summary.md'), output: join(scratch, 'output'), temp: join(scratch, 'temp') };
   mkdirSync(files.temp);
@@ -70,7 +72,7 @@ function review(commit: string, env: Record<string, string>, args: string[] = []
   writeFileSync(files.output, '');
   const fullEnv = { ...baseEnv(ws.dir), GITHUB_STEP_SUMMARY: files.summary, GITHUB_OUTPUT: files.output, RUNNER_TEMP: files.temp, ...env };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { cwd: dir, env: fullEnv });
+    const child = spawn(process.execPath, [SCRIPT, ...args], { cwd: repo, env: fullEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -89,6 +91,9 @@ function review(commit: string, env: Record<string, string>, args: string[] = []
 }
 
 const command = () => `node ${gitsealCli()}`;
+/** verify's stderr, which the summary's block shows after its report: these fixtures are written without a writer key. */
+const UNSIGNED_WARNING = (n: number) =>
+  `gitseal: warning: ${n} documents are unsigned or signed by a writer you do not trust; anyone with the public recipient can write such a document, and requireSignatures: true refuses it`;
 const expectNoValues = (r: Review) => {
   for (const v of VALUES) expect(r.summary + r.stdout + r.stderr).not.toContain(v);
 };
@@ -106,16 +111,17 @@ describe('gitseal-review action script', () => {
     expect(r.summary).toMatch(/^## gitseal review\n/);
     expect(r.summary).toContain('**verify** (2 changed files): passed');
     expect(blockAfter(r.summary, '**verify**')).toBe(
-      'apps/app-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC unchecked): ok\n' +
-        'apps/db-secret.enc.yaml#1 payments/db (12 values, scope strict, MAC unchecked): ok\n' +
-        '2 of 2 tracked files checked: all ok',
+      'apps/app-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC unchecked), unsigned: ok\n' +
+        'apps/db-secret.enc.yaml#1 payments/db (12 values, scope strict, MAC unchecked), unsigned: ok\n' +
+        '2 of 2 tracked files checked: all ok\n' +
+        UNSIGNED_WARNING(2),
     );
     expect(r.summary).toContain(`**gitseal diff** \`${commits.base.slice(0, 12)}..${commits.head.slice(0, 12)}\`: changes below (values are never shown)`);
     const diff = blockAfter(r.summary, '**gitseal diff**');
     expect(diff).toContain('apps/app-secret.enc.yaml');
     expect(diff).toContain('apps/db-secret.enc.yaml');
     expect(diff).not.toContain('stringData.password'); // without the key, key names stay hidden too
-    expect(r.outputs).toEqual({ verify: 'passed', differences: 'true' });
+    expect(r.outputs).toEqual({ verify: 'passed', differences: 'true', 'writers-changed': 'false' });
     expect(r.stdout).toBe(r.summary); // the job log shows the same report
     expectNoValues(r);
   });
@@ -127,9 +133,9 @@ describe('gitseal-review action script', () => {
     expect(r.summary).toContain('**verify** (3 changed files): failed');
     const verify = blockAfter(r.summary, '**verify**');
     expect(verify).toContain('apps/cache-secret.yaml: FAIL not encrypted, but a creation rule in .gitseal.yaml matches it');
-    expect(verify).toMatch(/3 of 3 tracked files checked: 1 failed \(1 not encrypted\)$/);
+    expect(verify).toMatch(/3 of 3 tracked files checked: 1 failed \(1 not encrypted\)\ngitseal: warning: 2 documents are unsigned/);
     expect(blockAfter(r.summary, '**gitseal diff**')).toContain('apps/db-secret.enc.yaml');
-    expect(r.outputs).toEqual({ verify: 'failed', differences: 'true' });
+    expect(r.outputs).toEqual({ verify: 'failed', differences: 'true', 'writers-changed': 'false' });
     expectNoValues(r);
   });
 
@@ -137,7 +143,7 @@ describe('gitseal-review action script', () => {
     const key = readFileSync(ws.file, 'utf8');
     const r = await review(commits.head, { GITSEAL_REVIEW_KEY: key }, ['--base', commits.base, '--head', 'HEAD', '--gitseal', command()]);
     expect(r.status, r.stderr).toBe(0);
-    expect(blockAfter(r.summary, '**verify**')).toContain('apps/app-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC ok): ok');
+    expect(blockAfter(r.summary, '**verify**')).toContain('apps/app-secret.enc.yaml#1 prod/app (10 values, scope strict, MAC ok), unsigned: ok');
     expect(blockAfter(r.summary, '**gitseal diff**')).toMatch(/^ +~ stringData\.password +fp:[0-9a-f]{16} → fp:[0-9a-f]{16}$/m); // names and keyed fingerprints, no value
     expect(readdirSync(r.runnerTemp)).toEqual([]);
     for (const line of key.split('\n').filter((l) => l.length > 40)) expect(r.summary + r.stdout + r.stderr).not.toContain(line.trim());
@@ -149,7 +155,7 @@ describe('gitseal-review action script', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.summary).toContain('**verify** (0 changed files): skipped (no changed files)');
     expect(r.summary).toContain('no changes to encrypted files');
-    expect(r.outputs).toEqual({ verify: 'skipped', differences: 'false' });
+    expect(r.outputs).toEqual({ verify: 'skipped', differences: 'false', 'writers-changed': 'false' });
   });
 
   it('--all verifies the whole repository; a base that is not there, or none, cannot run: status 2 with the reason in the summary', async () => {
@@ -166,3 +172,70 @@ describe('gitseal-review action script', () => {
     expect(none.summary).toContain('no base to compare with');
   });
 });
+
+describe('gitseal-review action script: writers', () => {
+  const canary = `CANARY-${randomBytes(8).toString('hex')}`;
+  const w = { dir: '', main: '', forged: '', declared: '' };
+  let alice: TestWriter;
+  let mallory: TestWriter;
+  let trust = '';
+
+  beforeAll(async () => {
+    const space = await newWorkspace();
+    w.dir = space.path('writers');
+    alice = makeWriter(space.dir, 'alice');
+    mallory = makeWriter(space.dir, 'mallory');
+    trustFile(space.path('trust.yaml'), [alice]);
+    trust = readFileSync(space.path('trust.yaml'), 'utf8');
+    const config = space.read('.gitseal.yaml');
+    space.write('writers/.gitseal.yaml', withWriters(config, [alice], true));
+    initRepo(w.dir);
+    const gitseal = async (args: string[], env: Record<string, string>, input: string) => {
+      const r = await space.run(args, { cwd: w.dir, env, input });
+      expect(r.status, describeRun(args, r)).toBe(0);
+    };
+    const plain = (v: string) => `apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: prod}\nstringData: {password: ${v}}\n`;
+    await gitseal(['encrypt', '-', '-o', 'db-secret.enc.yaml'], alice.env, plain(`${canary}-one`));
+    commitAll(w.dir, 'alice writes');
+    w.main = git(w.dir, 'rev-parse', 'HEAD').trim();
+    // Push access and the public recipient, no org key: the document sealed anew and signed with the attacker's own key.
+    await gitseal(['encrypt', '-', '-o', 'db-secret.enc.yaml'], { XDG_CONFIG_HOME: space.path('attacker'), ...mallory.env }, plain(`${canary}-two`));
+    commitAll(w.dir, 'rotate the password');
+    w.forged = git(w.dir, 'rev-parse', 'HEAD').trim();
+    git(w.dir, 'checkout', '-q', '--detach', w.main);
+    space.write('writers/.gitseal.yaml', withWriters(config, [alice, mallory], true));
+    commitAll(w.dir, 'add a writer');
+    w.declared = git(w.dir, 'rev-parse', 'HEAD').trim();
+  });
+
+  const expectNoCanary = (r: Review) => expect(r.summary + r.stdout + r.stderr).not.toContain(canary);
+
+  it('a document re-encrypted by another writer: flagged above the report, marked in the diff, refused by verify since signatures are required', async () => {
+    const r = await review(w.forged, { GITSEAL_REVIEW_BASE: w.main, GITSEAL_REVIEW_COMMAND: command(), GITSEAL_REVIEW_TRUST: trust }, [], w.dir);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.summary).toContain('**⚠ writer changed** on 1 document (see the diff)');
+    expect(r.summary).not.toContain('who may write changed');
+    expect(blockAfter(r.summary, '**verify**')).toContain(`${mallory.kid} ("mallory") is not a writer you trust, and signatures are required here (requireSignatures) [E_UNTRUSTED_WRITER]`);
+    expect(blockAfter(r.summary, '**gitseal diff**')).toContain(`  ! writer changed: alice (${alice.kid}) → "mallory" (${mallory.kid}, not trusted)`);
+    expect(r.outputs).toEqual({ verify: 'failed', differences: 'true', 'writers-changed': 'true' });
+    expect(readdirSync(r.runnerTemp)).toEqual([]); // the trust file went with the run
+    expectNoCanary(r);
+
+    // Without the trust input nobody is trusted: the change is still marked, by the subjects the signatures claim.
+    const bare = await review(w.forged, { GITSEAL_REVIEW_BASE: w.main, GITSEAL_REVIEW_COMMAND: command() }, [], w.dir);
+    expect(blockAfter(bare.summary, '**gitseal diff**')).toContain(`  ! writer changed: "alice" (${alice.kid}, not trusted) → "mallory" (${mallory.kid}, not trusted)`);
+    expectNoCanary(bare);
+  });
+
+  it('a pull request that only adds a key to the writers of .gitseal.yaml fails verify, by name and kid, and is flagged', async () => {
+    const r = await review(w.declared, { GITSEAL_REVIEW_BASE: w.main, GITSEAL_REVIEW_COMMAND: command(), GITSEAL_REVIEW_TRUST: trust }, [], w.dir);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.summary).toContain('**⚠ who may write changed**: `.gitseal.yaml` changed its writers or turned requireSignatures off');
+    expect(r.summary).toContain('**verify** (1 changed file): failed');
+    expect(blockAfter(r.summary, '**verify**')).toContain(`.gitseal.yaml: FAIL writer list changed since ${w.main.slice(0, 12)}: added "mallory" (${mallory.kid})`);
+    expect(r.summary).toContain('no changes to encrypted files');
+    expect(r.outputs).toEqual({ verify: 'failed', differences: 'false', 'writers-changed': 'true' });
+    expectNoCanary(r);
+  });
+});
+

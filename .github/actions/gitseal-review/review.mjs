@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * gitseal review of a pull request: `gitseal verify --all` on the files the
- * pull request changes (or the whole repository), and `gitseal diff --git`
- * of its encrypted files, written to the job summary in fenced blocks.
+ * gitseal review of a pull request: `gitseal verify --all --base` on the
+ * files the pull request changes (or the whole repository), which also fails
+ * a change to the writers or requireSignatures of any `.gitseal.yaml` since
+ * the base, and `gitseal diff --git` of its encrypted files, which names who
+ * signed each changed document and marks a document whose writer changed,
+ * written to the job summary in fenced blocks, with those two flagged above.
  *
  * Plain Node, node: builtins only, so the composite action needs no install
  * step and the script runs the same on a laptop:
@@ -18,6 +21,9 @@
  * The keystore comes only from GITSEAL_REVIEW_KEY (its contents, never an
  * argument, which other processes could read); it lives in a 0600 file for
  * the run. Values are never shown: the diff runs without --show-values.
+ * The writers to trust come only from GITSEAL_REVIEW_TRUST (a trust file's
+ * contents, given by the workflow), never from the checked-out tree: a pull
+ * request must not choose whom its own documents are checked against.
  *
  * Exit status: 0 verify passed, 1 verify failed, 2 the review could not run.
  */
@@ -50,6 +56,7 @@ function options(argv, env) {
     command,
     all: values.all || env.GITSEAL_REVIEW_ALL === 'true',
     key: env.GITSEAL_REVIEW_KEY || '',
+    trust: env.GITSEAL_REVIEW_TRUST || '',
   };
 }
 
@@ -93,28 +100,47 @@ function review(opts, cwd) {
 
   const env = { ...process.env };
   delete env.GITSEAL_REVIEW_KEY;
-  const keyDir = opts.key ? mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'gitseal-review-')) : undefined;
+  delete env.GITSEAL_REVIEW_TRUST;
+  const scratch = opts.key || opts.trust ? mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'gitseal-review-')) : undefined;
   try {
     let keyArgs = ['--without-key'];
-    if (keyDir) {
-      writeFileSync(join(keyDir, 'keys.yaml'), opts.key, { mode: 0o600 });
-      keyArgs = ['--key', join(keyDir, 'keys.yaml')];
+    if (opts.key) {
+      writeFileSync(join(scratch, 'keys.yaml'), opts.key, { mode: 0o600 });
+      keyArgs = ['--key', join(scratch, 'keys.yaml')];
+    }
+    if (opts.trust) {
+      writeFileSync(join(scratch, 'trust.yaml'), opts.trust, { mode: 0o600 });
+      env.GITSEAL_TRUST = join(scratch, 'trust.yaml');
     }
     const gitseal = (args) => run(opts.command[0], [...opts.command.slice(1), ...args], top, env);
-    // Paths go through `verify --all`, which checks the encrypted ones and fails plaintext a creation rule matches.
+    // Paths go through `verify --all`, which checks the encrypted ones and fails plaintext a creation rule matches;
+    // --base compares every .gitseal.yaml with the base's, whatever the paths.
     const paths = changed.map((p) => (p.startsWith('-') ? `./${p}` : p));
-    const verify = opts.all || paths.length ? gitseal(['verify', '--all', ...keyArgs, ...(opts.all ? [] : paths)]) : null;
+    const verify = opts.all || paths.length ? gitseal(['verify', '--all', '--base', base, ...keyArgs, ...(opts.all ? [] : paths)]) : null;
     const diff = gitseal(['diff', '--git', base, head, ...keyArgs]);
     return { base, head, changed, verify, diff };
   } finally {
-    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** What to look at first: documents whose writer changed (diff) and `.gitseal.yaml` files that changed who may write (verify). */
+function writerFlags(r) {
+  const documents = (r.diff.stdout.match(/^ {2}! writer changed: .*$/gm) ?? []).length;
+  const config = [...new Set((r.verify?.stdout.match(/^.*: FAIL (writer list changed|requireSignatures turned off) .*$/gm) ?? []).map((l) => l.slice(0, l.indexOf(': FAIL '))))];
+  return { documents, config };
 }
 
 function summary(r, opts) {
   const range = `${r.base.slice(0, 12)}..${r.head.slice(0, 12)}`;
   const verdict = !r.verify ? 'skipped (no changed files)' : r.verify.status === 0 ? 'passed' : r.verify.status === 1 ? 'failed' : `could not run (status ${r.verify.status})`;
-  const lines = ['## gitseal review', '', `**verify** (${opts.all ? 'every tracked file' : `${r.changed.length} changed file${r.changed.length === 1 ? '' : 's'}`}): ${verdict}`, ''];
+  const lines = ['## gitseal review', ''];
+  const flags = writerFlags(r);
+  if (flags.config.length)
+    lines.push(`**⚠ who may write changed**: ${flags.config.map((f) => `\`${f.replace(/[^\w./@+-]/g, '?')}\``).join(', ')} changed its writers or turned requireSignatures off (see verify): confirm with the people named before merging`, '');
+  if (flags.documents)
+    lines.push(`**⚠ writer changed** on ${flags.documents} document${flags.documents === 1 ? '' : 's'} (see the diff): a document signed by someone other than its last writer may be forged`, '');
+  lines.push(`**verify** (${opts.all ? 'every tracked file' : `${r.changed.length} changed file${r.changed.length === 1 ? '' : 's'}`}): ${verdict}`, '');
   if (r.verify) lines.push(fenced(r.verify.stdout + r.verify.stderr), '');
   const diffVerdict = r.diff.status === 0 ? 'no changes to encrypted files' : r.diff.status === 1 ? 'changes below (values are never shown)' : `could not run (status ${r.diff.status})`;
   lines.push(`**gitseal diff** \`${range}\`: ${diffVerdict}`, '');
@@ -133,7 +159,8 @@ function main() {
     process.stdout.write(text);
     write(env.GITHUB_STEP_SUMMARY, text);
     const verified = !r.verify ? 'skipped' : r.verify.status === 0 ? 'passed' : 'failed';
-    write(env.GITHUB_OUTPUT, `verify=${verified}\ndifferences=${r.diff.status === 1}\n`);
+    const flags = writerFlags(r);
+    write(env.GITHUB_OUTPUT, `verify=${verified}\ndifferences=${r.diff.status === 1}\nwriters-changed=${flags.documents + flags.config.length > 0}\n`);
     status = r.verify && r.verify.status !== 0 ? (r.verify.status === 1 ? 1 : 2) : r.diff.status > 1 ? 2 : 0;
   } catch (e) {
     if (!(e instanceof ReviewError)) throw e;

@@ -33,6 +33,7 @@ import { unsetCommand } from './commands/unset.command.js';
 import { updatekeysCommand } from './commands/updatekeys.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 import { VERSION } from './version.js';
+import { setFollowSymlinks } from './files.js';
 
 /** Every command, in the order `gitseal --help` lists them. */
 export const COMMANDS: readonly TableEntry[] = [
@@ -74,6 +75,7 @@ export const COMMANDS: readonly TableEntry[] = [
 export function buildCli(args: string[], runner: Runner = loadAndRun): Argv {
   return registerAll(yargs(args).scriptName('gitseal').usage('$0 <command>: keep Kubernetes secrets in Git without trusting Git'), COMMANDS, runner)
     .parserConfiguration({ 'populate--': true })
+    .middleware((argv) => setFollowSymlinks(argv.followSymlinks === true))
     .demandCommand(1, 'name a command: gitseal --help lists them')
     .strict()
     .version(VERSION)

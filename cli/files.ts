@@ -3,11 +3,49 @@
  * the same folder, fsync, rename) so a failure never leaves a half-written
  * file, and they keep the mode of the file they replace.
  */
-import { readFileSync } from 'node:fs';
-import { GitsealError } from '../core/errors.js';
-import { ioError, writeAtomic } from '../runtime/atomic-file.js';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fail, GitsealError } from '../core/errors.js';
+import { ioError, writeAtomic as replaceFile } from '../runtime/atomic-file.js';
 
-export { writeAtomic };
+let followSymlinks = false;
+/** `--follow-symlinks`: write through a symbolic link wherever it points. */
+export const setFollowSymlinks = (on: boolean): void => {
+  followSymlinks = on;
+};
+
+/** The git work tree holding `dir` (looked up by name, as the path reads), or null. */
+function workTreeOf(dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return null;
+  }
+}
+
+/**
+ * A committed symbolic link must not make `-i` or an edit write outside the repository (or, outside one,
+ * the file's folder): `secret.yaml -> ~/.kube/config` would be overwritten. Refused unless --follow-symlinks.
+ */
+function refuseEscape(target: string): void {
+  if (followSymlinks || !lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) return;
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch {
+    return; // a dangling link is replaced by a file, not followed
+  }
+  const folder = resolve(dirname(target));
+  const tree = workTreeOf(folder);
+  const root = realpathSync(tree ?? folder);
+  if (real !== root && !real.startsWith(root + sep))
+    fail('E_IO', `${target} is a symbolic link to ${real}, outside ${tree ? 'the repository' : 'its folder'}: gitseal writes there only with --follow-symlinks`);
+}
+
+/** Replaces `target` whole (runtime/atomic-file.ts), refusing a symbolic link that leaves the repository. */
+export function writeAtomic(target: string, text: string, mode?: number): void {
+  refuseEscape(target);
+  replaceFile(target, text, mode);
+}
 
 export function readInput(file: string): string {
   try {

@@ -1,9 +1,13 @@
 /** Options and positionals several commands declare the same way. */
 import type { Argv } from 'yargs';
 
+/** For commands that replace files: by default a symbolic link that leads out of the repository is refused. */
+export const withFollowSymlinks = <T>(y: Argv<T>) =>
+  y.option('follow-symlinks', { type: 'boolean', describe: 'write through a symbolic link even when it leads out of the repository' });
+
 /** `-i` or `-o OUT`; without either the result goes to stdout. */
 export const withOutput = <T>(y: Argv<T>) =>
-  y
+  withFollowSymlinks(y)
     .option('in-place', { alias: 'i', type: 'boolean', describe: 'replace FILE with the result' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the result to OUT instead of stdout' })
     .conflicts('in-place', 'output');

@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { withKey } from '../shared-options.js';
+import { withKey, withFollowSymlinks } from '../shared-options.js';
 
 const builder = (y: Argv) =>
-  withKey(y.positional('files', { type: 'string', array: true, describe: 'encrypted files (with --all: folders or files to limit it to)' }))
+  withFollowSymlinks(withKey(y.positional('files', { type: 'string', array: true, describe: 'encrypted files (with --all: folders or files to limit it to)' })))
     .option('all', { type: 'boolean', describe: 'every tracked file a creation rule in .gitseal.yaml matches' });
 
 export type RotateOptions = OptionsOf<typeof builder>;

@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { withFile, withKey } from '../shared-options.js';
+import { withFile, withKey, withFollowSymlinks } from '../shared-options.js';
 
 const builder = (y: Argv) =>
-  withKey(withFile(y))
+  withFollowSymlinks(withKey(withFile(y)))
     .positional('path', { type: 'string', demandOption: true })
     .positional('value', { type: 'string', demandOption: true })
     .nargs('value', 1)

@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { withFiles, withKey } from '../shared-options.js';
+import { withFiles, withKey, withFollowSymlinks } from '../shared-options.js';
 
-const builder = (y: Argv) => withKey(withFiles(y));
+const builder = (y: Argv) => withFollowSymlinks(withKey(withFiles(y)));
 
 export type SignOptions = OptionsOf<typeof builder>;
 

@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { withFile, withKey } from '../shared-options.js';
+import { withFile, withKey, withFollowSymlinks } from '../shared-options.js';
 
-const builder = (y: Argv) => withKey(withFile(y)).positional('path', { type: 'string', demandOption: true });
+const builder = (y: Argv) => withFollowSymlinks(withKey(withFile(y))).positional('path', { type: 'string', demandOption: true });
 
 export type UnsetOptions = OptionsOf<typeof builder>;
 

@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { withFiles, withKey, withRecipients } from '../shared-options.js';
+import { withFiles, withKey, withRecipients, withFollowSymlinks } from '../shared-options.js';
 
-const builder = (y: Argv) => withRecipients(withKey(withFiles(y)), 'recipients instead of .gitseal.yaml, repeatable');
+const builder = (y: Argv) => withRecipients(withFollowSymlinks(withKey(withFiles(y))), 'recipients instead of .gitseal.yaml, repeatable');
 
 export type UpdatekeysOptions = OptionsOf<typeof builder>;
 

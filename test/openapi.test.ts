@@ -17,6 +17,7 @@ import { clientResponseKey, openFromService, sealForCaller, serverResponseKey } 
 import { SCHEME, SIGNING_CONTEXT, signingInput, signRequest } from '../kms/auth/request-signature.js';
 import { parseRewrapResponse, parseWireError } from '../kms/protocol/parse.js';
 import { parseRewrapRequest, RewrapFault } from '../kms/service/rewrap-request.js';
+import { parseSignRequest } from '../kms/service/sign-request.js';
 import { MAX_BATCH, WIRE_CODES } from '../kms/protocol/types.js';
 
 /** The parts of the document the tests read. */
@@ -137,6 +138,7 @@ describe('rewrap.openapi.yaml', () => {
     const methods = Object.fromEntries(Object.entries(doc.paths).map(([p, ops]) => [p, Object.keys(ops).filter((k) => k !== 'parameters')]));
     expect(methods).toEqual({
       '/v1/rewrap': ['post'],
+      '/v1/sign': ['post'],
       '/v1/keys': ['get'],
       '/v1/keys/rotate': ['post'],
       '/v1/keys/{kid}/revoke': ['post'],
@@ -229,8 +231,75 @@ describe('rewrap.openapi.yaml', () => {
       );
     });
 
+    it('agrees with parseRewrapRequest on items with what their signature covers', () => {
+      const signed = { mode: 'secret', file: 'q83vEjRWeJCrze8SNFZ4kA', after: 'start', last: true, mac: 'A'.repeat(43), signature: `w-0123456789abcdef.ZGV2OmFsaWNl.${'A'.repeat(4498)}` };
+      const { signature: _, ...unsigned } = signed;
+      const good = [signed, unsigned, { ...signed, after: 'q83vEjRWeJCrze8SNFZ4kA', mode: 'generic', last: false }, { ...signed, extra: 1 }];
+      const bad = [
+        { ...signed, mode: 'x' },
+        { ...signed, last: 1 },
+        { ...signed, file: '' },
+        { ...signed, mac: 'a+b' },
+        { ...signed, after: 'A'.repeat(65) },
+        { ...signed, signature: 'w-0123.YQ.AA' },
+        { ...signed, signature: `w-0123456789abcdef.YQ.${'A'.repeat(8192)}` },
+        unsigned.mode,
+      ];
+      for (const s of good) {
+        const body = { clientKey, items: [{ ...item, signed: s }] };
+        expect(accepts(body), JSON.stringify(s).slice(0, 80)).toBe(true);
+        expect(errorsOf(request, body)).toEqual([]);
+      }
+      for (const s of bad) {
+        const body = asJson({ clientKey, items: [{ ...item, signed: s }] });
+        expect(accepts(body), JSON.stringify(s).slice(0, 80)).toBe(false);
+        expect(request(body)).toBe(false);
+      }
+    });
+
     it('has the algorithms the recipient registry knows', () => {
       expect([...(doc.components.schemas['Alg']!.enum as string[])].sort()).toEqual(Object.keys(RECIPIENT_KINDS).sort());
+    });
+  });
+
+  describe('SignRequest and SignResponse', () => {
+    const signRequest = schema('SignRequest');
+    const doc = { scope: 'prod/db', docId: 'q83vEjRWeJA', signed: { mode: 'secret', file: 'q83vEjRWeJCrze8SNFZ4kA', after: 'start', last: true, mac: 'A'.repeat(43) } };
+    const signAccepts = (body: unknown): boolean => {
+      try {
+        parseSignRequest(body);
+        return true;
+      } catch (e) {
+        expect(e).toBeInstanceOf(RewrapFault);
+        return false;
+      }
+    };
+
+    it('accepts and refuses what parseSignRequest does', () => {
+      const samples: Array<[unknown, boolean]> = [
+        [{ items: [doc] }, true],
+        [{ items: [{ ...doc, signed: { ...doc.signed, signature: 'w-0123456789abcdef.YQ.AAAA' } }], extra: 1 }, true],
+        [{ items: Array.from({ length: MAX_BATCH }, () => doc) }, true],
+        [{ items: [] }, false],
+        [{ items: Array.from({ length: MAX_BATCH + 1 }, () => doc) }, false],
+        [{ items: [{ ...doc, scope: 'Prod/db' }] }, false],
+        [{ items: [{ scope: 'prod/db', docId: 'AAAA' }] }, false],
+        [{ items: [{ ...doc, signed: { ...doc.signed, last: 'yes' } }] }, false],
+        [[doc], false],
+      ];
+      for (const [body, ok] of samples) {
+        expect(signAccepts(body), JSON.stringify(body).slice(0, 80)).toBe(ok);
+        expect(signRequest(body), JSON.stringify(body).slice(0, 80)).toBe(ok);
+      }
+    });
+
+    it('a sign answer and a keys answer with the writer validate', () => {
+      const answer = { items: [{ ok: true, signature: `w-0123456789abcdef.ZGV2OmFsaWNl.${'A'.repeat(4498)}` }, { ok: false, error: 'denied', message: 'denied by policy: write on scope prod/db (subject dev:bob)' }] };
+      expect(errorsOf(schema('SignResponse'), answer)).toEqual([]);
+      expect(schema('SignResponse')({ items: [{ ok: true, signature: 'org-1.x.y' }] })).toBe(false);
+      const writer = { kid: 'w-0123456789abcdef', key: 'gitseal-writer1:mldsa65-ed25519:AAAA' };
+      expect(errorsOf(schema('KeysResponse'), { keys: [], writer })).toEqual([]);
+      expect(schema('KeysResponse')({ keys: [], writer: { ...writer, kid: 'org-1' } })).toBe(false);
     });
   });
 

@@ -94,7 +94,7 @@ describe('org key lifecycle', () => {
     expect(changed.some((l) => /^\s*t\.[\w-]+: v1\./.test(l))).toBe(true);
     expect(before.match(/^    id: \S+$/m)?.[0]).toBeDefined();
     expect(before.match(/^    id: \S+$/m)?.[0]).toBe(after.match(/^    id: \S+$/m)?.[0]);
-    expect(u.stderr).toContain('new data key for 1 of 1 document(s), since a recipient was removed');
+    expect(u.stderr).toContain('new data key for 1 of 1 document(s), since a recipient');
     expect((await run(['decrypt', 'db.yaml'], 'alice')).stdout).toBe(SECRET);
   });
 

@@ -10,7 +10,7 @@ export type ServeInitOptions = OptionsOf<typeof builder>;
 
 export const serveInitCommand = defineCommand({
   command: 'init',
-  describe: 'create the org key file sealed by the root of trust',
+  describe: 'create the org key file sealed by the root of trust, and the service writer key file if the configuration names one',
   builder,
   load: () => import('./serve-init.js'),
 });

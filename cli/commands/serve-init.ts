@@ -1,7 +1,9 @@
 /**
  * `gitseal serve init --config FILE [--import KEYSTORE]`: the rewrap
  * service's org key file, with a new key or the keys of a local keystore
- * (moving the org key off laptops), sealed by the configured root of trust.
+ * (moving the org key off laptops), sealed by the configured root of trust;
+ * and its writer key file (mode 0600) when the configuration names one
+ * (`writerKey`) that does not exist yet.
  */
 import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
 import { readInput } from '../files.js';
@@ -23,6 +25,11 @@ export async function run(opts: ServeInitOptions): Promise<number> {
   try {
     const made = await Keyring.create(config.keys, root, keys);
     for (const k of made) process.stdout.write(`${k.state} ${k.kid} ${k.recipient}\n`);
+    if (config.writerKey) {
+      const [{ createServiceWriterKey }, { formatWriter }] = await Promise.all([import('../../kms/service/service-writer-key.js'), import('../../core/crypto/writer-key.js')]);
+      const writer = createServiceWriterKey(config.writerKey);
+      if (writer) process.stdout.write(`writer ${writer.kid} ${formatWriter(writer)}\n`);
+    }
   } finally {
     for (const k of keys ?? []) k.secret.fill(0);
     await root.close();

@@ -12,8 +12,8 @@ import { fail, GitsealError, type ErrorCode } from '../../core/errors.js';
 import { x25519Ephemeral } from '../../core/crypto/recipients/x25519.js';
 import { clientResponseKey, openFromService } from '../../core/crypto/rewrap-seal.js';
 import { signRequest } from '../auth/request-signature.js';
-import type { PublicOrgKey } from '../protocol/types.js';
-import { parseRewrapResponse, parseWireError } from '../protocol/parse.js';
+import type { PublicOrgKey, PublicWriterKey, SignItem } from '../protocol/types.js';
+import { parseRewrapResponse, parseSignResponse, parseWireError, parseWriterKeyOf } from '../protocol/parse.js';
 import { MAX_BATCH, type RewrapItem, type WireCode } from '../protocol/types.js';
 
 export interface RewrapClientOptions {
@@ -36,6 +36,12 @@ export interface RewrapClientOptions {
 
 export type UnwrapResult = { ok: true; dek: Uint8Array } | { ok: false; code: ErrorCode; wire: WireCode; message: string };
 
+/** A document the service signed (`signature` is the envelope's field), or why it did not. */
+export type SignOutcome = { ok: true; signature: string } | { ok: false; code: ErrorCode; wire: WireCode; message: string };
+
+/** Documents per POST /v1/sign: an ML-DSA-65 signature takes ~10 ms in @noble/post-quantum, so a full batch of 1000 would outlast the timeout. */
+const SIGN_BATCH = 100;
+
 /** Per-item and per-request wire codes as the CLI's error codes. */
 const ERROR_OF: Record<WireCode, ErrorCode> = {
   bad_request: 'E_SERVER',
@@ -46,6 +52,10 @@ const ERROR_OF: Record<WireCode, ErrorCode> = {
   unknown_kid: 'E_NO_KEY',
   key_revoked: 'E_KEY_REVOKED',
   tampered: 'E_TAMPERED',
+  unsigned: 'E_UNSIGNED',
+  untrusted_writer: 'E_UNTRUSTED_WRITER',
+  bad_signature: 'E_TAMPERED',
+  writer_denied: 'E_DENIED',
   root_revoked: 'E_ROOT_REVOKED',
   rate_limited: 'E_RATE_LIMITED',
   timeout: 'E_SERVER',
@@ -100,6 +110,26 @@ export class RewrapClient {
     return keys as PublicOrgKey[];
   }
 
+  /** The service's own writer key (to trust with `signsFor`), or null when it has none. */
+  async writerKey(): Promise<PublicWriterKey | null> {
+    try {
+      return parseWriterKeyOf(await this.#call('GET', '/v1/keys'));
+    } catch (e) {
+      if (e instanceof GitsealError) throw e;
+      return fail('E_SERVER', 'the rewrap service answered /v1/keys with an unexpected writer');
+    }
+  }
+
+  /**
+   * Has the service sign documents for the caller, who needs `write` on each
+   * document's scope; one outcome per item, in order. A failed request throws.
+   */
+  async sign(items: readonly SignItem[]): Promise<SignOutcome[]> {
+    const batches: Promise<SignOutcome[]>[] = [];
+    for (let i = 0; i < items.length; i += SIGN_BATCH) batches.push(this.#signBatch(items.slice(i, i + SIGN_BATCH)));
+    return (await Promise.all(batches)).flat();
+  }
+
   async rotate(): Promise<PublicOrgKey> {
     return ((await this.#call('POST', '/v1/keys/rotate', {})) as { key: PublicOrgKey }).key;
   }
@@ -127,6 +157,17 @@ export class RewrapClient {
 
   close(): void {
     this.#agent.destroy();
+  }
+
+  async #signBatch(items: SignItem[]): Promise<SignOutcome[]> {
+    const body = await this.#call('POST', '/v1/sign', { items: items.map(({ scope, docId, signed }) => ({ scope, docId, signed: { mode: signed.mode, file: signed.file, after: signed.after, last: signed.last, mac: signed.mac } })) });
+    let answer;
+    try {
+      answer = parseSignResponse(body, items.length);
+    } catch (e) {
+      return fail('E_SERVER', `the rewrap service answered wrongly: ${(e as Error).message}`);
+    }
+    return answer.map((r): SignOutcome => (r.ok ? r : { ok: false, code: ERROR_OF[r.error], wire: r.error, message: `rewrap service: ${r.message}` }));
   }
 
   async #rewrapBatch(items: RewrapItem[]): Promise<UnwrapResult[]> {

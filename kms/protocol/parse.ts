@@ -2,7 +2,7 @@
  * Validation of the rewrap service's answers (schemas/rewrap.openapi.yaml), for
  * its clients. Messages name the field, never echo its value.
  */
-import { WIRE_CODES, type RewrapResponse, type RewrapResult, type WireCode } from './types.js';
+import { WIRE_CODES, type PublicWriterKey, type RewrapResponse, type RewrapResult, type SignResult, type WireCode } from './types.js';
 import { isRecord } from '../../core/is-record.js';
 
 const isWireCode = (v: unknown): v is WireCode => typeof v === 'string' && (WIRE_CODES as readonly string[]).includes(v);
@@ -20,6 +20,26 @@ export function parseRewrapResponse(body: unknown, expectedItems: number): Rewra
       throw new Error(`item ${i} of the rewrap answer is malformed`);
     }),
   };
+}
+
+/** Parses the answer of POST /v1/sign; throws Error naming what is wrong. */
+export function parseSignResponse(body: unknown, expectedItems: number): SignResult[] {
+  if (!isRecord(body) || !Array.isArray(body['items'])) throw new Error('the sign answer is not a sign response');
+  const items = body['items'] as unknown[];
+  if (items.length !== expectedItems) throw new Error(`the sign answer has ${items.length} items for ${expectedItems} asked`);
+  return items.map((r, i): SignResult => {
+    if (isRecord(r) && r['ok'] === true && typeof r['signature'] === 'string') return { ok: true, signature: r['signature'] };
+    if (isRecord(r) && r['ok'] === false && isWireCode(r['error'])) return { ok: false, error: r['error'], message: typeof r['message'] === 'string' ? r['message'] : r['error'] };
+    throw new Error(`item ${i} of the sign answer is malformed`);
+  });
+}
+
+/** The service's writer key from a GET /v1/keys answer; null when it publishes none. Throws Error when the field is malformed. */
+export function parseWriterKeyOf(body: unknown): PublicWriterKey | null {
+  const w = isRecord(body) ? body['writer'] : undefined;
+  if (w === undefined) return null;
+  if (!isRecord(w) || typeof w['kid'] !== 'string' || typeof w['key'] !== 'string') throw new Error('the writer of the keys answer is malformed');
+  return { kid: w['kid'], key: w['key'] };
 }
 
 /** Parses a non-2xx body; unknown shapes become 'internal'. */

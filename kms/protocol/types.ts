@@ -24,6 +24,10 @@ export const WIRE_CODES = [
   'unknown_kid', // the service has no key with this kid
   'key_revoked', // the kid was revoked or destroyed
   'tampered', // the envelope does not open for this scope and document
+  'unsigned', // the scope requires signatures and the document has none
+  'untrusted_writer', // the scope requires signatures and the document's writer key is not one the service knows
+  'bad_signature', // the signature of a writer the service knows does not verify: the document or its signature was changed or moved
+  'writer_denied', // the scope requires signatures and policy does not grant the document's writer `write` on it
   'root_revoked', // kill switch: the root of trust refused, the org key is not in memory
   'rate_limited', // too many requests from this subject
   'timeout', // the client was too slow sending the request
@@ -76,10 +80,38 @@ export interface RewrapResponse {
 }
 
 // ---------------------------------------------------------------------------
+// POST /v1/sign
+
+/** A document to sign: what its signature covers, strings as in the file (schemas/FORMAT.md §13). */
+export interface SignItem {
+  scope: string;
+  docId: string;
+  signed: Omit<SignedItemFields, 'signature'>;
+}
+
+export interface SignRequest {
+  items: SignItem[];
+}
+
+/** `signature` is the envelope's `signature` field: `w-KID.b64url(SUBJECT).b64url(SIGNATURE)`. */
+export type SignResult = { ok: true; signature: string } | { ok: false; error: WireCode; message: string };
+
+export interface SignResponse {
+  items: SignResult[];
+}
+
+// ---------------------------------------------------------------------------
 // GET /v1/keys
 
 export const KEY_STATES = ['active', 'retired', 'revoked', 'destroyed'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
+
+/** The service's own writer key as GET /v1/keys publishes it, to trust with `signsFor` (it names the subject it signed for). */
+export interface PublicWriterKey {
+  kid: string;
+  /** `gitseal-writer1:mldsa65-ed25519:…`, as `gitseal trust add` takes it. */
+  key: string;
+}
 
 /** An org key as GET /v1/keys lists it: public parts only. */
 export interface PublicOrgKey {

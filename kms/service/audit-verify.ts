@@ -14,7 +14,7 @@ import type { AuditEvent } from './types.js';
 export const ZERO_HASH = '0'.repeat(64);
 
 /** The event fields in the order they stand in a record; nothing else is written. */
-export const EVENT_FIELDS = ['subject', 'method', 'operation', 'decision', 'reason', 'scope', 'kid', 'docId', 'requestId', 'remote'] as const satisfies ReadonlyArray<keyof AuditEvent>;
+export const EVENT_FIELDS = ['subject', 'method', 'operation', 'decision', 'reason', 'scope', 'kid', 'docId', 'writerKid', 'writer', 'requestId', 'remote'] as const satisfies ReadonlyArray<keyof AuditEvent>;
 const REQUIRED_FIELDS: ReadonlySet<string> = new Set(['subject', 'method', 'operation', 'decision', 'reason', 'requestId']);
 const RECORD_FIELDS: ReadonlySet<string> = new Set(['seq', 'time', 'prev', 'hash', ...EVENT_FIELDS]);
 const HEX64 = /^[0-9a-f]{64}$/;

@@ -7,7 +7,8 @@
  * - a CA and a server certificate for the Service's DNS names, on the volume;
  * - the CA certificate, published in a ConfigMap the controller mounts to
  *   trust the service;
- * - the org key, sealed by that root, on the volume.
+ * - the org key, sealed by that root, on the volume;
+ * - the service's writer key, when the configuration names one, on the volume.
  * Production setups keep a KMS or HSM root and their own certificates
  * (examples/deploy); this is for trying gitseal on a cluster in one apply.
  */
@@ -22,6 +23,7 @@ import { Keyring } from './keyring.js';
 import type { Logger } from '../../runtime/log.js';
 import { openRoot } from '../roots/index.js';
 import type { ServiceConfig } from './service-config.js';
+import { createServiceWriterKey } from './service-writer-key.js';
 
 export interface BootstrapConfig {
   namespace: string;
@@ -109,5 +111,7 @@ export async function bootstrapCluster(config: ServiceConfig, b: BootstrapConfig
       await root.close();
     }
   }
+  const writer = config.writerKey ? createServiceWriterKey(config.writerKey) : null;
+  if (writer) log('info', 'created the service writer key', { writerKid: writer.kid });
   return env;
 }

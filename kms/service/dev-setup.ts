@@ -2,8 +2,8 @@
  * `gitseal serve --dev DIR`: everything a local rewrap service needs, made
  * once in DIR and reused on the next start — a CA and a server certificate
  * for localhost, a developer signing key, an org key sealed with a random
- * passphrase, a policy that lets the developer do everything, and the
- * service configuration. For trying gitseal out, not for production: the
+ * passphrase, the service's writer key, a policy that lets the developer do
+ * everything, and the service configuration. For trying gitseal out, not for production: the
  * root passphrase sits in DIR beside the key it seals.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,6 +15,7 @@ import { LOCAL_HOSTS, makeDevCa } from './dev-pki.js';
 import { Keyring } from './keyring.js';
 import { openRoot } from '../roots/index.js';
 import { loadServiceConfig, type ServiceConfig } from './service-config.js';
+import { createServiceWriterKey } from './service-writer-key.js';
 
 export const DEV_KEY_ID = 'developer';
 const PASSPHRASE_ENV = 'GITSEAL_DEV_ROOT_PASSPHRASE';
@@ -34,7 +35,7 @@ rules:
   - name: the local developer may do everything
     subjects: ["dev:${DEV_KEY_ID}"]
     scopes: ["*"]
-    operations: [rewrap, keys.rotate, keys.revoke, keys.destroy]
+    operations: [rewrap, write, keys.rotate, keys.revoke, keys.destroy]
 `;
 
 const serviceYaml = (port: number): string => `gitseal-service: 1
@@ -44,6 +45,7 @@ root: {type: passphrase, passphraseEnv: ${PASSPHRASE_ENV}}
 keys: org-keys.yaml
 policy: policy.yaml
 audit: audit.log
+writerKey: writer-key.yaml
 auth:
   ed25519:
     keys: {${DEV_KEY_ID}: "PUBLIC"}
@@ -68,6 +70,7 @@ export async function devSetup(dir: string, port = 8443): Promise<DevSetup> {
   }
   const serviceEnv = { [PASSPHRASE_ENV]: readFileSync(join(dir, 'root-passphrase'), 'utf8').trim() };
   const config = loadServiceConfig(file);
+  if (config.writerKey) createServiceWriterKey(config.writerKey);
   if (!existsSync(config.keys)) {
     const root = await openRoot(config.root, { ...process.env, ...serviceEnv });
     try {

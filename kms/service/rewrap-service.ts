@@ -1,9 +1,10 @@
 /**
  * The rewrap decision for one authenticated request
  * (docs/ARCHITECTURE.md#the-rewrap-service): per item, the kill switch, the
- * key's state, the policy; then the allowed items are unwrapped and re-sealed
- * to the caller by the worker pool; every decision is audited (fsynced)
- * before any sealed DEK leaves the service.
+ * key's state, the policy, the document's writer (writer-check.ts); then the
+ * allowed items are unwrapped and re-sealed to the caller by the worker pool,
+ * which verifies the writers' signatures first; every decision is audited
+ * (fsynced), naming the writer, before any sealed DEK leaves the service.
  */
 import { b64url, fromB64url, wipe } from '../../core/bytes.js';
 import { serverResponseKey } from '../../core/crypto/rewrap-seal.js';
@@ -12,10 +13,12 @@ import { RewrapFault } from './rewrap-request.js';
 import type { RewrapItem, RewrapRequest, RewrapResponse, RewrapResult, WireCode } from '../protocol/types.js';
 import type { AuditEvent, Policy } from './types.js';
 import type { Caller } from '../auth/types.js';
+import type { WorkerItem } from './unwrap-worker.js';
+import type { ItemWriter, WriterCheck } from './writer-check.js';
 
 /** The worker pool as the service uses it: results come back for `indexes` (the items' places in the request). */
 export interface Rewrapper {
-  rewrap(items: RewrapItem[], responseKey: Uint8Array, indexes: number[]): Promise<RewrapResult[]>;
+  rewrap(items: WorkerItem[], responseKey: Uint8Array, indexes: number[]): Promise<RewrapResult[]>;
 }
 
 export interface Auditor {
@@ -37,12 +40,22 @@ const MESSAGES: Partial<Record<WireCode, (item: RewrapItem, subject: string) => 
 
 const refused = (code: WireCode, item: RewrapItem, subject: string): RewrapResult => ({ ok: false, error: code, message: MESSAGES[code]?.(item, subject) ?? code });
 
+/** The item as the worker needs it: without what the signature covers unless the worker verifies it. */
+function workerItem(item: RewrapItem, verify?: 'unwrap' | 'only'): WorkerItem {
+  const { signed, ...bare } = item;
+  return verify && signed ? { ...bare, signed, verify } : bare;
+}
+
+/** The audit's names for a writer. */
+const writerFields = (w: ItemWriter | undefined): Pick<AuditEvent, 'writerKid' | 'writer'> => (w ? { writerKid: w.kid, ...(w.subject === undefined ? {} : { writer: w.subject }) } : {});
+
 export class RewrapService {
   constructor(
     private readonly keyring: Keyring,
     private readonly pool: Rewrapper,
     private readonly policy: () => Policy,
     private readonly audit: Auditor,
+    private readonly writers: Pick<WriterCheck, 'verdict' | 'verified'>,
   ) {}
 
   /** Pre-pool verdict for one item: a wire code to refuse with, or null when the pool should try it. */
@@ -64,20 +77,35 @@ export class RewrapService {
       throw new RewrapFault('bad_request', 400, 'clientKey is not an X25519 public key');
     }
     const results: RewrapResult[] = new Array(req.items.length);
-    const toPool: RewrapItem[] = [];
+    const writers: (ItemWriter | undefined)[] = new Array(req.items.length);
+    const toPool: WorkerItem[] = [];
     const indexes: number[] = [];
+    /** Per pool item: the cache key of a signature the worker verifies, and the message of a writer_denied it answers. */
+    const checks: ({ cacheKey: string; deniedMessage: string } | undefined)[] = [];
     req.items.forEach((item, i) => {
       const code = this.#verdict(item, subject, policy);
-      if (code) results[i] = refused(code, item, subject);
-      else {
-        toPool.push(item);
-        indexes.push(i);
+      if (code) {
+        results[i] = refused(code, item, subject);
+        return;
       }
+      const w = this.writers.verdict(item, policy);
+      writers[i] = w.writer;
+      if (w.refuse) {
+        results[i] = { ok: false, error: w.refuse, message: w.message };
+        return;
+      }
+      toPool.push(workerItem(item, w.verify ? (w.verify.denied ? 'only' : 'unwrap') : undefined));
+      indexes.push(i);
+      checks.push(w.verify);
     });
     try {
       if (toPool.length) {
         const done = await this.pool.rewrap(toPool, response.key, indexes);
-        done.forEach((r, j) => (results[indexes[j]!] = r.ok ? r : { ...r, message: r.message || r.error }));
+        done.forEach((r, j) => {
+          const check = checks[j];
+          if (check && (r.ok || r.error === 'writer_denied')) this.writers.verified(check.cacheKey);
+          results[indexes[j]!] = r.ok ? r : { ...r, message: r.error === 'writer_denied' && check ? check.deniedMessage : r.message || r.error };
+        });
       }
     } finally {
       wipe(response.key);
@@ -94,6 +122,7 @@ export class RewrapService {
           scope: item.scope,
           kid: item.kid,
           docId: item.docId,
+          ...writerFields(writers[i]),
           requestId: ctx.requestId,
           ...(ctx.remote ? { remote: ctx.remote } : {}),
         };

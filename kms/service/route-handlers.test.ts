@@ -32,6 +32,7 @@ function setup(closing = false) {
         throw new AuthFailure('signature', 'bad signature');
       },
       service: { rewrap: unused },
+      signer: { sign: unused },
       keyring: { state: 'ready', lastError: null, keys: () => [KEY], rotate: unused, revoke: unused, destroy: unused },
       policy: unused,
       audit: { append: async () => {} },

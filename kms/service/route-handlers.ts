@@ -11,12 +11,19 @@ import type { Auditor, RewrapService } from './rewrap-service.js';
 import type { RouteAnswer } from './route-answer.js';
 import type { RouteMatch } from './server.js';
 import type { ServiceMetrics } from './service-metrics.js';
+import { signRoute } from './sign-route.js';
+import type { SignService } from './sign-service.js';
 import { statusRoutes } from './status-routes.js';
 import type { Policy } from './types.js';
+import type { PublicWriterKey } from '../protocol/types.js';
 
 export interface RouteDeps {
   authenticate: (req: AuthRequest) => Promise<Caller>;
   service: Pick<RewrapService, 'rewrap'>;
+  /** POST /v1/sign. */
+  signer: Pick<SignService, 'sign'>;
+  /** The service's writer key, published on GET /v1/keys. */
+  writerKey?: PublicWriterKey | null;
   keyring: Pick<Keyring, 'state' | 'lastError' | 'keys' | 'rotate' | 'revoke' | 'destroy'>;
   policy: () => Policy;
   audit: Auditor;
@@ -39,8 +46,15 @@ export function routeHandlers(deps: RouteDeps, settings: RouteSettings): AnswerR
   const { audit, keyring, metrics, log } = deps;
   const { limiter } = settings;
   const callerOf = callerAuthentication({ authenticate: deps.authenticate, audit, limiter, metrics, log });
-  const status = statusRoutes({ keyring, registry: metrics.registry, isClosing: settings.isClosing, ...(deps.notReady ? { notReady: deps.notReady } : {}) });
+  const status = statusRoutes({
+    keyring,
+    registry: metrics.registry,
+    isClosing: settings.isClosing,
+    writerKey: deps.writerKey ?? null,
+    ...(deps.notReady ? { notReady: deps.notReady } : {}),
+  });
   const rewrap = rewrapRoute({ service: deps.service, callerOf, limiter, metrics, maxBodyBytes: settings.maxBodyBytes });
+  const sign = signRoute({ service: deps.signer, callerOf, limiter, metrics, maxBodyBytes: settings.maxBodyBytes });
   const keyAdmin = keyAdminRoute({ keyring, policy: deps.policy, audit, callerOf, log });
   return async (req, match, requestId) => {
     switch (match.route) {
@@ -54,6 +68,8 @@ export function routeHandlers(deps: RouteDeps, settings: RouteSettings): AnswerR
         return status.metrics();
       case 'rewrap':
         return rewrap(req, requestId);
+      case 'sign':
+        return sign(req, requestId);
       case 'keys.rotate':
       case 'keys.revoke':
       case 'keys.destroy':

@@ -1,9 +1,12 @@
 /**
  * Wires the rewrap service together from its configuration: root of trust
- * → keyring → unwrap workers, policy file, audit log, authenticators,
- * metrics and the HTTPS server. `close()` stops them in reverse order.
+ * → keyring → unwrap workers, the writers it knows and its own writer key,
+ * policy file, audit log, authenticators, metrics and the HTTPS server.
+ * `close()` stops them in reverse order.
  */
 import { readFileSync } from 'node:fs';
+import { wipe } from '../../core/bytes.js';
+import { formatWriter } from '../../core/crypto/writer-key.js';
 import { fail } from '../../core/errors.js';
 import { AuditLog } from './audit-log.js';
 import { authenticate, createAuthenticators } from '../auth/index.js';
@@ -15,7 +18,11 @@ import { openRoot } from '../roots/index.js';
 import { startRewrapServer, type RunningServer } from './https-server.js';
 import type { ServiceConfig } from './service-config.js';
 import { serviceMetrics } from './service-metrics.js';
+import { readServiceWriterKey, type ServiceWriterKey } from './service-writer-key.js';
+import { ServiceWriters } from './service-writers.js';
+import { SignService } from './sign-service.js';
 import { UnwrapPool } from './unwrap-pool.js';
+import { WriterCheck } from './writer-check.js';
 
 export interface RunningService extends RunningServer {
   keyring: Keyring;
@@ -52,13 +59,18 @@ export async function startService(config: ServiceConfig, opts: StartOptions = {
   const undo = async (): Promise<void> => {
     for (const f of cleanup.reverse()) await f();
   };
+  let own: ServiceWriterKey | null = null;
   try {
+    own = config.writerKey ? readServiceWriterKey(config.writerKey) : null;
+    const writers = new ServiceWriters(config.writers, own?.key ?? null);
     const policy = await PolicyFile.load(config.policy, (e) => log(e.level, e.msg));
     cleanup.push(() => policy.close());
     const audit = await AuditLog.open(config.audit);
     cleanup.push(() => audit.close());
     const pool = await UnwrapPool.start({ ...(config.workers ? { threads: config.workers } : {}), backend: config.kemBackend });
     cleanup.push(() => pool.close());
+    await pool.setWriters(writers.keys());
+    if (own) await pool.setSigner(own.secret);
     const root = await openRoot(config.root, env);
     cleanup.push(() => root.close());
     const keyring = await Keyring.open(config.keys, root, pool, {
@@ -76,7 +88,9 @@ export async function startService(config: ServiceConfig, opts: StartOptions = {
         tls,
         limits: config.limits,
         authenticate: (req) => authenticate(authenticators, req),
-        service: new RewrapService(keyring, pool, () => policy.current(), audit),
+        service: new RewrapService(keyring, pool, () => policy.current(), audit, new WriterCheck(writers)),
+        signer: new SignService(keyring, pool, own?.key ?? null, () => policy.current(), audit),
+        writerKey: own ? { kid: own.key.kid, key: formatWriter(own.key) } : null,
         keyring,
         policy: () => policy.current(),
         audit,
@@ -86,7 +100,7 @@ export async function startService(config: ServiceConfig, opts: StartOptions = {
       config.listen.host,
       opts.port ?? config.listen.port,
     );
-    log('info', 'rewrap service listening', { url: server.url, root: root.description, kemBackend: pool.backend(), keyState: keyring.state });
+    log('info', 'rewrap service listening', { url: server.url, root: root.description, kemBackend: pool.backend(), keyState: keyring.state, writerKid: own?.key.kid });
     return {
       ...server,
       keyring,
@@ -101,5 +115,7 @@ export async function startService(config: ServiceConfig, opts: StartOptions = {
   } catch (e) {
     await undo();
     throw e;
+  } finally {
+    if (own) wipe(own.secret);
   }
 }

@@ -16,6 +16,10 @@ export const STATUS: Record<WireCode, number> = {
   unknown_kid: 404,
   key_revoked: 410,
   tampered: 422,
+  unsigned: 403,
+  untrusted_writer: 403,
+  bad_signature: 422,
+  writer_denied: 403,
   root_revoked: 503,
   rate_limited: 429,
   timeout: 408,
@@ -27,7 +31,7 @@ export const STATUS: Record<WireCode, number> = {
 
 export type KeyAdminRoute = { route: 'keys.rotate' } | { route: 'keys.revoke' | 'keys.destroy'; kid: string };
 /** A route's name is also its label in the request metrics. */
-export type RouteMatch = { route: 'healthz' | 'readyz' | 'keys' | 'metrics' | 'rewrap' } | KeyAdminRoute;
+export type RouteMatch = { route: 'healthz' | 'readyz' | 'keys' | 'metrics' | 'rewrap' | 'sign' } | KeyAdminRoute;
 
 const READ_ONLY = new Set(['/healthz', '/readyz', '/metrics', '/v1/keys']);
 const ADMIN_ROUTE = /^\/v1\/keys\/([\w.:-]{1,64})\/(revoke|destroy)$/;
@@ -45,6 +49,7 @@ export function matchRoute(method: string, url: string): RouteMatch {
   if (path === '/readyz') return { route: 'readyz' };
   if (path === '/v1/keys' && method === 'GET') return { route: 'keys' };
   if (path === '/v1/rewrap') return postOnly(method, { route: 'rewrap' });
+  if (path === '/v1/sign') return postOnly(method, { route: 'sign' });
   if (path === '/v1/keys/rotate') return postOnly(method, { route: 'keys.rotate' });
   const admin = ADMIN_ROUTE.exec(path);
   if (admin) return postOnly(method, { route: admin[2] === 'revoke' ? 'keys.revoke' : 'keys.destroy', kid: admin[1]! });

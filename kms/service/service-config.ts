@@ -11,6 +11,7 @@ import type { BootstrapConfig } from './cluster-bootstrap.js';
 import { parseRootConfig, type RootConfig } from '../roots/index.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './server-limits.js';
 import { MAX_BATCH } from '../protocol/types.js';
+import { parseServiceWriters, type RegisteredWriter } from './service-writers.js';
 
 export const SERVICE_CONFIG_VERSION = 1;
 
@@ -22,6 +23,10 @@ export interface ServiceConfig {
   keys: string;
   policy: string;
   audit: string;
+  /** The service's own writer key file (service-writer-key.ts): it signs for authenticated callers (POST /v1/sign). */
+  writerKey?: string;
+  /** Writer keys the service accepts signatures of, each for one subject (service-writers.ts). */
+  writers: RegisteredWriter[];
   auth: AuthConfig;
   limits: ServerLimits;
   workers?: number;
@@ -51,7 +56,7 @@ function burstOf(rate: Fields, file: string): number {
   return burst >= MAX_BATCH ? burst : bad(file, `limits.rate.burst must be at least ${MAX_BATCH} (one full batch)`);
 }
 
-const KNOWN = new Set(['gitseal-service', 'listen', 'tls', 'root', 'keys', 'policy', 'audit', 'auth', 'limits', 'workers', 'kemBackend', 'bootstrap']);
+const KNOWN = new Set(['gitseal-service', 'listen', 'tls', 'root', 'keys', 'policy', 'audit', 'writerKey', 'writers', 'auth', 'limits', 'workers', 'kemBackend', 'bootstrap']);
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -98,6 +103,8 @@ export function parseServiceConfig(text: string, file: string): ServiceConfig {
     keys: path(str(c, 'keys', file, 'config')),
     policy: path(str(c, 'policy', file, 'config')),
     audit: path(str(c, 'audit', file, 'config')),
+    ...(c['writerKey'] === undefined ? {} : { writerKey: path(str(c, 'writerKey', file, 'config')) }),
+    writers: parseServiceWriters(c['writers'], file),
     auth: parseAuthConfig(c['auth'] ?? {}),
     limits: {
       maxBodyBytes: num(limits, 'maxBodyBytes', file, 'limits', DEFAULT_LIMITS.maxBodyBytes, 64 * 1024 * 1024),

@@ -25,6 +25,12 @@ describe('status routes', () => {
     expect(r.metrics()).toEqual({ status: 200, metrics: r.registry });
   });
 
+  it('/v1/keys publishes the service writer key when it has one', () => {
+    const writer = { kid: 'w-0123456789abcdef', key: 'gitseal-writer1:mldsa65-ed25519:AAAA' };
+    const r = statusRoutes({ keyring: { state: 'ready', lastError: null, keys: () => [KEY] }, registry: new Registry(), isClosing: () => false, writerKey: writer });
+    expect(r.keys()).toEqual({ status: 200, body: { keys: [KEY], writer } });
+  });
+
   it('readyz is ok only when the keys are in memory, nothing else objects and the server is not closing', () => {
     expect(routes().readyz()).toEqual({ status: 200, body: { ok: true } });
     expect(routes({ notReady: () => null }).readyz()).toEqual({ status: 200, body: { ok: true } });

@@ -1,5 +1,6 @@
-/** The unauthenticated GET routes: /healthz, /readyz, /v1/keys (public parts only) and /metrics. */
+/** The unauthenticated GET routes: /healthz, /readyz, /v1/keys (public parts only, and the service's writer key) and /metrics. */
 import type { Registry } from '../../runtime/metrics.js';
+import type { PublicWriterKey } from '../protocol/types.js';
 import type { Keyring } from './keyring.js';
 import type { RouteAnswer } from './route-answer.js';
 
@@ -7,6 +8,8 @@ export interface StatusRouteDeps {
   keyring: Pick<Keyring, 'state' | 'lastError' | 'keys'>;
   registry: Registry;
   isClosing: () => boolean;
+  /** The service's own writer key, published so readers can trust it with `signsFor`. */
+  writerKey?: PublicWriterKey | null;
   /** Extra readiness checks (policy file loaded, audit writable): a reason when not ready. */
   notReady?: () => string | null;
 }
@@ -28,7 +31,7 @@ export function statusRoutes(deps: StatusRouteDeps): StatusRoutes {
       const why = notReadyReason();
       return { status: why ? 503 : 200, body: why ? { ok: false, reason: why } : { ok: true } };
     },
-    keys: () => ({ status: 200, body: { keys: keyring.keys() } }),
+    keys: () => ({ status: 200, body: { keys: keyring.keys(), ...(deps.writerKey ? { writer: deps.writerKey } : {}) } }),
     metrics: () => ({ status: 200, metrics: deps.registry }),
   };
 }

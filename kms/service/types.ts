@@ -30,6 +30,10 @@ export interface AuditEvent {
   scope?: string;
   kid?: string;
   docId?: string;
+  /** The document's writer key (rewrap), or the service's own key (sign). */
+  writerKid?: string;
+  /** The writer policy judged: a registered key's subject, or the subject the service signed for. */
+  writer?: string;
   requestId: string;
   remote?: string;
 }

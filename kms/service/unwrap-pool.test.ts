@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64url, fromB64url } from '../../core/bytes.js';
-import { generateIdentity } from '../../core/crypto/recipients/index.js';
+import { formatRecipient, generateIdentity } from '../../core/crypto/recipients/index.js';
+import { verifyWriterSignature } from '../../core/crypto/writer-key.js';
+import { signedItem, testWriter } from '../../test/helpers/signed-items.js';
 import type { Identity, RecipientAlg } from '../../core/crypto/recipients/types.js';
 import { clientResponseKey, openFromService, serverResponseKey } from '../../core/crypto/rewrap-seal.js';
 import { x25519Ephemeral } from '../../core/crypto/recipients/x25519.js';
 import type { RewrapItem, RewrapResult } from '../protocol/types.js';
 import { UnwrapPool } from './unwrap-pool.js';
+import type { WorkerItem } from './unwrap-worker.js';
 
 interface Key {
   identity: Identity;
@@ -293,5 +296,88 @@ describe('UnwrapPool life cycle', () => {
     const before = threadCount();
     await expect(UnwrapPool.start({ threads: 2, workerUrl: pathToFileURL(broken) })).rejects.toThrow(/cannot start/);
     expect(await settleThreads(before)).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('UnwrapPool writer signatures', () => {
+  const key = newKey('mlkem1024-x25519');
+  const recipient = formatRecipient(key.identity.recipient);
+  const alice = testWriter();
+  const service = testWriter();
+  const stranger = testWriter();
+  let pool: UnwrapPool;
+
+  beforeAll(async () => {
+    pool = await UnwrapPool.start({ threads: 2 });
+    await pool.setKeys([poolKey(key)]);
+    await pool.setWriters([alice.key, service.key]);
+  });
+  afterAll(() => pool.close());
+
+  it('verifies before it unwraps: a good signature opens, a moved or unknown one is bad_signature, a denied writer is writer_denied', async () => {
+    const c = client();
+    const good = signedItem(recipient, 'ns/app', alice.signer('alice'));
+    const other = signedItem(recipient, 'ns/app', alice.signer('alice'));
+    const moved: WorkerItem = { ...other.item, signed: { ...other.item.signed!, signature: good.item.signed!.signature! }, verify: 'unwrap' };
+    const unknown = signedItem(recipient, 'ns/app', stranger.signer('alice'));
+    const denied = signedItem(recipient, 'ns/app', service.signer('dev:bob'));
+    const items: WorkerItem[] = [
+      { ...good.item, verify: 'unwrap' },
+      moved,
+      { ...unknown.item, verify: 'unwrap' },
+      { ...denied.item, verify: 'only' },
+      { ...moved, verify: 'only' },
+      unknown.item, // not asked to verify: the main thread decided it needs no check
+    ];
+    const results = await pool.rewrap(items, c.key);
+    expect(c.open(results[0], 0, good.item)).toEqual(good.dek);
+    expect(results.slice(1, 5).map((r) => (r.ok ? 'ok' : r.error))).toEqual(['bad_signature', 'bad_signature', 'writer_denied', 'bad_signature']);
+    expect(c.open(results[5], 5, unknown.item)).toEqual(unknown.dek);
+  });
+
+  it('signs with the writer key it was given, in order, over every worker; refuses without one', async () => {
+    await expect(pool.sign([new Uint8Array(3)])).rejects.toThrow(/no writer key/);
+    await expect(pool.setSigner(new Uint8Array(63))).rejects.toThrow(RangeError);
+    await pool.setSigner(service.secret.slice());
+    const messages = Array.from({ length: 5 }, () => new Uint8Array(randomBytes(40)));
+    const signatures = await pool.sign(messages);
+    expect(signatures).toHaveLength(5);
+    signatures.forEach((sig, i) => expect(verifyWriterSignature(service.key, messages[i]!, sig), `message ${i}`).toBe(true));
+    expect(verifyWriterSignature(service.key, messages[1]!, signatures[0]!)).toBe(false);
+    expect(await pool.sign([])).toEqual([]);
+    await pool.setSigner(null);
+    await expect(pool.sign(messages)).rejects.toThrow(/no writer key/);
+  });
+
+  it('a worker that replaces a dead one gets the writer keys and the signer too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitseal-unwrap-pool-'));
+    const crashing = join(dir, 'crashing-worker.mts');
+    writeFileSync(
+      crashing,
+      `import { parentPort } from 'node:worker_threads';\n` +
+        `const on = parentPort.on.bind(parentPort);\n` +
+        `parentPort.on = (event, handler) => on(event, (m) => {\n` +
+        `  if (m.type === 'rewrap' && m.items.some((i) => i.scope === 'crash')) throw new Error('boom');\n` +
+        `  handler(m);\n` +
+        `});\n` +
+        `await import(${JSON.stringify(new URL('./unwrap-worker.ts', import.meta.url).href)});\n`,
+    );
+    const one = await UnwrapPool.start({ threads: 1, workerUrl: pathToFileURL(crashing) });
+    try {
+      await one.setKeys([poolKey(key)]);
+      await one.setWriters([alice.key]);
+      await one.setSigner(service.secret.slice());
+      const c = client();
+      await expect(one.rewrap([{ ...makeItem(key).item, scope: 'crash' }], c.key)).rejects.toThrow(/unwrap worker stopped/);
+      for (let i = 0; i < 100 && one.threads() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const good = signedItem(recipient, 'ns/app', alice.signer('alice'));
+      const [r] = await one.rewrap([{ ...good.item, verify: 'unwrap' }], c.key);
+      expect(c.open(r, 0, good.item)).toEqual(good.dek);
+      const [sig] = await one.sign([new Uint8Array([1, 2, 3])]);
+      expect(verifyWriterSignature(service.key, new Uint8Array([1, 2, 3]), sig!)).toBe(true);
+    } finally {
+      await one.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,11 @@
  * straight to the least busy worker. Chunks of calls of up to MAX_CHUNK items
  * go before those of bigger batches. A worker that dies rejects the calls it
  * had in flight and is replaced, with the keys.
+ *
+ * The workers also verify writer signatures on the items that ask for it
+ * (unwrap-worker.ts `WorkerItem`), against the writer keys given with
+ * setWriters, and sign for the service (sign) with the writer key given
+ * with setSigner.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,9 +24,10 @@ import { wipe } from '../../core/bytes.js';
 import { isRecipientAlg, RECIPIENT_KINDS } from '../../core/crypto/recipients/index.js';
 import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
 import { RESPONSE_KEY_LENGTH } from '../../core/crypto/rewrap-seal.js';
+import { WRITER_SECRET_LENGTH, type WriterPublic } from '../../core/crypto/writer-key.js';
 import type { BackendPreference } from './kem-backend.js';
-import type { RewrapItem, RewrapResult, WireCode } from '../protocol/types.js';
-import type { FromWorker, ToWorker, WorkerInit } from './unwrap-worker.js';
+import type { RewrapResult, WireCode } from '../protocol/types.js';
+import type { FromWorker, ToWorker, WorkerInit, WorkerItem } from './unwrap-worker.js';
 
 export interface UnwrapPoolOptions {
   /** Worker threads; default os.availableParallelism(). */
@@ -58,10 +64,13 @@ interface Chunk {
   call: Call;
   base: number;
   nonces?: number[];
-  items: RewrapItem[];
+  items: WorkerItem[];
 }
 
-type Job = { kind: 'chunk'; chunk: Chunk } | { kind: 'control'; resolve(): void; reject(e: Error): void };
+type Job =
+  | { kind: 'chunk'; chunk: Chunk }
+  | { kind: 'control'; resolve(): void; reject(e: Error): void }
+  | { kind: 'sign'; count: number; resolve(signatures: Uint8Array[]): void; reject(e: Error): void };
 
 interface Slot {
   worker: Worker;
@@ -135,6 +144,9 @@ export class UnwrapPool {
    */
   #keys: PoolKey[] = [];
   #state: 'empty' | 'loaded' | 'revoked' = 'empty';
+  /** Writer keys the workers verify signatures with, and a copy of the service's writer secret they sign with, for replacements too. */
+  #writers: WriterPublic[] = [];
+  #signer: Uint8Array | null = null;
   #closed = false;
   /** Delay before replacing a worker that died before it was ready (doubles up to 30 s; reset by a ready worker). */
   #backoff = 100;
@@ -197,6 +209,38 @@ export class UnwrapPool {
     await Promise.all(this.#slots.map((slot) => this.#sendKeys(slot)));
   }
 
+  /** The writer keys whose signatures the workers verify (items with `verify`), replacing the previous ones. */
+  async setWriters(writers: readonly WriterPublic[]): Promise<void> {
+    this.#checkOpen();
+    this.#writers = writers.map((w) => ({ kid: w.kid, publicKey: copyBytes(w.publicKey) }));
+    await Promise.all(this.#slots.map((slot) => this.#sendWriters(slot)));
+  }
+
+  /**
+   * The service's 64-byte writer secret the workers sign with, or null to
+   * drop it. The caller may wipe its copy as soon as this returns.
+   */
+  async setSigner(secret: Uint8Array | null): Promise<void> {
+    this.#checkOpen();
+    if (secret !== null && (!(secret instanceof Uint8Array) || secret.length !== WRITER_SECRET_LENGTH)) throw new RangeError(`a writer secret is ${WRITER_SECRET_LENGTH} bytes`);
+    if (this.#signer) wipe(this.#signer);
+    this.#signer = secret === null ? null : copyBytes(secret);
+    await Promise.all(this.#slots.map((slot) => this.#sendSigner(slot)));
+  }
+
+  /** The service's signature over each message, in order, shared out over the workers. Rejects without a signer, or when a worker dies. */
+  async sign(messages: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    this.#checkOpen();
+    if (!this.#signer) throw new Error('the unwrap pool has no writer key');
+    if (messages.length === 0) return [];
+    if (this.#slots.length === 0) throw new Error('no unwrap worker is running');
+    const slots = [...this.#slots].sort((a, b) => a.items - b.items);
+    const parts = Math.min(slots.length, messages.length);
+    const cut = (p: number): number => Math.round((messages.length * p) / parts);
+    const signed = await Promise.all(Array.from({ length: parts }, (_, p) => this.#signOn(slots[p]!, messages.slice(cut(p), cut(p + 1)))));
+    return signed.flat();
+  }
+
   /** Kill switch: every worker drops and wipes its keys; every item then answers root_revoked. */
   async clearKeys(): Promise<void> {
     this.#checkOpen();
@@ -216,7 +260,7 @@ export class UnwrapPool {
    * `indexes[i]` (its place in the caller's request, when only some of the
    * request's items come here), or i.
    */
-  rewrap(items: RewrapItem[], responseKey: Uint8Array, indexes?: readonly number[]): Promise<RewrapResult[]> {
+  rewrap(items: WorkerItem[], responseKey: Uint8Array, indexes?: readonly number[]): Promise<RewrapResult[]> {
     if (indexes && indexes.length !== items.length) return Promise.reject(new RangeError('one index per item'));
     if (this.#closed) return Promise.reject(new Error('the unwrap pool was closed'));
     if (!(responseKey instanceof Uint8Array) || responseKey.length !== RESPONSE_KEY_LENGTH)
@@ -246,6 +290,8 @@ export class UnwrapPool {
     this.#closed = true;
     clearTimeout(this.#respawn);
     this.#wipeKeys();
+    if (this.#signer) wipe(this.#signer);
+    this.#signer = null;
     const closed = new Error('the unwrap pool was closed');
     for (const chunk of [...this.#urgent.splice(0), ...this.#bulk.splice(0)]) this.#fail(chunk.call, closed);
     const slots = this.#slots.splice(0);
@@ -291,6 +337,8 @@ export class UnwrapPool {
       });
       if (this.#state === 'loaded') void this.#sendKeys(slot).catch(() => {});
       else if (this.#state === 'revoked') void this.#control(slot, (id) => ({ type: 'clearKeys', id })).catch(() => {});
+      if (this.#writers.length) void this.#sendWriters(slot).catch(() => {});
+      if (this.#signer) void this.#sendSigner(slot).catch(() => {});
     });
   }
 
@@ -338,6 +386,13 @@ export class UnwrapPool {
     if (job.kind === 'control') {
       if (msg.type === 'failed') job.reject(new Error(msg.message));
       else job.resolve();
+      return;
+    }
+    if (job.kind === 'sign') {
+      slot.items -= job.count;
+      if (msg.type === 'signatures' && msg.signatures.length === job.count) job.resolve(msg.signatures);
+      else job.reject(new Error(msg.type === 'failed' ? msg.message : 'an unwrap worker answered wrongly'));
+      this.#pump();
       return;
     }
     const { call, base, items } = job.chunk;
@@ -402,6 +457,26 @@ export class UnwrapPool {
       slot.jobs.set(id, { kind: 'control', resolve, reject });
       slot.worker.postMessage(make(id), transfer);
     });
+  }
+
+  #signOn(slot: Slot, messages: Uint8Array[]): Promise<Uint8Array[]> {
+    return new Promise((resolve, reject) => {
+      if (slot.dead) return reject(new Error('an unwrap worker stopped'));
+      const id = this.#nextId++;
+      slot.jobs.set(id, { kind: 'sign', count: messages.length, resolve, reject });
+      slot.items += messages.length;
+      slot.worker.postMessage({ type: 'sign', id, messages } satisfies ToWorker);
+    });
+  }
+
+  #sendWriters(slot: Slot): Promise<void> {
+    const writers = this.#writers.map((w) => ({ kid: w.kid, publicKey: copyBytes(w.publicKey) }));
+    return this.#control(slot, (id) => ({ type: 'setWriters', id, writers }));
+  }
+
+  #sendSigner(slot: Slot): Promise<void> {
+    const secret = this.#signer ? (copyBytes(this.#signer).buffer as ArrayBuffer) : null;
+    return this.#control(slot, (id) => ({ type: 'setSigner', id, secret }), secret ? [secret] : []);
   }
 
   #sendKeys(slot: Slot): Promise<void> {

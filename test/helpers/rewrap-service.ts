@@ -1,19 +1,22 @@
 /**
  * A real rewrap service for tests: TLS from a throw-away CA, a root of
  * trust (passphrase by default, or any root config), an org key, a policy,
- * an audit log and Ed25519 developer keys, all in a temp folder; the
+ * an audit log, Ed25519 developer keys and, when asked, the service's writer
+ * key and the writer keys it knows, all in a temp folder; the
  * service runs in this process on 127.0.0.1 and its log lines are kept for
  * canary checks.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WriterPublic } from '../../core/crypto/writer-key.js';
 import { generateSigningKey } from '../../kms/auth/request-signature.js';
 import { LOCAL_HOSTS, makeDevCa, type DevCa } from '../../kms/service/dev-pki.js';
 import { Keyring } from '../../kms/service/keyring.js';
 import { openRoot } from '../../kms/roots/index.js';
 import { startService, type RunningService } from '../../kms/service/serve.js';
 import { parseServiceConfig } from '../../kms/service/service-config.js';
+import { createServiceWriterKey } from '../../kms/service/service-writer-key.js';
 
 export interface TestServiceOptions {
   /** Developer names that get an Ed25519 key (subject dev:NAME). */
@@ -31,6 +34,10 @@ export interface TestServiceOptions {
   workers?: number;
   /** Issue a client certificate per developer too (mTLS). */
   clientCerts?: boolean;
+  /** Give the service its own writer key (POST /v1/sign). */
+  writerKey?: boolean;
+  /** Writer keys the service knows (`writers:`), `gitseal-writer1:…` by subject. */
+  writers?: Record<string, string>;
 }
 
 export interface TestService {
@@ -41,6 +48,8 @@ export interface TestService {
   caFile: string;
   recipient: string;
   kid: string;
+  /** The service's writer key, when it was given one. */
+  writerKey: WriterPublic | null;
   logs: string[];
   auditFile: string;
   policyFile: string;
@@ -72,6 +81,8 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
       write(`${name}-key.pem`, c.key);
     }
   const policyFile = write('policy.yaml', opts.policy);
+  const writerKey = opts.writerKey ? createServiceWriterKey(join(dir, 'writer-key.yaml')) : null;
+  const writers = Object.entries(opts.writers ?? {}).map(([subject, key]) => `  - {subject: "${subject}", key: "${key}"}`);
   const ed = keys.length ? `  ed25519:\n    keys:\n${keys.map((k) => `      ${k.name}: "${k.publicKey}"`).join('\n')}\n` : '';
   const text = [
     'gitseal-service: 1',
@@ -82,6 +93,8 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
     'policy: policy.yaml',
     'audit: audit.log',
     `workers: ${opts.workers ?? 1}`,
+    opts.writerKey ? 'writerKey: writer-key.yaml' : '',
+    writers.length ? `writers:\n${writers.join('\n')}` : '',
     `auth:\n${ed}${opts.auth ?? ''}`,
     opts.extra ?? '',
   ].join('\n');
@@ -100,6 +113,7 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
     caFile,
     recipient: made!.recipient,
     kid: made!.kid,
+    writerKey,
     logs,
     auditFile: join(dir, 'audit.log'),
     policyFile,

@@ -23,6 +23,17 @@ describe('gitseal controller', () => {
     expectTypeOf(opts.requireSignatures).toEqualTypeOf<boolean | undefined>();
   });
 
+  it('--require-signatures without writers to trust is a usage error, before anything starts', async () => {
+    const { run } = await import('./controller.js');
+    const saved = process.env.GITSEAL_TRUSTED_WRITERS;
+    delete process.env.GITSEAL_TRUSTED_WRITERS;
+    try {
+      await expect(run(await optionsFor(controllerCommand, ['controller', '--require-signatures']))).rejects.toMatchObject({ code: 'E_USAGE' });
+    } finally {
+      if (saved !== undefined) process.env.GITSEAL_TRUSTED_WRITERS = saved;
+    }
+  });
+
   it('refuses unknown options', async () => {
     await expectUsageError(['controller', '--bogus'], 'Unknown argument: bogus');
   });

@@ -10,7 +10,7 @@ import { findConfig, policyFor, type FilePolicy } from './config.js';
 import { readInput } from './files.js';
 import { unlinkCopy } from './copied-file.js';
 import { identitiesFor } from './keys.js';
-import { checkWriters, removedWriterOf, writerSigner } from './writer.js';
+import { checkWriters, finishSigning, removedWriterOf, writerSigner } from './writer.js';
 
 export interface OpenFile {
   readonly file: string;
@@ -44,7 +44,7 @@ export function recipientsOf(explicit: readonly string[] | undefined, policy: Fi
 /** Re-encrypts edited plaintext of an open file; unchanged values, recipients and DEKs are kept, unless the file is a copy. */
 export async function reseal(f: OpenFile, plaintext: string, extra: Partial<EncryptOptions> = {}): Promise<string> {
   const newIds = await unlinkCopy(f.file, f.opened);
-  return encryptStream(plaintext, {
+  const text = encryptStream(plaintext, {
     recipients: recipientsOf(undefined, f.policy),
     scope: f.policy.scope,
     readablePaths: f.policy.readablePaths,
@@ -55,4 +55,5 @@ export async function reseal(f: OpenFile, plaintext: string, extra: Partial<Encr
     newIds,
     ...extra,
   });
+  return finishSigning(text, f.policy);
 }

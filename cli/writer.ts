@@ -40,13 +40,25 @@ export const loadTrustFile = (): TrustFile => {
   return text === null ? { requireSignatures: false, writers: [] } : decodeTrustFile(text, trustFilePath());
 };
 
-/** Signs what the user writes, when they have a writer key; E_UNSIGNED when the file requires signatures and they have none. */
+const required = (policy: FilePolicy): boolean => policy.requireSignatures || loadTrustFile().requireSignatures;
+
+/**
+ * Signs what the user writes, when they have a writer key. Without one, the rewrap service signs
+ * (GITSEAL_SERVER, see `finishSigning`); with neither, E_UNSIGNED when signatures are required.
+ */
 export function writerSigner(policy: FilePolicy): DocumentSigner | undefined {
   const key = loadWriterKey();
   if (key) return { kid: key.signer.kid, subject: key.name, sign: (m) => key.signer.sign(m) };
-  if (policy.requireSignatures || loadTrustFile().requireSignatures)
-    fail('E_UNSIGNED', 'signatures are required here and you have no writer key: make one with "gitseal keygen --writer --name YOU" and have it trusted');
+  if (!process.env.GITSEAL_SERVER && required(policy))
+    fail('E_UNSIGNED', 'signatures are required here and you have no writer key: make one with "gitseal keygen --writer --name YOU" and have it trusted, or sign through the rewrap service (GITSEAL_SERVER)');
   return undefined;
+}
+
+/** The last step of every write: with no writer key but a rewrap service, the service signs what is unsigned. */
+export async function finishSigning(text: string, policy: FilePolicy): Promise<string> {
+  if (loadWriterKey() || !process.env.GITSEAL_SERVER) return text;
+  const { signWithService } = await import('./service-signing.js');
+  return signWithService(text, required(policy));
 }
 
 export interface WriterTrust {

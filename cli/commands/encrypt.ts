@@ -6,7 +6,7 @@ import { emitOutput, readInput } from '../files.js';
 import { identitiesFor } from '../keys.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
-import { writerSigner } from '../writer.js';
+import { finishSigning, writerSigner } from '../writer.js';
 import { unlinkCopy } from '../copied-file.js';
 import type { EncryptOptions } from './encrypt.command.js';
 
@@ -40,5 +40,5 @@ export async function run(opts: EncryptOptions): Promise<void> {
     signer: writerSigner(policy),
     onDocument: progress('encrypting document'),
   });
-  emitOutput(result, { file, inPlace: opts.inPlace, output });
+  emitOutput(await finishSigning(result, policy), { file, inPlace: opts.inPlace, output });
 }

@@ -26,7 +26,7 @@ import { readInput, writeAtomic } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { mergeFilesInPlace, mergeTextInMemory } from '../text-merge.js';
 import type { GitMergeOptions } from './git-merge.command.js';
-import { checkWriters, writerSigner } from '../writer.js';
+import { checkWriters, finishSigning, writerSigner } from '../writer.js';
 import { parseEncrypted } from '../../core/format/encrypted-store.js';
 
 interface Sides {
@@ -83,7 +83,7 @@ async function mergeEncrypted(sides: Sides, name: string, keyFile: string | unde
   const plan = planMerge({ base: openBase(sides.base, identities), ours, theirs }, mergeTextInMemory);
   if (plan.kind === 'conflict') return { whole: plan.reason };
 
-  const sealed = seal(plan, name, ours);
+  const sealed = await finishSigning(seal(plan, name, ours), policy);
   const check = renderOpened(openStream(sealed, identities).opened);
   if (check !== plan.plaintext) return { whole: 'the re-sealed file does not decrypt to the merge; this is a bug' };
   if (plan.conflicts.length === 0) return { text: sealed, conflicts: [] };

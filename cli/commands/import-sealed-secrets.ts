@@ -13,7 +13,7 @@ import { unsealStream } from '../../migrate/sealed-secrets/convert.js';
 import { encryptStream } from '../../core/format/stream.js';
 import { emitOutput, readInput } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
-import { writerSigner } from '../writer.js';
+import { finishSigning, writerSigner } from '../writer.js';
 import type { ImportSealedSecretsOptions } from './import-sealed-secrets.command.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -42,7 +42,7 @@ export async function run(opts: ImportSealedSecretsOptions): Promise<void> {
     const recipients = recipientsOf(opts.recipient, policy);
     // One file, so its documents are bound to it; each SealedSecret keeps its own scope.
     const plaintext = imported.map((s) => s.manifest).join('---\n');
-    return { file, text: encryptStream(plaintext, { recipients, scope: (i) => imported[i]!.scope, signer: writerSigner(policy) }) };
+    return { file, policy, text: encryptStream(plaintext, { recipients, scope: (i) => imported[i]!.scope, signer: writerSigner(policy) }) };
   });
-  for (const r of results) emitOutput(r.text, { file: r.file, inPlace, output });
+  for (const r of results) emitOutput(await finishSigning(r.text, r.policy), { file: r.file, inPlace, output });
 }

@@ -14,7 +14,7 @@ import { parseAgeIdentities, recoverDataKey } from '../../migrate/sops/keys.js';
 import { emitOutput, readInput } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import type { ImportSopsOptions } from './import-sops.command.js';
-import { writerSigner } from '../writer.js';
+import { finishSigning, writerSigner } from '../writer.js';
 
 function readKeyFile(file: string): string[] {
   try {
@@ -63,7 +63,7 @@ export async function run(opts: ImportSopsOptions): Promise<void> {
       readablePaths: policy.readablePaths,
       signer: writerSigner(policy),
     });
-    results.push({ file, text });
+    results.push({ file, text: await finishSigning(text, policy) });
   }
   for (const r of results) emitOutput(r.text, { file: r.file, inPlace, output });
 }

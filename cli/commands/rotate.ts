@@ -3,7 +3,7 @@ import { emitEncrypted } from '../../core/format/encrypted-store.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
-import { writerSigner } from '../writer.js';
+import { finishSigning, writerSigner } from '../writer.js';
 import { unlinkCopy } from '../copied-file.js';
 import { resealOpened } from '../reseal-opened.js';
 import { ruleMatchedEncryptedFiles } from '../rule-matched-files.js';
@@ -18,7 +18,7 @@ export async function run(opts: RotateOptions): Promise<void> {
   for (const [n, file] of files.entries()) {
     const f = await openFile(file, opts.key);
     const recipients = recipientsOf(undefined, f.policy);
-    writeAtomic(file, emitEncrypted(resealOpened(f.opened, { recipients, rotate: true, signer: writerSigner(f.policy), newIds: await unlinkCopy(file, f.opened) }), f.format));
+    writeAtomic(file, await finishSigning(emitEncrypted(resealOpened(f.opened, { recipients, rotate: true, signer: writerSigner(f.policy), newIds: await unlinkCopy(file, f.opened) }), f.format), f.policy));
     process.stderr.write(`${file}: new data key for ${f.opened.length} document(s); every value was re-encrypted\n`);
     tick(n + 1, files.length);
   }

@@ -3,7 +3,7 @@ import { dropsRecipient } from '../../core/format/seal.js';
 import { writeAtomic } from '../files.js';
 import { openFile, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
-import { removedWriterOf, writerSigner } from '../writer.js';
+import { finishSigning, removedWriterOf, writerSigner } from '../writer.js';
 import { unlinkCopy } from '../copied-file.js';
 import { resealOpened } from '../reseal-opened.js';
 import type { UpdatekeysOptions } from './updatekeys.command.js';
@@ -26,7 +26,7 @@ export async function run(opts: UpdatekeysOptions): Promise<void> {
     const after = new Set(recipients.map((r) => r.kid));
     const added = [...after].filter((k) => !before.has(k));
     const removed = [...before].filter((k) => !after.has(k));
-    const text = emitEncrypted(docs, f.format);
+    const text = await finishSigning(emitEncrypted(docs, f.format), f.policy);
     if (text !== f.text) writeAtomic(file, text);
     const change = added.length || removed.length ? `+[${added.join(', ')}] -[${removed.join(', ')}]` : 'recipients unchanged';
     const renewal = renewed && !copy ? `; new data key for ${renewed} of ${f.opened.length} document(s), since a recipient or its writer was removed: values sealed before stay readable to whoever kept the old key` : '';

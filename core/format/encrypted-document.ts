@@ -109,7 +109,7 @@ const WRITER_KID = /^w-[0-9a-f]{16}$/;
 
 export const signatureToDisk = (s: DocumentSignature): string => `${s.kid}.${b64url(utf8(s.subject))}.${b64url(s.bytes)}`;
 
-function signatureFromDisk(text: string, where: string): DocumentSignature {
+export function signatureFromDisk(text: string, where: string): DocumentSignature {
   const [kid, subject, bytes, ...rest] = text.split('.');
   if (rest.length || kid === undefined || !WRITER_KID.test(kid) || !subject || !bytes) fail('E_FORMAT', `${where} signature is not "w-KID.SUBJECT.SIGNATURE"`);
   const name = fromUtf8(fromB64url(subject, `${where} signature subject`));

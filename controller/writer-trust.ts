@@ -91,14 +91,14 @@ export class TrustFile implements TrustSource {
         this.#report(`cannot read: ${e.code ?? 'error'}`);
         return null;
       });
-      if (text === null || text === this.#text) return;
+      if (text === null) return;
+      if (text === this.#text) return void (this.#problem = undefined);
       let trust: WriterTrust;
       try {
         trust = this.#decode(text);
       } catch (e) {
         // A broken edit must not widen or drop trust: the writers trusted before stay until the file is fixed.
-        if (!isGitsealError(e)) throw e;
-        return this.#report(`${e.code}: ${e.message}`);
+        return this.#report(isGitsealError(e) ? `${e.code}: ${e.message}` : `${e instanceof Error ? e.name : 'error'} (a bug)`);
       }
       this.#text = text;
       this.#trust = trust;

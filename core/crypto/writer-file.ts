@@ -18,7 +18,7 @@ export interface WriterKeyFile {
 
 /** A subject names a person or service in messages and audit records: printable, at most 256 characters. */
 export function checkSubject(name: unknown, what: string): string {
-  if (typeof name !== 'string' || name === '' || name.length > 256 || /[\p{Cc}\p{Cf}]/u.test(name)) fail('E_WRITER_KEY', `${what} must be 1–256 printable characters`);
+  if (typeof name !== 'string' || name === '' || name.length > 256 || /[\p{Cc}\p{Cf}\uFFFD]/u.test(name)) fail('E_WRITER_KEY', `${what} must be 1–256 printable characters`);
   return name;
 }
 
@@ -39,7 +39,13 @@ export function decodeWriterKeyFile(text: string, where: string): WriterKeyFile 
   const raw = parseYaml(text, where);
   if (!isRecord(raw) || raw['gitseal-writer'] !== WRITER_FILE_VERSION) fail('E_WRITER_KEY', `${where} is not a gitseal writer key file ("gitseal-writer: 1")`);
   if (typeof raw.secret !== 'string') fail('E_WRITER_KEY', `${where} has no secret`);
-  const signer = writerFromSecret(fromB64url(raw.secret, `${where} secret`));
+  let secret: Uint8Array;
+  try {
+    secret = fromB64url(raw.secret, `${where} secret`);
+  } catch {
+    return fail('E_WRITER_KEY', `${where}: the secret is not base64url`);
+  }
+  const signer = writerFromSecret(secret);
   if (raw.kid !== signer.kid) fail('E_WRITER_KEY', `${where}: the secret does not give the kid the file states`);
   return { name: checkSubject(raw.name, `${where} name`), signer };
 }
@@ -50,9 +56,16 @@ export function parseWriterList(v: unknown, where: string): TrustedWriter[] {
   if (!Array.isArray(v)) fail('E_WRITER_KEY', `${where}: writers must be a list`);
   return v.map((w: unknown, i: number) => {
     if (!isRecord(w) || typeof w.key !== 'string') fail('E_WRITER_KEY', `${where}: writer ${i + 1} needs name and key`);
+    refuseUnknown(w, ['name', 'key', 'signsFor'], `${where}: writer ${i + 1}`);
     if (w.signsFor !== undefined && typeof w.signsFor !== 'boolean') fail('E_WRITER_KEY', `${where}: writer ${i + 1} signsFor must be true or false`);
     return { name: checkSubject(w.name, `${where}: writer ${i + 1} name`), key: parseWriter(w.key), signsFor: w.signsFor === true };
   });
+}
+
+/** A misspelt field (`requireSignature: true`) must not leave signatures silently optional. */
+function refuseUnknown(o: Record<string, unknown>, known: readonly string[], where: string): void {
+  const odd = Object.keys(o).find((k) => !known.includes(k));
+  if (odd !== undefined) fail('E_WRITER_KEY', `${where}: unknown field ${JSON.stringify(odd)} (known: ${known.join(', ')})`);
 }
 
 export interface TrustFile {
@@ -64,6 +77,7 @@ export function decodeTrustFile(text: string, where: string): TrustFile {
   const raw = parseYaml(text, where);
   if (raw === null) return { requireSignatures: false, writers: [] };
   if (!isRecord(raw)) fail('E_WRITER_KEY', `${where} must be a mapping with writers and requireSignatures`);
+  refuseUnknown(raw, ['requireSignatures', 'writers'], where);
   if (raw.requireSignatures !== undefined && typeof raw.requireSignatures !== 'boolean') fail('E_WRITER_KEY', `${where}: requireSignatures must be true or false`);
   return { requireSignatures: raw.requireSignatures === true, writers: parseWriterList(raw.writers, where) };
 }

@@ -112,7 +112,13 @@ export const signatureToDisk = (s: DocumentSignature): string => `${s.kid}.${b64
 export function signatureFromDisk(text: string, where: string): DocumentSignature {
   const [kid, subject, bytes, ...rest] = text.split('.');
   if (rest.length || kid === undefined || !WRITER_KID.test(kid) || !subject || !bytes) fail('E_FORMAT', `${where} signature is not "w-KID.SUBJECT.SIGNATURE"`);
-  const name = fromUtf8(fromB64url(subject, `${where} signature subject`));
+  let name: string;
+  try {
+    name = fromUtf8(fromB64url(subject, `${where} signature subject`));
+  } catch (e) {
+    if (e instanceof TypeError) return fail('E_FORMAT', `${where} signature subject is not UTF-8`);
+    throw e;
+  }
   // The subject is shown to people: no control or format characters (terminal escapes, bidi overrides).
   if (name.length > 256 || /[\p{Cc}\p{Cf}\uFFFD]/u.test(name)) fail('E_FORMAT', `${where} signature subject is not 1–256 printable characters`);
   return { kid, subject: name, bytes: fromB64url(bytes, `${where} signature`) };

@@ -855,8 +855,7 @@ describe('reconcile: who wrote the document (trusted writers)', () => {
   ] as const)('the rewrap service refuses the writer (%s, %s): %s, the same condition as the controller gives', async (wire, code, reason) => {
     env.trust = trustAlice(false);
     const before = await afterAlice(sealedCr(manifest({ password: 'next' }), { signer: alice }));
-    // Typed as a string: the client's WireCode may not list the service's newest codes yet.
-    env.answer = () => ({ ok: false, code, wire: wire as string, message: `rewrap service: ${wire}` }) as UnwrapResult;
+    env.answer = () => ({ ok: false, code, wire, message: `rewrap service: ${wire}` });
     expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason });
     expect(env.api.writes()).toEqual([]);
     expect(env.api.secret()).toEqual(before);

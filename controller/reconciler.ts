@@ -11,7 +11,7 @@ import { isGitsealError } from '../core/errors.js';
 import { openDocument } from '../core/format/seal.js';
 import type { UnwrapResult } from '../kms/client/client.js';
 import type { Logger } from '../runtime/log.js';
-import type { RewrapItem } from '../kms/protocol/types.js';
+import type { RewrapItem, WireCode } from '../kms/protocol/types.js';
 import { readyStatus, REASONS, reasonOf, statusChanged, type Reason } from './conditions.js';
 import { desiredSecret, ownedBy, sameSecret, type SecretObject } from './desired-secret.js';
 import { ADOPT_ANNOTATION, documentOf, rewrapItemOf, type EncryptedSecretObject } from './encrypted-secret.js';
@@ -82,10 +82,10 @@ const RETRIED_STATUS = (code: number): boolean => code >= 500 || code === 408 ||
 
 /**
  * The service's refusals about the writer (it checks signatures where its policy requires them) as the same
- * reasons the controller's own check gives. By wire code, as a string: a service newer than the client may
- * send codes the client's table maps only to a general error code (E_DENIED for writer_denied).
+ * reasons the controller's own check gives. By wire code: the client maps writer_denied to E_DENIED, which
+ * alone would read as RewrapDenied.
  */
-const WRITER_REFUSALS: Readonly<Record<string, Exclude<Reason, 'Decrypted'>>> = {
+const WRITER_REFUSALS: Readonly<Partial<Record<WireCode, Exclude<Reason, 'Decrypted'>>>> = {
   unsigned: 'Unsigned',
   untrusted_writer: 'UntrustedWriter',
   writer_denied: 'UntrustedWriter',

@@ -151,6 +151,8 @@ export function parseEncrypted(text: string): { docs: EncryptedDocument[]; forma
  * proves the chain was not edited.
  */
 export function refuseMisplaced(docs: EncryptedDocument[]): EncryptedDocument[] {
+  // Every document dropped leaves a file that would decrypt to nothing: it is no encrypted file at all.
+  if (docs.length === 0) fail('E_NOT_ENCRYPTED', 'the file holds no gitseal document');
   const hex = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('hex') : null);
   const fileId = hex(docs[0]?.envelope.file.fileId ?? null);
   docs.forEach((d, i) => {

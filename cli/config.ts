@@ -89,7 +89,7 @@ export function loadConfig(file: string): Config {
     recipients: strings(o.recipients, 'recipients'),
     scope: scopeOf(o.scope, 'scope') ?? 'strict',
     readable: o.readable === undefined ? DEFAULT_READABLE : strings(o.readable, 'readable'),
-    requireSignatures: o.requireSignatures === undefined ? false : o.requireSignatures === true || fail('E_CONFIG', `${file}: requireSignatures must be true or false`),
+    requireSignatures: o.requireSignatures === undefined || typeof o.requireSignatures === 'boolean' ? o.requireSignatures === true : fail('E_CONFIG', `${file}: requireSignatures must be true or false`),
     writers: writersOf(o.writers, file),
     rules: rules.map((r: unknown, i: number): CreationRule => {
       if (r === null || typeof r !== 'object') fail('E_CONFIG', `creation rule ${i + 1} must be a mapping`);

@@ -51,23 +51,25 @@ describe.concurrent('verify', () => {
     const ws = await withEncrypted();
     const text = (await ok(ws, ['verify', 'secret.enc.yaml', 'values.enc.yaml'])).stdout;
     expect(text).toBe(
-      'secret.enc.yaml#1 payments/db (12 values, scope strict, MAC ok): ok\n' + 'values.enc.yaml#1 generic (15 values, scope cluster, MAC ok): ok\n',
+      'secret.enc.yaml#1 payments/db (12 values, scope strict, MAC ok), unsigned: ok\n' + 'values.enc.yaml#1 generic (15 values, scope cluster, MAC ok), unsigned: ok\n',
     );
     const report = JSON.parse((await ok(ws, ['verify', '--json', 'secret.enc.yaml', 'values.enc.yaml'])).stdout) as VerifyReport;
     expect(report).toEqual({
       ok: true,
+      base: null,
+      config: [],
       files: [
         {
           file: 'secret.enc.yaml',
           ok: true,
           problems: [],
-          documents: [{ index: 0, mode: 'secret', name: 'db', namespace: 'payments', scope: 'strict', kids: [ws.kid], values: 12, mac: 'ok', problems: [] }],
+          documents: [{ index: 0, mode: 'secret', name: 'db', namespace: 'payments', scope: 'strict', kids: [ws.kid], values: 12, mac: 'ok', problems: [], writer: { status: 'unsigned', text: 'unsigned' } }],
         },
         {
           file: 'values.enc.yaml',
           ok: true,
           problems: [],
-          documents: [{ index: 0, mode: 'generic', scope: 'cluster', kids: [ws.kid], values: 15, mac: 'ok', problems: [] }],
+          documents: [{ index: 0, mode: 'generic', scope: 'cluster', kids: [ws.kid], values: 15, mac: 'ok', problems: [], writer: { status: 'unsigned', text: 'unsigned' } }],
         },
       ],
     });
@@ -95,7 +97,7 @@ describe.concurrent('verify', () => {
     const report = JSON.parse(noKey.stdout) as VerifyReport;
     expect(report.ok).toBe(true);
     expect(report.files[0]!.documents[0]!.mac).toBe('unchecked');
-    expect((await ok(ws, ['verify', '--without-key', 'secret.enc.yaml'])).stdout).toContain('MAC unchecked): ok');
+    expect((await ok(ws, ['verify', '--without-key', 'secret.enc.yaml'])).stdout).toContain('MAC unchecked), unsigned: ok');
 
     ws.write('plain.yaml', SECRET);
     const notEncrypted = await ws.run(['verify', '--without-key', 'plain.yaml', 'secret.enc.yaml']);

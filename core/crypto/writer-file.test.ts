@@ -5,11 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { b64url } from '../bytes.js';
-import { fixedKey, identityOf } from '../../test/vectors/kit.js';
 import { codeOf } from '../../test/helpers/errors.js';
-import { parseEncrypted } from '../format/encrypted-store.js';
-import { checkSignature } from '../format/signature.js';
-import { encryptStream } from '../format/stream.js';
 import { checkSubject, decodeTrustFile, decodeWriterKeyFile, encodeTrustFile, encodeWriterKeyFile, parseWriterList } from './writer-file.js';
 import { formatWriter, generateWriterSecret, verifyWriterSignature, writerFromSecret } from './writer-key.js';
 

@@ -732,10 +732,13 @@ describe('reconcile: who wrote the document (trusted writers)', () => {
     return structuredClone(env.api.secret()!);
   }
 
-  /** The Secret untouched, Ready=False and Stalled=True with `reason`, one Warning event, and the service never asked. */
+  /**
+   * The Secret untouched, Ready=False and Stalled=True with `reason`, and one Warning event. The service is never
+   * asked about an unsigned or untrusted document; a trusted key's signature is verified while it is asked.
+   */
   async function expectRefused(reason: string, before: SecretObject): Promise<string> {
     expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason });
-    expect(env.unwrapped).toEqual([]);
+    expect(env.unwrapped).toHaveLength(reason === 'Tampered' ? 1 : 0);
     expect(env.api.writes()).toEqual([]);
     expect(env.api.secret()).toEqual(before);
     expect(ready(env.api.cr())).toMatchObject({ status: 'False', reason, observedGeneration: 2 });
@@ -827,7 +830,8 @@ describe('reconcile: who wrote the document (trusted writers)', () => {
       envelope.signature = `${kid}.${Buffer.from('bob').toString('base64url')}.${sig}`;
       env.api.addCr(cr);
       expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'Tampered' });
-      expect(env.unwrapped).toEqual([]);
+      expect(env.unwrapped).toHaveLength(1); // asked while the signature was verified; its DEK discarded
+      expect(env.api.secret()).toBeUndefined();
     });
 
     it("a trusted writer's document replaced by an unsigned one: the writer leaves the status", async () => {

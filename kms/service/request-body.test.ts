@@ -43,6 +43,7 @@ describe('request body', () => {
 
   it('parses JSON, and refuses what is not JSON without echoing it', () => {
     expect(parseJson(Buffer.from('{"items":[]}'))).toEqual({ items: [] });
+    expect(parseJson(Buffer.from('{"subject":"dév:ålice ✓"}'))).toEqual({ subject: 'dév:ålice ✓' });
     const refused = (() => {
       try {
         parseJson(Buffer.from('{"token":"secret"'));

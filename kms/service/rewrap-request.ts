@@ -22,6 +22,8 @@ const SCOPE = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?\/(\*|[a-z0-9]([-a-z0-9.]*[a-z0
 const MAX_FIELD = 4096;
 /** A signature field: 3,373 signature bytes (4,498 characters), the kid and a subject of at most 256 characters. */
 const MAX_SIGNATURE = 8192;
+/** base64url and the two dots of `w-KID.SUBJECT.SIGNATURE`. */
+const SIGNATURE_CHARACTERS = /^[A-Za-z0-9_.-]+$/;
 /** Ids and MACs are 16 or 32 bytes. */
 const MAX_ID = 64;
 
@@ -54,7 +56,7 @@ export function parseSigned(v: unknown, where: string, withSignature: boolean): 
     mac: b64Field(v, 'mac', where, MAX_ID),
   };
   if (signature === undefined) return out;
-  if (typeof signature !== 'string' || signature.length > MAX_SIGNATURE || !signatureWriter(signature))
+  if (typeof signature !== 'string' || signature.length > MAX_SIGNATURE || !SIGNATURE_CHARACTERS.test(signature) || !signatureWriter(signature))
     return badRequest(`${where}.signature must be w-KID.SUBJECT.SIGNATURE (kid w- and 16 hex digits, base64url subject of 1-256 printable characters, base64url signature)`);
   // A document to sign may carry the signature it had: it is replaced, not verified.
   return withSignature ? { ...out, signature } : out;

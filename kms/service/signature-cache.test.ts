@@ -13,11 +13,9 @@ describe('SignatureCache', () => {
     expect(() => new SignatureCache(0)).toThrow(RangeError);
   });
 
-  it('keys on the message and the signature field, each byte of them', () => {
-    const m = new Uint8Array([1, 2, 3]);
-    const k = signatureCacheKey(m, 'w-0123456789abcdef.YQ.AAAA');
-    expect(signatureCacheKey(new Uint8Array([1, 2, 3]), 'w-0123456789abcdef.YQ.AAAA')).toBe(k);
-    expect(signatureCacheKey(new Uint8Array([1, 2, 4]), 'w-0123456789abcdef.YQ.AAAA')).not.toBe(k);
-    expect(signatureCacheKey(m, 'w-0123456789abcdef.YQ.AAAB')).not.toBe(k);
+  it('keys on the signed message, each byte of it', () => {
+    const k = signatureCacheKey(new Uint8Array([1, 2, 3]));
+    expect(signatureCacheKey(new Uint8Array([1, 2, 3]))).toBe(k);
+    expect(signatureCacheKey(new Uint8Array([1, 2, 4]))).not.toBe(k);
   });
 });

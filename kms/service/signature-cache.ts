@@ -1,20 +1,24 @@
 /**
- * Signatures the service has verified, so a document it is asked about again
- * (the controller re-reads the same files; a CLI decrypts the same file) is
- * not verified again: an ML-DSA-65 verification costs ~2.7 ms in
+ * Signed messages the service has verified, so a document it is asked about
+ * again (the controller re-reads the same files; a CLI decrypts the same
+ * file) is not verified again: an ML-DSA-65 verification costs ~2.7 ms in
  * @noble/post-quantum and ~0.3 ms in Node 24's OpenSSL, ten times an unwrap,
- * while a hit costs one SHA-256 (~6 µs). Only successes are kept, under
- * SHA-256(the signed message ‖ the signature field): the message holds the
- * kid, the subject and everything signed, so a hit is the same signature
- * over the same document by the same key. Bounded: the least recently used
+ * while a hit costs one SHA-256 of a ~200-byte message (~2 µs).
+ *
+ * The key is the SHA-256 of the signed message alone (core/format/signature.ts
+ * `signedMessage`), which holds the kid, the subject and everything signed:
+ * what a verification proves is that this key signed this message, and the
+ * bytes of a second signature over the same message add nothing to that.
+ * Hashing the 4,500-character signature field too would cost ~8× more on
+ * the main thread. Only successes are kept. Bounded: the least recently used
  * entry goes first.
  */
 import { createHash } from 'node:crypto';
 
 export const SIGNATURE_CACHE_ENTRIES = 65_536;
 
-/** The cache key of a signature field over a signed message. */
-export const signatureCacheKey = (message: Uint8Array, field: string): string => createHash('sha256').update(message).update(field).digest('base64');
+/** The cache key of a signed message. */
+export const signatureCacheKey = (message: Uint8Array): string => createHash('sha256').update(message).digest('base64');
 
 export class SignatureCache {
   readonly #entries = new Map<string, true>();

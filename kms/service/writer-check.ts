@@ -4,7 +4,7 @@
  * the policy and the writers the service knows; the signature itself is
  * verified by the unwrap worker before it unwraps (item-signature.ts), unless
  * the same signature over the same document verified before
- * (signature-cache.ts).
+ * (signature-cache.ts: the same key over the same message).
  *
  * When the item's scope requires signatures: no signature is `unsigned`, a
  * kid the service does not know `untrusted_writer`, a signature that does not
@@ -55,7 +55,7 @@ export class WriterCheck {
     const writer = { kid: claimed.kid, subject: known.subject ?? claimed.subject };
     let cacheKey: string;
     try {
-      cacheKey = signatureCacheKey(signedMessage(signedFieldsOfItem({ ...item, signed: item.signed }), claimed.kid, claimed.subject), field);
+      cacheKey = signatureCacheKey(signedMessage(signedFieldsOfItem({ ...item, signed: item.signed }), claimed.kid, claimed.subject));
     } catch {
       return { refuse: 'bad_request', message: 'the signed fields are not base64url', writer };
     }

@@ -19,6 +19,7 @@ import { importSops } from './import-sops.js';
 import { goalTable, makeWorkspace, removeWorkspace, verdict, type Benchmark, type Goal } from './harness.js';
 import { multidoc } from './multidoc.js';
 import { rewrap } from './rewrap.js';
+import { rewrapSignatures } from './rewrap-signatures.js';
 import { sign } from './sign.js';
 import { stress } from './stress.js';
 
@@ -30,6 +31,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['diff', diff],
   ['decap', decap],
   ['rewrap', rewrap],
+  ['rewrap-signatures', rewrapSignatures],
   ['controller', controller],
   ['import-sops', importSops],
   ['sign', sign],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../test/helpers/errors.js';
+import { testWriter } from '../../test/helpers/signed-items.js';
 import { parseServiceConfig } from './service-config.js';
 
 const EXAMPLE = new URL('../../examples/serve/service.yaml', import.meta.url);
@@ -41,8 +42,19 @@ describe('service configuration', () => {
     expect(c.kemBackend).toBe('auto');
   });
 
+  it('reads the writer key file relative to it, and the writers it knows', () => {
+    const alice = testWriter();
+    const c = parseServiceConfig(MINIMAL + `writerKey: keys/writer.yaml\nwriters:\n  - {subject: "dev:alice", key: "${alice.text}"}\n`, '/srv/service.yaml');
+    expect(c.writerKey).toBe('/srv/keys/writer.yaml');
+    expect(c.writers).toEqual([{ subject: 'dev:alice', key: alice.key }]);
+    expect(parseServiceConfig(MINIMAL, '/srv/service.yaml')).toMatchObject({ writers: [] });
+    expect(parseServiceConfig(MINIMAL, '/srv/service.yaml')).not.toHaveProperty('writerKey');
+  });
+
   it.each([
     ['an unknown setting', MINIMAL + 'listne: {port: 1}\n'],
+    ['an empty writer key path', MINIMAL + 'writerKey: ""\n'],
+    ['writers that are not a list', MINIMAL + 'writers: {subject: dev:a}\n'],
     ['no TLS', MINIMAL.replace('tls: {cert: s.pem, key: k.pem}\n', '')],
     ['a burst smaller than one batch', MINIMAL + 'limits: {rate: {rate: 10, burst: 10}}\n'],
     ['a port out of range', MINIMAL + 'listen: {port: 70000}\n'],

@@ -234,7 +234,7 @@ describe('rewrap.openapi.yaml', () => {
     it('agrees with parseRewrapRequest on items with what their signature covers', () => {
       const signed = { mode: 'secret', file: 'q83vEjRWeJCrze8SNFZ4kA', after: 'start', last: true, mac: 'A'.repeat(43), signature: `w-0123456789abcdef.ZGV2OmFsaWNl.${'A'.repeat(4498)}` };
       const { signature: _, ...unsigned } = signed;
-      const good = [signed, unsigned, { ...signed, after: 'q83vEjRWeJCrze8SNFZ4kA', mode: 'generic', last: false }, { ...signed, extra: 1 }];
+      const good = [signed, unsigned, { ...signed, after: 'q83vEjRWeJCrze8SNFZ4kA', mode: 'generic', last: false }, { ...signed, extra: 1 }, { ...unsigned, signer: 'w-0123456789abcdef.ZGV2OmFsaWNl' }];
       const bad = [
         { ...signed, mode: 'x' },
         { ...signed, last: 1 },
@@ -243,6 +243,9 @@ describe('rewrap.openapi.yaml', () => {
         { ...signed, after: 'A'.repeat(65) },
         { ...signed, signature: 'w-0123.YQ.AA' },
         { ...signed, signature: `w-0123456789abcdef.YQ.${'A'.repeat(8192)}` },
+        { ...signed, signer: 'w-0123456789abcdef.ZGV2OmFsaWNl' },
+        { ...unsigned, signer: 'w-0123456789abcdef.ZGV2OmFsaWNl.AAAA' },
+        { ...unsigned, signer: 'w-0123.ZGV2OmFsaWNl' },
         unsigned.mode,
       ];
       for (const s of good) {

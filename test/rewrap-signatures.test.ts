@@ -7,9 +7,12 @@
  * writer with rewrap but not write are each refused with their own code;
  * POST /v1/sign signs for an authenticated writer only. Every decision is
  * audited naming the writer, and no canary value or DEK reaches the audit
- * log or the service's log.
+ * log or the service's log. A client names a signature the service accepted
+ * by its signer alone, and sends it again when the service, restarted, asks.
  */
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64url } from '../core/bytes.js';
 import { parseRecipient } from '../core/crypto/recipients/index.js';
@@ -24,6 +27,8 @@ import { RewrapClient } from '../kms/client/client.js';
 import { rewrapItemFor, signatureOfField } from '../kms/protocol/rewrap-item.js';
 import type { RewrapItem, SignItem } from '../kms/protocol/types.js';
 import { verifyAuditLog } from '../kms/service/audit-verify.js';
+import { startService, type RunningService } from '../kms/service/serve.js';
+import { parseServiceConfig } from '../kms/service/service-config.js';
 import { readAudit, startTestService, type TestService } from './helpers/rewrap-service.js';
 import { testWriter } from './helpers/signed-items.js';
 
@@ -184,5 +189,67 @@ describe('writer signatures at the rewrap service', () => {
       }
       expect(where).not.toMatch(/[A-Za-z0-9_-]{400}/); // no envelope, signature or key
     }
+  });
+});
+
+describe('signatures named, not sent, once the service accepted them', () => {
+  let svc: TestService;
+  let restarted: RunningService | undefined;
+  let client: RewrapClient;
+  const bodies: string[] = [];
+
+  /** Keeps the body of every rewrap request the server gets, beside its own handler. */
+  const listen = (server: RunningService['server']): void => {
+    server.on('request', (req: IncomingMessage) => {
+      if (req.url !== '/v1/rewrap') return;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => bodies.push(Buffer.concat(chunks).toString('utf8')));
+    });
+  };
+
+  beforeAll(async () => {
+    svc = await startTestService({ developers: ['reader'], policy: POLICY, writers: { 'dev:alice': alice.text } });
+    listen(svc.running.server);
+    client = new RewrapClient({
+      server: svc.url,
+      ca: readFileSync(svc.caFile),
+      signingKey: { keyId: 'reader', privateKey: loadSigningKey(readFileSync(`${svc.dir}/reader.pem`, 'utf8')).keyObject },
+    });
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await restarted?.close();
+    await svc?.close();
+  });
+
+  it('sends a signature once, then only its signer; after a restart the service asks for it and the client sends it again', async () => {
+    const doc = parseEncrypted(encryptStream(secret('payments', 'db'), { recipients: [parseRecipient(svc.recipient)], scope: 'strict', signer: alice.signer('Alice') })).docs[0]!;
+    const item = rewrapItemFor(doc, doc.envelope.recipients[0]!);
+    const bytes = item.signed!.signature!.slice(item.signed!.signature!.lastIndexOf('.') + 1);
+    const read = async (): Promise<string> => {
+      const [r] = await client.unwrapSettled([item]);
+      return r?.ok ? (openDocument(doc, r.dek).raws.some((v) => v.startsWith(CANARY)) ? 'opened' : 'no value') : `${r?.wire}`;
+    };
+    expect(await read()).toBe('opened');
+    expect(await read()).toBe('opened');
+    expect(bodies.map((b) => [b.includes(bytes), b.includes('"signer"')])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+
+    // The same files, the same port, an empty cache: as after a restart or on another replica.
+    await svc.running.close();
+    const config = parseServiceConfig(readFileSync(join(svc.dir, 'service.yaml'), 'utf8'), join(svc.dir, 'service.yaml'));
+    restarted = await startService(config, { port: svc.running.port, env: { ...process.env, GITSEAL_TEST_ROOT_PASSPHRASE: 'test root passphrase, not secret' }, log: () => {} });
+    listen(restarted.server);
+    expect(await read()).toBe('opened');
+    expect(bodies.slice(2).map((b) => [b.includes(bytes), b.includes('"signer"')])).toEqual([
+      [false, true],
+      [true, false],
+    ]);
+    const reasons = readAudit(svc).filter((r) => r['operation'] === 'rewrap').map((r) => r['reason']);
+    expect(reasons).toEqual(['ok', 'ok', 'signature_needed', 'ok']);
   });
 });

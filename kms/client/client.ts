@@ -12,6 +12,7 @@ import { fail, GitsealError, type ErrorCode } from '../../core/errors.js';
 import { x25519Ephemeral } from '../../core/crypto/recipients/x25519.js';
 import { clientResponseKey, openFromService } from '../../core/crypto/rewrap-seal.js';
 import { signRequest } from '../auth/request-signature.js';
+import { AcceptedSignatures } from './accepted-signatures.js';
 import type { PublicOrgKey, PublicWriterKey, SignItem } from '../protocol/types.js';
 import { parseRewrapResponse, parseSignResponse, parseWireError, parseWriterKeyOf } from '../protocol/parse.js';
 import { MAX_BATCH, type RewrapItem, type WireCode } from '../protocol/types.js';
@@ -56,6 +57,7 @@ const ERROR_OF: Record<WireCode, ErrorCode> = {
   untrusted_writer: 'E_UNTRUSTED_WRITER',
   bad_signature: 'E_TAMPERED',
   writer_denied: 'E_DENIED',
+  signature_needed: 'E_SERVER',
   root_revoked: 'E_ROOT_REVOKED',
   rate_limited: 'E_RATE_LIMITED',
   timeout: 'E_SERVER',
@@ -82,6 +84,7 @@ export class RewrapClient {
   readonly #timeout: number;
   readonly #retries: number;
   readonly #batch: number;
+  readonly #accepted = new AcceptedSignatures();
 
   constructor(private readonly opts: RewrapClientOptions) {
     try {
@@ -142,8 +145,27 @@ export class RewrapClient {
     return ((await this.#call('POST', `/v1/keys/${encodeURIComponent(kid)}/destroy`, {})) as { key: PublicOrgKey }).key;
   }
 
-  /** DEKs for every item, in order; a per-item refusal is a result, a failed request throws. */
+  /**
+   * DEKs for every item, in order; a per-item refusal is a result, a failed request throws.
+   * A signature the service accepted before is named, not sent (accepted-signatures.ts); one it
+   * no longer knows is sent again in a second request.
+   */
   async unwrapSettled(items: readonly RewrapItem[]): Promise<UnwrapResult[]> {
+    const sent = items.map((item) => this.#accepted.compact(item));
+    const results = await this.#inBatches(sent);
+    const again = results.flatMap((r, i) => (!r.ok && r.wire === 'signature_needed' && sent[i] !== items[i] ? [i] : []));
+    if (again.length) {
+      for (const i of again) this.#accepted.forget(items[i]!);
+      const retried = await this.#inBatches(again.map((i) => items[i]!));
+      again.forEach((i, k) => (results[i] = retried[k]!));
+    }
+    results.forEach((r, i) => {
+      if (r.ok) this.#accepted.accepted(items[i]!);
+    });
+    return results;
+  }
+
+  async #inBatches(items: readonly RewrapItem[]): Promise<UnwrapResult[]> {
     const batches: Promise<UnwrapResult[]>[] = [];
     for (let i = 0; i < items.length; i += this.#batch) batches.push(this.#rewrapBatch(items.slice(i, i + this.#batch)));
     return (await Promise.all(batches)).flat();

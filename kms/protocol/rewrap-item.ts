@@ -41,20 +41,32 @@ const MAX_SUBJECT_FIELD = 1400;
  * the rewrap service's main thread for every item.
  */
 export function signatureWriter(field: string): { kid: string; subject: string } | null {
-  const first = field.indexOf('.');
-  const second = field.indexOf('.', first + 1);
-  if (first < 0 || second < 0 || second - first - 1 > MAX_SUBJECT_FIELD || second === field.length - 1 || field.indexOf('.', second + 1) >= 0) return null;
-  const kid = field.slice(0, first);
+  const last = field.lastIndexOf('.');
+  return last < 0 || last === field.length - 1 ? null : signerOf(field.slice(0, last));
+}
+
+/**
+ * The kid and subject of `signer`, `w-KID.b64url(SUBJECT)`: a signature named
+ * without its bytes (signerOfSignature), which the service accepts in place of
+ * one it verified before. Null when malformed.
+ */
+export function signerOf(signer: string): { kid: string; subject: string } | null {
+  const dot = signer.indexOf('.');
+  if (dot < 0 || signer.length - dot - 1 > MAX_SUBJECT_FIELD || signer.indexOf('.', dot + 1) >= 0) return null;
+  const kid = signer.slice(0, dot);
   if (!WRITER_KID.test(kid)) return null;
   let subject: string;
   try {
-    subject = fromUtf8(fromB64url(field.slice(first + 1, second), 'the signature subject'));
+    subject = fromUtf8(fromB64url(signer.slice(dot + 1), 'the signature subject'));
   } catch {
     return null;
   }
   if (subject === '' || subject.length > 256 || /[\p{Cc}\p{Cf}\uFFFD]/u.test(subject)) return null;
   return { kid, subject };
 }
+
+/** The `signer` that names a signature field without its bytes: `w-KID.b64url(SUBJECT)`. */
+export const signerOfSignature = (field: string): string => field.slice(0, field.lastIndexOf('.'));
 
 /** A signature field decoded; null when it is malformed (see signatureWriter). */
 export function signatureOfField(field: string): DocumentSignature | null {

@@ -28,6 +28,7 @@ export const WIRE_CODES = [
   'untrusted_writer', // the scope requires signatures and the document's writer key is not one the service knows
   'bad_signature', // the signature of a writer the service knows does not verify: the document or its signature was changed or moved
   'writer_denied', // the scope requires signatures and policy does not grant the document's writer `write` on it
+  'signature_needed', // the item named its signature by `signer` and the service has not verified that one: send `signature`
   'root_revoked', // kill switch: the root of trust refused, the org key is not in memory
   'rate_limited', // too many requests from this subject
   'timeout', // the client was too slow sending the request
@@ -63,6 +64,12 @@ export interface SignedItemFields {
   mac: string;
   /** `w-KID.SUBJECT.SIGNATURE`; absent for an unsigned document. */
   signature?: string;
+  /**
+   * Instead of `signature`: `w-KID.SUBJECT`, a signature named without its 4,500 characters,
+   * which the service accepts when it verified that signature over the same document before,
+   * and answers with signature_needed otherwise (the client then sends the signature).
+   */
+  signer?: string;
 }
 
 export interface RewrapRequest {

@@ -35,6 +35,7 @@ describe('itemSignatureVerifies', () => {
     const { signature: _, ...unsigned } = signed;
     expect(itemSignatureVerifies({ ...item, signed: unsigned }, keys)).toBe(false);
     expect(itemSignatureVerifies({ ...item, signed: { ...signed, signature: `${alice.key.kid}.YQ.AAA` } }, keys)).toBe(false);
+    expect(itemSignatureVerifies({ ...item, signed: { ...signed, mac: 'AB' } }, keys)).toBe(false); // not canonical base64url
     // A claimed subject other than the one signed.
     const [kid, , bytes] = signed.signature!.split('.');
     expect(itemSignatureVerifies({ ...item, signed: { ...signed, signature: `${kid}.Ym9i.${bytes}` } }, keys)).toBe(false);

@@ -27,6 +27,15 @@ describe('rewrap items with what their signature covers', () => {
     expect(parseRewrapRequest({ clientKey, items: [item] }).items[0]).toEqual(item);
   });
 
+  it('takes a signature named by its signer instead, not both', () => {
+    const { signature: _, ...unsigned } = signed;
+    const named = { ...unsigned, signer: 'w-0123456789abcdef.ZGV2OmFsaWNl' };
+    expect(parseRewrapRequest({ clientKey, items: [{ ...item, signed: named }] }).items[0]!.signed).toEqual(named);
+    expect(fault({ clientKey, items: [{ ...item, signed: { ...signed, signer: named.signer } }] })).toMatch(/^bad_request: .*signature or signer, not both/);
+    for (const signer of ['w-0123456789abcdef', 'w-0123456789abcdef.ZGV2OmFsaWNl.AAAA', 'org-1.ZGV2OmFsaWNl', 'w-0123456789abcdef.', 7])
+      expect(fault({ clientKey, items: [{ ...item, signed: { ...unsigned, signer } }] })).toMatch(/^bad_request: .*signed\.signer/);
+  });
+
   it.each([
     ['signed not an object', 'x', /items\[0\]\.signed must be an object/],
     ['an unknown mode', { ...signed, mode: 'other' }, /signed\.mode/],

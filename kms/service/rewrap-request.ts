@@ -4,7 +4,7 @@
  */
 import { isRecipientAlg } from '../../core/crypto/recipients/index.js';
 import { MAX_BATCH, type RewrapItem, type RewrapRequest, type SignedItemFields, type WireCode } from '../protocol/types.js';
-import { signatureWriter } from '../protocol/rewrap-item.js';
+import { signatureWriter, signerOf } from '../protocol/rewrap-item.js';
 import { isRecord } from '../../core/is-record.js';
 
 /** A request the service refuses as a whole: the HTTP status and the wire code go together. */
@@ -42,10 +42,10 @@ export function parseScope(v: unknown, where: string): string {
   return v;
 }
 
-/** What a document's signature covers (`signed`), checked for shape only; whether it verifies is the service's decision. `withSignature` false drops a well-formed `signature`. */
+/** What a document's signature covers (`signed`), checked for shape only; whether it verifies is the service's decision. `withSignature` false drops a well-formed `signature` or `signer`. */
 export function parseSigned(v: unknown, where: string, withSignature: boolean): SignedItemFields {
   if (!isRecord(v)) return badRequest(`${where} must be an object`);
-  const { mode, after, last, signature } = v;
+  const { mode, after, last, signature, signer } = v;
   if (mode !== 'secret' && mode !== 'generic') return badRequest(`${where}.mode must be secret or generic`);
   if (typeof last !== 'boolean') return badRequest(`${where}.last must be true or false`);
   const out: SignedItemFields = {
@@ -55,6 +55,11 @@ export function parseSigned(v: unknown, where: string, withSignature: boolean): 
     last,
     mac: b64Field(v, 'mac', where, MAX_ID),
   };
+  if (signer !== undefined) {
+    if (signature !== undefined) return badRequest(`${where} takes signature or signer, not both`);
+    if (typeof signer !== 'string' || !signerOf(signer)) return badRequest(`${where}.signer must be w-KID.SUBJECT (kid w- and 16 hex digits, base64url subject of 1-256 printable characters)`);
+    return withSignature ? { ...out, signer } : out;
+  }
   if (signature === undefined) return out;
   if (typeof signature !== 'string' || signature.length > MAX_SIGNATURE || !SIGNATURE_CHARACTERS.test(signature) || !signatureWriter(signature))
     return badRequest(`${where}.signature must be w-KID.SUBJECT.SIGNATURE (kid w- and 16 hex digits, base64url subject of 1-256 printable characters, base64url signature)`);

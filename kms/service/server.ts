@@ -20,6 +20,7 @@ export const STATUS: Record<WireCode, number> = {
   untrusted_writer: 403,
   bad_signature: 422,
   writer_denied: 403,
+  signature_needed: 409,
   root_revoked: 503,
   rate_limited: 429,
   timeout: 408,

@@ -13,9 +13,21 @@ describe('SignatureCache', () => {
     expect(() => new SignatureCache(0)).toThrow(RangeError);
   });
 
-  it('keys on the signed message, each byte of it', () => {
-    const k = signatureCacheKey(new Uint8Array([1, 2, 3]));
-    expect(signatureCacheKey(new Uint8Array([1, 2, 3]))).toBe(k);
-    expect(signatureCacheKey(new Uint8Array([1, 2, 4]))).not.toBe(k);
+  it('keys on the signer and every field the signature covers', () => {
+    const item = { scope: 'a/b', docId: 'AAAA', signed: { mode: 'secret' as const, file: 'BBBB', after: 'start', last: true, mac: 'CCCC' } };
+    const signer = 'w-0123456789abcdef.YQ';
+    const k = signatureCacheKey(item, signer);
+    expect(signatureCacheKey({ ...item, signed: { ...item.signed, signature: 'w-0123456789abcdef.YQ.ZZZZ' } }, signer)).toBe(k);
+    for (const other of [
+      { ...item, scope: 'a/*' },
+      { ...item, docId: 'AAAB' },
+      { ...item, signed: { ...item.signed, mode: 'generic' as const } },
+      { ...item, signed: { ...item.signed, file: 'BBBC' } },
+      { ...item, signed: { ...item.signed, after: 'DDDD' } },
+      { ...item, signed: { ...item.signed, last: false } },
+      { ...item, signed: { ...item.signed, mac: 'CCCD' } },
+    ])
+      expect(signatureCacheKey(other, signer)).not.toBe(k);
+    expect(signatureCacheKey(item, 'w-0123456789abcdef.Yg')).not.toBe(k);
   });
 });

@@ -11,9 +11,15 @@
  * verify `bad_signature`, and a writer without `write` on the scope
  * `writer_denied`. When it does not: an unsigned document or an unknown kid
  * passes, but a known writer's signature must still verify.
+ *
+ * A client may name a signature the service verified before by its `signer`
+ * alone (`w-KID.SUBJECT`, without the 4,500 characters of the signature): it
+ * is accepted when the cache holds the message it names, and answered with
+ * `signature_needed` otherwise, so the client sends the signature itself.
+ * What is accepted is what a full signature would give: the cache holds only
+ * messages verified under the key the service knows for that kid.
  */
-import { signedMessage } from '../../core/format/signature.js';
-import { signatureWriter, signedFieldsOfItem } from '../protocol/rewrap-item.js';
+import { signatureWriter, signerOf, signerOfSignature } from '../protocol/rewrap-item.js';
 import type { RewrapItem, WireCode } from '../protocol/types.js';
 import { SignatureCache, signatureCacheKey } from './signature-cache.js';
 import type { ServiceWriters } from './service-writers.js';
@@ -42,10 +48,10 @@ export class WriterCheck {
 
   verdict(item: RewrapItem, policy: Policy): WriterVerdict {
     const requiredBy = policy.signaturesRequiredBy(item.scope);
-    const field = item.signed?.signature;
-    if (field === undefined || !item.signed)
+    const { signature: field, signer } = item.signed ?? {};
+    if ((field === undefined && signer === undefined) || !item.signed)
       return requiredBy === null ? { refuse: null } : { refuse: 'unsigned', message: `the document is not signed, and policy requires signatures for ${requiredBy}` };
-    const claimed = signatureWriter(field);
+    const claimed = field === undefined ? signerOf(signer!) : signatureWriter(field);
     if (!claimed) return { refuse: 'bad_request', message: 'the signature is not w-KID.SUBJECT.SIGNATURE' };
     const known = this.writers.find(claimed.kid);
     if (!known) {
@@ -53,15 +59,13 @@ export class WriterCheck {
       return requiredBy === null ? { refuse: null, writer } : { refuse: 'untrusted_writer', message: `the document is signed with ${claimed.kid}, a writer key this service does not know`, writer };
     }
     const writer = { kid: claimed.kid, subject: known.subject ?? claimed.subject };
-    let cacheKey: string;
-    try {
-      cacheKey = signatureCacheKey(signedMessage(signedFieldsOfItem({ ...item, signed: item.signed }), claimed.kid, claimed.subject));
-    } catch {
-      return { refuse: 'bad_request', message: 'the signed fields are not base64url', writer };
-    }
+    const cacheKey = signatureCacheKey({ ...item, signed: item.signed }, field === undefined ? signer! : signerOfSignature(field));
     const denied = requiredBy !== null && !policy.decide(writer.subject, item.scope, 'write').allowed;
     const deniedMessage = `the writer ${writer.subject} (${writer.kid}) is not granted write on scope ${item.scope}`;
-    if (!this.cache.has(cacheKey)) return { refuse: null, writer, verify: { cacheKey, denied, deniedMessage } };
+    if (!this.cache.has(cacheKey)) {
+      if (field === undefined) return { refuse: 'signature_needed', message: 'the service has not verified this signature (restarted, or another replica): send it with the item', writer };
+      return { refuse: null, writer, verify: { cacheKey, denied, deniedMessage } };
+    }
     return denied ? { refuse: 'writer_denied', message: deniedMessage, writer } : { refuse: null, writer };
   }
 

@@ -59,7 +59,7 @@ export class WriterCheck {
       return requiredBy === null ? { refuse: null, writer } : { refuse: 'untrusted_writer', message: `the document is signed with ${claimed.kid}, a writer key this service does not know`, writer };
     }
     const writer = { kid: claimed.kid, subject: known.subject ?? claimed.subject };
-    const cacheKey = signatureCacheKey({ ...item, signed: item.signed }, field === undefined ? signer! : signerOfSignature(field));
+    const cacheKey = signatureCacheKey({ scope: item.scope, docId: item.docId, signed: item.signed }, field === undefined ? signer! : signerOfSignature(field));
     const denied = requiredBy !== null && !policy.decide(writer.subject, item.scope, 'write').allowed;
     const deniedMessage = `the writer ${writer.subject} (${writer.kid}) is not granted write on scope ${item.scope}`;
     if (!this.cache.has(cacheKey)) {

@@ -109,12 +109,15 @@ describe('decide', () => {
 
   it('reads the commented example', () => {
     const ex = parsePolicy(EXAMPLE, 'examples/policy.yaml');
-    expect(ex.rules.length).toBe(5);
+    expect(ex.rules.length).toBe(6);
     expect(ex.decide('ci:myorg/payments:refs/heads/main', 'payments/prod-db', 'rewrap').allowed).toBe(false);
     expect(ex.decide('ci:myorg/payments:refs/heads/main', 'payments/api', 'rewrap').allowed).toBe(true);
     expect(ex.decide('dev:alice', 'payments-staging/app-web', 'rewrap').allowed).toBe(true);
     expect(ex.decide('dev:alice', 'payments-staging/db', 'rewrap').allowed).toBe(false);
     expect(ex.decide('cert:gitseal-admin', '*', 'keys.rotate').allowed).toBe(true);
+    expect(ex.decide('dev:bob', 'payments/api', 'write').allowed).toBe(true);
+    expect(ex.decide('dev:alice', 'payments/api', 'write').allowed).toBe(false);
+    expect(ex.signaturesRequiredBy('payments/api')).not.toBeNull();
   });
 });
 

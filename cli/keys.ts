@@ -4,7 +4,7 @@
  * GITSEAL_KEY_FILE, the rewrap service (GITSEAL_SERVER), or the default
  * keystore in the user's config folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
@@ -57,6 +57,17 @@ export async function loadIdentities(explicit?: string): Promise<Identity[]> {
   } catch {
     return fail('E_NO_KEY', `cannot read the key file ${file}`);
   }
+  warnIfShared(file, 'keystore');
   const passphrase = isKeystoreSealed(text) ? await passphraseFor(file) : undefined;
   return decodeKeystore(text, passphrase);
+}
+
+/** Like ssh, a private key file others can read gets a warning (it is still used: refusing would lock people out mid-task). */
+export function warnIfShared(file: string, what: string): void {
+  try {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) process.stderr.write(`gitseal: warning: the ${what} ${file} is readable by ${mode & 0o007 ? 'others' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 ${file}\n`);
+  } catch {
+    /* read just before; gone meanwhile */
+  }
 }

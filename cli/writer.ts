@@ -13,6 +13,7 @@ import type { EncryptedDocument } from '../core/format/encrypted-document.js';
 import { checkSignature, describeSignature, type DocumentSigner, type SignatureCheck } from '../core/format/signature.js';
 import type { OpenedDocument } from '../core/format/seal.js';
 import type { FilePolicy } from './config.js';
+import { warnIfShared } from './keys.js';
 
 const configHome = () => process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
 export const writerKeyPath = (): string => process.env.GITSEAL_WRITER_KEY || join(configHome(), 'gitseal', 'writer.yaml');
@@ -27,12 +28,21 @@ function readIf(path: string): string | null {
   }
 }
 
-/** The user's writer key, or null when they have none. */
+const writerKeys = new Map<string, WriterKeyFile | null>();
+
+/** The user's writer key, or null when they have none; read once per command. */
 export function loadWriterKey(): WriterKeyFile | null {
   const path = writerKeyPath();
+  if (!writerKeys.has(path)) writerKeys.set(path, readWriterKey(path));
+  return writerKeys.get(path)!;
+}
+
+function readWriterKey(path: string): WriterKeyFile | null {
   const text = readIf(path);
   if (text === null && process.env.GITSEAL_WRITER_KEY) fail('E_WRITER_KEY', `GITSEAL_WRITER_KEY names ${path}, which does not exist`);
-  return text === null ? null : decodeWriterKeyFile(text, path);
+  if (text === null) return null;
+  warnIfShared(path, 'writer key');
+  return decodeWriterKeyFile(text, path);
 }
 
 export const loadTrustFile = (): TrustFile => {

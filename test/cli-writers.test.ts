@@ -5,7 +5,7 @@
  * accepted when signatures are required, nor launder one through `sign`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeRun } from './helpers/cli.js';
 import { useWorkspaces, type Workspace } from './helpers/workspace.js';
@@ -174,6 +174,17 @@ describe.concurrent('gitseal sign', () => {
     const noKey = await ws.run(['sign', 'secret.enc.yaml'], { env: { GITSEAL_KEY_FILE: ws.path('nokey.yaml') } });
     expect(noKey.status).not.toBe(0);
     expect(ws.read('secret.enc.yaml')).toBe(text);
+  });
+});
+
+describe.concurrent('private key files others can read', () => {
+  it('a keystore or writer key readable by group or others gets a warning, once (issue 15, finding 9)', async () => {
+    const ws = await aliceWorkspace();
+    chmodSync(ws.path('config', 'gitseal', 'keys.yaml'), 0o640);
+    chmodSync(ws.path('config', 'gitseal', 'writer.yaml'), 0o644);
+    const r = await ok(ws, ['set', 'secret.enc.yaml', 'stringData.user', 'x']);
+    expect(r.stderr).toContain(`warning: the keystore ${ws.path('config', 'gitseal', 'keys.yaml')} is readable by its group (mode 0640)`);
+    expect(r.stderr.match(/warning: the writer key .* is readable by others \(mode 0644\)/g)).toHaveLength(1);
   });
 });
 

@@ -115,7 +115,7 @@ export function signatureReport(doc: EncryptedDocument, index: number, trust: Wr
   let text = describeSignature(check);
   if (check.status === 'untrusted') {
     const declared = trust.declared.find((w) => w.key.kid === check.kid);
-    if (declared) text += `; .gitseal.yaml names it ${JSON.stringify(declared.name)}, which is not trust: add it with "gitseal trust add" once you know it is theirs`;
+    if (declared) text += `; .gitseal.yaml names it ${JSON.stringify(declared.name)}, but a key is not trusted for being in the repository: add it with "gitseal trust add" once you know it is theirs`;
   }
   const code = check.status === 'invalid' ? 'E_TAMPERED' : !trust.required ? null : check.status === 'unsigned' ? 'E_UNSIGNED' : check.status === 'untrusted' ? 'E_UNTRUSTED_WRITER' : null;
   return { index, check, text, refusal: code ? { code, message: `document ${index + 1} is ${text}` } : null };

@@ -96,7 +96,7 @@ describe('verify names writers and refuses what the configuration does not accep
     // .gitseal.yaml declaring alice is not trust: the user's own trust file is.
     const untrusted = await gitseal(['verify', FILE]);
     expect(untrusted.status).toBe(1);
-    expect(untrusted.stdout).toContain(`.gitseal.yaml names it "alice", which is not trust`);
+    expect(untrusted.stdout).toContain(`.gitseal.yaml names it "alice", but a key is not trusted for being in the repository`);
     expect(untrusted.stdout).toMatch(/\[E_UNTRUSTED_WRITER\]\n$/);
   });
 

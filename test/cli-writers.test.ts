@@ -95,7 +95,7 @@ describe.concurrent('an attacker with push access and the public recipient', () 
     ws.write('.gitseal.yaml', ws.read('.gitseal.yaml') + `requireSignatures: true\nwriters:\n  - name: alice\n    key: ${forged.key}\n`);
     const r = await ws.run(['decrypt', 'secret.enc.yaml']);
     expect(r.status).toBe(43);
-    expect(r.stderr).toContain('.gitseal.yaml names it "alice", which is not trust');
+    expect(r.stderr).toContain('.gitseal.yaml names it "alice", but a key is not trusted for being in the repository');
   });
 
   it('without requireSignatures a forged document opens with a warning naming it unsigned or untrusted', async () => {

@@ -18,7 +18,8 @@ export const REASONS = {
   RewrapUnavailable: 'the rewrap service or its root of trust is not available; the Secret is left as it was',
   ScopeMismatch: "the object's namespace or name is not the one it was encrypted for",
   Tampered: 'the encrypted object was modified',
-  SecretNotOwned: 'a Secret of this name exists and was not made by gitseal (annotate gitseal.dev/adopt: "true" to take it over)',
+  SecretNotOwned:
+    'a Secret of this name exists and was not made by gitseal; to hand it over, its owner annotates the Secret gitseal.dev/adopt-by: NAME (this EncryptedSecret\'s name), and it is then never deleted with the EncryptedSecret',
   Unsigned: "the document is not signed, and this controller requires a trusted writer's signature (its trust file)",
   UntrustedWriter: 'the document is signed by a writer this controller (or the rewrap service) does not trust for it',
   Invalid: 'the object is not a valid EncryptedSecret or the Secret inside is not valid',

@@ -10,7 +10,7 @@ import type { PublicOrgKey } from '../kms/protocol/types.js';
 import type { Logger } from '../runtime/log.js';
 import { transient } from './conditions.js';
 import type { SecretObject } from './desired-secret.js';
-import { GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';
+import { ADOPT_BY_ANNOTATION, GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';
 import { startHealthServer, type HealthServer } from './http-server.js';
 import { InformerSupervisor } from './informer-supervisor.js';
 import { kubeRest } from './kube-rest.js';
@@ -234,9 +234,10 @@ export class Controller {
   }
 
   #onSecret(secret: SecretObject, deleted = false): void {
-    const owner = secret.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'EncryptedSecret');
+    // An adopted Secret has no ownerReference (desired-secret.ts): its consent annotation names its EncryptedSecret.
+    const owner = secret.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'EncryptedSecret')?.name ?? secret.metadata.annotations?.[ADOPT_BY_ANNOTATION];
     if (!owner) return;
-    const key = `${secret.metadata.namespace}/${owner.name}`;
+    const key = `${secret.metadata.namespace}/${owner}`;
     const rv = deleted ? null : (secret.metadata.resourceVersion ?? null);
     // The event of a write under way may come before its answer: decide when the reconcile is done.
     if (this.#busy.has(key)) return void this.#eventsWhileBusy.set(key, rv);

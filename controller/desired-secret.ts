@@ -3,6 +3,10 @@
  * type, labels, annotations, data (stringData folded in, as the API server
  * does) and immutability, owned by the CR. `sameSecret` decides whether the
  * live Secret already is it, so nothing is written when nothing changed.
+ *
+ * A Secret adopted with its owner's consent (ADOPT_BY_ANNOTATION) gets no
+ * ownerReference at all: garbage collection follows any ownerReference, so
+ * one would delete the Secret with the CR, which the consent did not give.
  */
 import { parse } from 'yaml';
 import { fail, isGitsealError } from '../core/errors.js';
@@ -13,7 +17,7 @@ import { MAX_ALIAS_COUNT } from '../core/format/yaml-store.js';
 import type { OpenedDocument } from '../core/format/seal.js';
 import { appliedMetadataKeys, hasLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
 import { dataDigest } from './slim-objects.js';
-import { GROUP, KIND, MANAGED_LABEL, MANAGED_VALUE, VERSION, type EncryptedSecretObject, type OwnerReference } from './encrypted-secret.js';
+import { ADOPT_BY_ANNOTATION, GROUP, KIND, MANAGED_LABEL, MANAGED_VALUE, VERSION, type EncryptedSecretObject, type OwnerReference } from './encrypted-secret.js';
 import { isRecord } from '../core/is-record.js';
 
 export interface SecretObject {
@@ -101,22 +105,38 @@ const sameMap = (a: Record<string, string> | undefined, b: Record<string, string
   return x.length === Object.keys(b ?? {}).length && x.every(([k, v]) => (b ?? {})[k] === v);
 };
 
-/** True when `live` is owned by this CR. */
-export const ownedBy = (live: SecretObject, cr: EncryptedSecretObject): boolean =>
+const controlledBy = (live: SecretObject, cr: EncryptedSecretObject): boolean =>
   (live.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.uid === cr.metadata.uid);
+
+/** True when the Secret's own annotation hands it to this CR (an EncryptedSecret is in the Secret's namespace). */
+export const adoptedBy = (live: SecretObject, cr: EncryptedSecretObject): boolean => live.metadata.annotations?.[ADOPT_BY_ANNOTATION] === cr.metadata.name;
+
+/** True when this CR may write `live`: it made it (its controller ownerReference), or the Secret consents to it. */
+export const ownedBy = (live: SecretObject, cr: EncryptedSecretObject): boolean => controlledBy(live, cr) || adoptedBy(live, cr);
+
+/**
+ * The desired Secret of an adopted one: no ownerReference, so deleting the CR leaves it, and the consent
+ * annotation applied too, so it survives the replacement of an immutable Secret (which deletes the live one).
+ */
+export function asAdopted(desired: SecretObject, cr: EncryptedSecretObject): SecretObject {
+  const metadata = { ...desired.metadata, annotations: { ...desired.metadata.annotations, [ADOPT_BY_ANNOTATION]: cr.metadata.name } };
+  delete metadata.ownerReferences;
+  return { ...desired, metadata };
+}
 
 /**
  * True when the live Secret already is what the controller would apply: the
  * labels and annotations it manages (others may add more) and none it
  * applied before that Git has since removed, type, data, immutability and
- * the controller ownerReference, with no legacy managedFields entry left to
- * take over.
+ * the controller ownerReference (or, adopted, none), with no legacy
+ * managedFields entry left to take over.
  */
 export function sameSecret(live: SecretObject, desired: SecretObject, cr: EncryptedSecretObject): boolean {
   const has = (have: Record<string, string> | undefined, want: Record<string, string> | undefined) => Object.entries(want ?? {}).every(([k, v]) => have?.[k] === v);
   const stillWanted = (field: 'labels' | 'annotations') => appliedMetadataKeys(live.metadata.managedFields, field).every((k) => desired.metadata[field]?.[k] !== undefined);
   return (
     ownedBy(live, cr) &&
+    controlledBy(live, cr) === (desired.metadata.ownerReferences?.length ?? 0) > 0 &&
     !hasLegacyEntry(live.metadata.managedFields) &&
     stillWanted('labels') &&
     stillWanted('annotations') &&

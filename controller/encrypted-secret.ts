@@ -13,8 +13,12 @@ export const GROUP = 'gitseal.dev';
 export const VERSION = 'v1';
 export const PLURAL = 'encryptedsecrets';
 export const KIND = 'EncryptedSecret';
-/** Set to "true" on an EncryptedSecret to let the controller take over a Secret it did not create. */
-export const ADOPT_ANNOTATION = 'gitseal.dev/adopt';
+/**
+ * Consent to adoption, set on the Secret itself by someone who may write it: its value names the EncryptedSecret
+ * (same namespace) that may take the Secret over. An annotation on the CR cannot be consent: whoever may create
+ * EncryptedSecrets in a namespace could then overwrite any Secret there (docs/ARCHITECTURE.md#the-controller).
+ */
+export const ADOPT_BY_ANNOTATION = 'gitseal.dev/adopt-by';
 /** Put on every Secret the controller writes, so its informer watches only those. */
 export const MANAGED_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_VALUE = 'gitseal';

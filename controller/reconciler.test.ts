@@ -17,7 +17,7 @@ import type { UnwrapResult } from '../kms/client/client.js';
 import type { LogFields, LogLevel } from '../runtime/log.js';
 import type { RewrapItem } from '../kms/protocol/types.js';
 import { ownerReferenceTo, type SecretObject } from './desired-secret.js';
-import { ADOPT_ANNOTATION, MANAGED_LABEL, MANAGED_VALUE, type EncryptedSecretObject, type EncryptedSecretStatus } from './encrypted-secret.js';
+import { ADOPT_BY_ANNOTATION, MANAGED_LABEL, MANAGED_VALUE, type EncryptedSecretObject, type EncryptedSecretStatus } from './encrypted-secret.js';
 import type { KubeApi } from './kube-api.js';
 import { FIELD_MANAGER, foldLegacyEntry, type ManagedFieldsEntry } from './managed-fields.js';
 import { KubeStatusError } from './kube-rest.js';
@@ -411,7 +411,7 @@ describe('reconcile: a Secret that is there already', () => {
     expect(env.api.writes()).toEqual([]);
     expect(env.api.secret()).toEqual(before);
     expect(ready(env.api.cr())).toMatchObject({ status: 'False', reason: 'SecretNotOwned' });
-    expect(ready(env.api.cr())!.message).toContain(ADOPT_ANNOTATION);
+    expect(ready(env.api.cr())!.message).toContain(ADOPT_BY_ANNOTATION);
     await settle();
     expect(env.api.events).toEqual([{ type: 'Warning', reason: 'SecretNotOwned', message: expect.stringContaining('not made by gitseal') }]);
   });
@@ -424,24 +424,61 @@ describe('reconcile: a Secret that is there already', () => {
     expect(env.api.writes()).toEqual([]);
   });
 
-  it('not owned, with the adopt annotation: taken over by the apply', async () => {
+  // Issue 15, finding 5: an annotation on the CR was a confused deputy. Whoever may create EncryptedSecrets could
+  // overwrite any Secret of the namespace, and deleting the CR then garbage-collected it through the new ownerReference.
+  it('the old adopt annotation on the CR, without the Secret\'s consent: SecretNotOwned, the Secret untouched', async () => {
     const cr = sealedCr();
-    cr.metadata.annotations = { [ADOPT_ANNOTATION]: 'true' };
+    cr.metadata.annotations = { 'gitseal.dev/adopt': 'true' };
     env.api.addCr(cr);
-    env.api.addSecret(foreign());
+    const before = env.api.addSecret(foreign());
+    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'SecretNotOwned' });
+    expect(env.api.writes()).toEqual([]);
+    expect(env.api.secret()).toEqual(before);
+    expect(ready(env.api.cr())).toMatchObject({ status: 'False', reason: 'SecretNotOwned', message: expect.stringContaining('gitseal.dev/adopt-by') });
+    await settle();
+    expect(env.api.events).toEqual([{ type: 'Warning', reason: 'SecretNotOwned', message: expect.stringContaining('not made by gitseal') }]);
+  });
+
+  it('consent naming another EncryptedSecret does not hand the Secret to this one', async () => {
+    env.api.addCr(sealedCr());
+    env.api.addSecret(foreign({ metadata: { ...foreign().metadata, annotations: { [ADOPT_BY_ANNOTATION]: 'other' } } }));
+    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'SecretNotOwned' });
+    expect(env.api.writes()).toEqual([]);
+  });
+
+  it('the Secret consents (adopt-by names the CR): taken over, with no ownerReference, and current on the next reconcile', async () => {
+    const cr = sealedCr();
+    env.api.addCr(cr);
+    env.api.addSecret(foreign({ metadata: { ...foreign().metadata, annotations: { [ADOPT_BY_ANNOTATION]: 'db' } } }));
     const out = await reconcile('payments', 'db', env.deps);
     expect(out).toMatchObject({ result: 'applied', reason: 'Decrypted' });
     expect(env.api.writes()).toEqual(['applySecret payments/db']);
-    expect(env.api.secret()).toMatchObject({ metadata: { uid: 'their-uid', ownerReferences: [ownerReferenceTo(cr)] }, data: { [CANARY_KEY]: b64(CANARY) } });
+    const s = env.api.secret()!;
+    expect(s).toMatchObject({ metadata: { uid: 'their-uid', annotations: { [ADOPT_BY_ANNOTATION]: 'db' } }, data: { [CANARY_KEY]: b64(CANARY) } });
+    expect(s.metadata.ownerReferences).toBeUndefined();
+    env.api.calls.length = 0;
+    expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'unchanged' });
+    expect(env.api.writes()).toEqual([]);
   });
 
-  it('adopt annotation other than "true" does not take over', async () => {
-    const cr = sealedCr();
-    cr.metadata.annotations = { [ADOPT_ANNOTATION]: 'yes' };
-    env.api.addCr(cr);
-    env.api.addSecret(foreign());
-    expect(await reconcile('payments', 'db', env.deps)).toEqual({ result: 'error', reason: 'SecretNotOwned' });
-    expect(env.api.writes()).toEqual([]);
+  it('consent added to a Secret gitseal made: its ownerReference is dropped, so the CR\'s deletion leaves it', async () => {
+    const cr = env.api.addCr(sealedCr());
+    await reconcile('payments', 'db', env.deps);
+    expect(env.api.secret()!.metadata.ownerReferences).toEqual([ownerReferenceTo(cr)]);
+    env.api.secret()!.metadata.annotations = { [ADOPT_BY_ANNOTATION]: 'db' };
+    env.api.calls.length = 0;
+    expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied' });
+    expect(env.api.writes()).toEqual(['applySecret payments/db']);
+    expect(env.api.secret()!.metadata.ownerReferences).toBeUndefined();
+  });
+
+  it('an adopted immutable Secret is replaced with its consent kept', async () => {
+    env.api.addCr(sealedCr(manifest({ extra: 'immutable: true\n' })));
+    env.api.addSecret(foreign({ immutable: true, metadata: { ...foreign().metadata, annotations: { [ADOPT_BY_ANNOTATION]: 'db' } } }));
+    expect(await reconcile('payments', 'db', env.deps)).toMatchObject({ result: 'applied' });
+    expect(env.api.writes()).toEqual(['deleteSecret payments/db uid=their-uid', 'applySecret payments/db']);
+    expect(env.api.secret()).toMatchObject({ immutable: true, metadata: { annotations: { [ADOPT_BY_ANNOTATION]: 'db' } } });
+    expect(env.api.secret()!.metadata.ownerReferences).toBeUndefined();
   });
 
   it('an immutable Secret of gitseal: deleted with a uid precondition, then applied', async () => {

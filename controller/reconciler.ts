@@ -13,8 +13,8 @@ import type { UnwrapResult } from '../kms/client/client.js';
 import type { Logger } from '../runtime/log.js';
 import type { RewrapItem, WireCode } from '../kms/protocol/types.js';
 import { readyStatus, REASONS, reasonOf, statusChanged, type Reason } from './conditions.js';
-import { desiredSecret, ownedBy, sameSecret, type SecretObject } from './desired-secret.js';
-import { ADOPT_ANNOTATION, documentOf, rewrapItemOf, type EncryptedSecretObject } from './encrypted-secret.js';
+import { adoptedBy, asAdopted, desiredSecret, ownedBy, sameSecret, type SecretObject } from './desired-secret.js';
+import { documentOf, rewrapItemOf, type EncryptedSecretObject } from './encrypted-secret.js';
 import type { KubeApi } from './kube-api.js';
 import { KubeStatusError } from './kube-rest.js';
 import { hasLegacyEntry } from './managed-fields.js';
@@ -138,12 +138,15 @@ async function decrypt(cr: EncryptedSecretObject, deps: ReconcilerDeps): Promise
  * Every write, the first one included, is a server-side apply by one field
  * manager, so keys, labels and annotations removed in Git leave the Secret.
  * A Secret the managed-Secrets cache does not know is read first: one of that
- * name that gitseal does not own must not be taken over by the apply.
+ * name that gitseal does not own must not be taken over by the apply, unless
+ * the Secret itself consents (adoptedBy); nothing on the CR can: whoever may
+ * create EncryptedSecrets could then overwrite any Secret of the namespace.
  */
-async function write(cr: EncryptedSecretObject, desired: SecretObject, deps: ReconcilerDeps): Promise<{ written?: string }> {
-  const { namespace, name } = desired.metadata;
+async function write(cr: EncryptedSecretObject, built: SecretObject, deps: ReconcilerDeps): Promise<{ written?: string }> {
+  const { namespace, name } = built.metadata;
   const live = deps.getManagedSecret(namespace, name) ?? (await deps.api.getSecret(namespace, name)) ?? undefined;
-  if (live && !ownedBy(live, cr) && cr.metadata.annotations?.[ADOPT_ANNOTATION] !== 'true') refuse('SecretNotOwned', REASONS.SecretNotOwned);
+  if (live && !ownedBy(live, cr)) refuse('SecretNotOwned', REASONS.SecretNotOwned);
+  const desired = live && adoptedBy(live, cr) ? asAdopted(built, cr) : built;
   if (live && sameSecret(live, desired, cr)) return {};
   if (live?.immutable && live.metadata.uid) {
     await deps.api.deleteSecret(namespace, name, live.metadata.uid);

@@ -93,17 +93,41 @@ describe('gitseal controller', () => {
     expect(env.getSecret('billing', 'moved')).toBeUndefined();
   });
 
-  it('leaves a Secret it did not make alone, unless the EncryptedSecret asks to adopt it', async () => {
+  // Issue 15, finding 5: the EncryptedSecret's own annotation used to be enough, so whoever may create EncryptedSecrets
+  // could overwrite any Secret of the namespace, and deleting the CR then garbage-collected it.
+  it('leaves a Secret it did not make alone, whatever the EncryptedSecret asks (the attack of gitseal.dev/adopt)', async () => {
+    await env.core.createNamespacedSecret({ namespace: 'payments', body: { metadata: { name: 'victim' }, data: { k: b64('theirs') } } });
+    const before = env.getSecret('payments', 'victim')!;
+    const cr = env.encrypt(secretManifest('payments', 'victim', { k: 'attacker' }));
+    await env.createCr({ ...cr, metadata: { ...cr.metadata, annotations: { 'gitseal.dev/adopt': 'true' } } });
+    await until('SecretNotOwned', () => ready(env.getCr('payments', 'victim'))?.reason === 'SecretNotOwned');
+    expect(ready(env.getCr('payments', 'victim'))!.message).toContain('gitseal.dev/adopt-by');
+    await until('the Warning event', () => env.k8s.list('v1', 'Event', 'payments').some((e) => (e as { reason?: string }).reason === 'SecretNotOwned'));
+    expect(env.getSecret('payments', 'victim')).toEqual(before);
+    await env.custom.deleteNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace: 'payments', name: 'victim' });
+    await until('the CR gone', () => env.getCr('payments', 'victim') === undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(env.getSecret('payments', 'victim')).toEqual(before);
+  });
+
+  it('adopts a Secret whose owner consents (gitseal.dev/adopt-by), and deleting the EncryptedSecret leaves it', async () => {
     await env.core.createNamespacedSecret({ namespace: 'payments', body: { metadata: { name: 'legacy' }, data: { k: b64('old') } } });
-    const cr = env.encrypt(secretManifest('payments', 'legacy', { k: 'new' }));
-    await env.createCr(cr);
+    await env.createCr(env.encrypt(secretManifest('payments', 'legacy', { k: 'new' })));
     await until('SecretNotOwned', () => ready(env.getCr('payments', 'legacy'))?.reason === 'SecretNotOwned');
     expect(env.getSecret('payments', 'legacy')!.data).toEqual({ k: b64('old') });
-    await env.custom.patchNamespacedCustomObject(
-      { group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace: 'payments', name: 'legacy', body: { metadata: { annotations: { 'gitseal.dev/adopt': 'true' } } } },
-      mergePatch,
-    );
+    await env.core.patchNamespacedSecret({ namespace: 'payments', name: 'legacy', body: { metadata: { annotations: { 'gitseal.dev/adopt-by': 'legacy' } } } }, mergePatch);
     await until('adopted', () => env.getSecret('payments', 'legacy')?.data?.k === b64('new'), 20_000);
+    await until('Ready', () => ready(env.getCr('payments', 'legacy'))?.status === 'True');
+    const adopted = env.getSecret('payments', 'legacy')!;
+    expect(adopted.metadata.ownerReferences).toBeUndefined();
+    // Drift on an adopted Secret is repaired too: its consent names the EncryptedSecret.
+    await env.core.patchNamespacedSecret({ namespace: 'payments', name: 'legacy', body: { data: { k: b64('edited') } } }, mergePatch);
+    await until('the edit undone', () => env.getSecret('payments', 'legacy')?.data?.k === b64('new'));
+    // The double runs the garbage collector (the Secret of "api" below goes with its CR): this one stays.
+    await env.custom.deleteNamespacedCustomObject({ group: 'gitseal.dev', version: 'v1', plural: 'encryptedsecrets', namespace: 'payments', name: 'legacy' });
+    await until('the CR gone', () => env.getCr('payments', 'legacy') === undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(env.getSecret('payments', 'legacy')).toMatchObject({ metadata: { uid: adopted.metadata.uid }, data: { k: b64('new') } });
   });
 
   // The kill switch is pulled at the AWS KMS double, which needs the optional AWS SDK in the service.

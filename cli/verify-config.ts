@@ -11,7 +11,7 @@
  * folder that holds one in either version, the policy in force in the work
  * tree is compared with the one in force at the base.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../core/errors.js';
@@ -59,6 +59,12 @@ export interface ConfigBaseline {
   compare(dirs: readonly string[]): ConfigReport[];
   /** Every folder that holds a `.gitseal.yaml` in the work tree or at the base. */
   configFolders(): string[];
+  /**
+   * Writes the base's `.gitseal.yaml` files under `dir`, each at its path from the top, so the
+   * creation rules and recipients of the base can be read as a work tree's (verify --review).
+   * Without one at the top, `{}` stands there, so the lookup stops at `dir`.
+   */
+  materialise(dir: string): void;
 }
 
 const isProblem = (p: WriterPolicy | Problem): p is Problem => 'code' in p;
@@ -148,7 +154,11 @@ export async function configBaseline(cwd: string, baseRef: string | undefined): 
   const atBase = (await git.raw(['ls-tree', '-r', '-z', '--name-only', base])).split('\0').filter(isConfig);
   const inTree = (await git.raw(['ls-files', '-z', '--cached', '--others', '--exclude-standard'])).split('\0').filter(isConfig);
   const baseTexts = new Map<string, WriterPolicy | Problem>();
-  for (const file of atBase) baseTexts.set(file, writerPolicyOf(await git.show([`${base}:${file}`]), `${file} at ${base.slice(0, 12)}`));
+  const rawTexts = new Map<string, string>();
+  for (const file of atBase) {
+    rawTexts.set(file, await git.show([`${base}:${file}`]));
+    baseTexts.set(file, writerPolicyOf(rawTexts.get(file)!, `${file} at ${base.slice(0, 12)}`));
+  }
 
   const rel = (dir: string): string => relative(top, dir).split(sep).join('/');
   const inRepo = (dir: string): boolean => dir === top || !relative(top, dir).startsWith('..');
@@ -182,6 +192,13 @@ export async function configBaseline(cwd: string, baseRef: string | undefined): 
     baseAt: (dir) => {
       const f = inRepo(dir) ? baseInForce(dir) : null;
       return f && !isProblem(f.policy) ? f.policy : null;
+    },
+    materialise: (dir) => {
+      if (!rawTexts.has(CONFIG_FILE)) writeFileSync(join(dir, CONFIG_FILE), '{}\n');
+      for (const [file, text] of rawTexts) {
+        mkdirSync(dirname(join(dir, file)), { recursive: true });
+        writeFileSync(join(dir, file), text);
+      }
     },
     configFolders: () => [...new Set([...atBase, ...inTree].map((f) => join(top, dirname(f))))],
     compare: (dirs) => {

@@ -22,6 +22,11 @@ describe('gitseal verify', () => {
     expectTypeOf((await optionsFor(verifyCommand, ['verify'])).base).toEqualTypeOf<string | undefined>();
   });
 
+  it('reads --review, which takes the rules from the base', async () => {
+    expect((await optionsFor(verifyCommand, ['verify', '--all'])).review).toBeUndefined();
+    expect(await optionsFor(verifyCommand, ['verify', '--all', '--base', 'main', '--review'])).toMatchObject({ all: true, base: 'main', review: true });
+  });
+
   it('refuses unknown options', async () => {
     await expectUsageError(['verify', '--bogus'], 'Unknown argument: bogus');
   });

@@ -10,6 +10,10 @@ const builder = (y: Argv) =>
       type: 'string',
       describe: 'compare .gitseal.yaml with this commit (default HEAD in a git repository): new writers or requireSignatures turned off fail',
     })
+    .option('review', {
+      type: 'boolean',
+      describe: 'with --all and --base: creation rules, recipients and writers come from .gitseal.yaml at the base, and any plaintext kind: Secret fails',
+    })
     .option('json', { type: 'boolean', describe: 'machine-readable report' })
     .option('without-key', { type: 'boolean', describe: 'check structure only; do not load a key' });
 

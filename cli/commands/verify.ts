@@ -47,9 +47,9 @@ function warnUnaccepted(files: readonly FileReport[]): void {
 }
 
 /** `--all`: the repository's tracked files (or those under FILE...), then a summary line. */
-async function runAll(paths: string[], identities: Identity[] | null, json: boolean, base: string | undefined): Promise<number> {
+async function runAll(paths: string[], identities: Identity[] | null, json: boolean, base: string | undefined, review: boolean): Promise<number> {
   const { verifyRepo, describeSummary } = await import('../verify-repo.js');
-  const report = await verifyRepo(process.cwd(), paths, identities, base);
+  const report = await verifyRepo(process.cwd(), paths, identities, base, review);
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write([...report.config.map(describeConfig), ...report.files.map(describe), describeSummary(report.summary, report.base)].join('\n') + '\n');
   warnUnaccepted(report.files);
@@ -59,8 +59,10 @@ async function runAll(paths: string[], identities: Identity[] | null, json: bool
 export async function run(opts: VerifyOptions): Promise<number> {
   const files = opts.files ?? [];
   if (!opts.all && files.length === 0) fail('E_USAGE', 'name the files to verify, or pass --all to verify the git repository');
+  // The base's rules are what a pull request cannot change: without an explicit base there is nothing to hold it to.
+  if (opts.review && (!opts.all || opts.base === undefined)) fail('E_USAGE', '--review needs --all and --base, e.g. gitseal verify --all --base main --review');
   const identities = await identitiesAtHand(opts);
-  if (opts.all) return runAll(files, identities, Boolean(opts.json), opts.base);
+  if (opts.all) return runAll(files, identities, Boolean(opts.json), opts.base, Boolean(opts.review));
   const baseline = await configBaseline(process.cwd(), opts.base);
   const reports = files.map((file) => verifyFile(file, identities, baseline));
   const config = baseline ? baseline.compare(files.map((f) => (f === '-' ? process.cwd() : dirname(resolve(f))))) : [];

@@ -2,11 +2,13 @@
  * `gitseal policy check SUBJECT SCOPE [--operation OP] --policy FILE`: what
  * the rewrap service would decide, and which rule decides it; for a scope,
  * also whether its documents must be signed (`requireSignatures`); status 1
- * when denied.
+ * when denied. Allow rules that deny rules shadow entirely are warned about
+ * on stderr, as the service's loader does.
  */
 import { readFile } from 'node:fs/promises';
 import { fail } from '../../core/errors.js';
 import { parsePolicy } from '../../kms/service/policy.js';
+import { shadowedAllows } from '../../kms/service/policy-shadow.js';
 import { OPERATIONS } from '../../kms/protocol/types.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 import type { PolicyCheckOptions } from './policy-check.command.js';
@@ -27,6 +29,7 @@ export async function run(opts: PolicyCheckOptions): Promise<number> {
     return fail('E_IO', `cannot read ${file}: ${errnoOf(e)}`);
   }
   const policy = parsePolicy(text, file);
+  for (const warning of shadowedAllows(policy.rules)) process.stderr.write(`warning: ${warning}\n`);
   const decision = policy.decide(subject, scope, operation);
   const scoped = operation === 'rewrap' || operation === 'write';
   const requiredBy = scoped ? policy.signaturesRequiredBy(scope) : null;

@@ -41,6 +41,13 @@ function nextReload(f: PolicyFile, ms = 8000): Promise<ReloadResult> {
 const allows = (f: PolicyFile, subject: string): boolean => f.current().decide(subject, 'a/b', 'rewrap').allowed;
 
 describe('PolicyFile', () => {
+  it('warns about an allow rule that a deny shadows entirely, and still loads the policy', async () => {
+    writeFileSync(path, `${policyText('dev:a')}  - {effect: deny, subjects: ["dev:*"], scopes: ["*"], operations: [rewrap]}\n`);
+    file = await PolicyFile.load(path, log, { pollMs: 60_000 });
+    expect(logs).toContainEqual({ level: 'warn', msg: "policy: rule 1 'dev:a' grants nothing: rule 2 denies everything it allows", path });
+    expect(allows(file, 'dev:a')).toBe(false);
+  });
+
   it('loads, and refuses a bad or missing first file with E_POLICY', async () => {
     writeFileSync(path, policyText('dev:a'));
     file = await PolicyFile.load(path, log);

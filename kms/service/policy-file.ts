@@ -13,6 +13,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fail, isGitsealError } from '../../core/errors.js';
 import { parsePolicy, type LoadedPolicy } from './policy.js';
+import { shadowedAllows } from './policy-shadow.js';
 
 export interface LogEvent {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -65,6 +66,7 @@ export class PolicyFile {
     file.statKey = key;
     file.start(opts.pollMs ?? 2000, opts.debounceMs ?? 100);
     log({ level: 'info', msg: `policy loaded (${file.policy.rules.length} rules)`, path });
+    file.warnShadowed();
     return file;
   }
 
@@ -155,7 +157,13 @@ export class PolicyFile {
     this.error = null;
     this.errorIsRead = false;
     this.log({ level: 'info', msg: `policy reloaded (${next.rules.length} rules)`, path: this.path });
+    this.warnShadowed();
     this.emit({ ok: true, rules: next.rules.length });
+  }
+
+  /** Allow rules that deny rules take away entirely load, but are worth a warning each. */
+  private warnShadowed(): void {
+    for (const warning of shadowedAllows(this.policy.rules)) this.log({ level: 'warn', msg: `policy: ${warning}`, path: this.path });
   }
 
   private failed(error: string, isRead: boolean): void {

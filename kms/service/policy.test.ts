@@ -119,6 +119,65 @@ describe('decide', () => {
     expect(ex.decide('dev:alice', 'payments/api', 'write').allowed).toBe(false);
     expect(ex.signaturesRequiredBy('payments/api')).not.toBeNull();
   });
+
+  it('the example keeps CI from prod-db through a namespace-scoped or cluster-scoped file too (issue 15)', () => {
+    const ex = parsePolicy(EXAMPLE, 'examples/policy.yaml');
+    const ci = 'ci:myorg/payments:refs/heads/main';
+    for (const scope of ['payments/prod-db', 'payments/*', '*'])
+      expect(ex.decide(ci, scope, 'rewrap')).toMatchObject({ allowed: false, rule: { index: 5, name: 'nobody from CI touches prod-db' } });
+    expect(ex.decide(ci, 'payments/*', 'rewrap').reason).toBe(
+      "denied by rule 5 'nobody from CI touches prod-db' (its scope payments/prod-db lies within the binding payments/*, which could open it)",
+    );
+    expect(ex.decide(ci, 'payments/api', 'rewrap').allowed).toBe(true);
+    expect(ex.decide('system:serviceaccount:gitseal:controller', 'payments/*', 'rewrap').allowed).toBe(true);
+    expect(ex.decide(ci, 'payments/*', 'write').allowed).toBe(true);
+  });
+});
+
+describe('deny rules apply wherever their pattern meets the binding', () => {
+  it('denies a wider binding that could open what the deny names, and leaves others alone', () => {
+    expect(policy.decide('ci:myorg/payments:x', 'payments/*', 'rewrap')).toMatchObject({ allowed: false, rule: { index: 3 } });
+    expect(policy.decide('ci:myorg/payments:x', '*', 'rewrap')).toMatchObject({ allowed: false, rule: { index: 3 } });
+    expect(policy.decide('ci:myorg/payments:x', 'payments/api', 'rewrap')).toMatchObject({ allowed: true, rule: { index: 2 } });
+    expect(policy.decide('dev:alice', 'payments/*', 'rewrap').allowed).toBe(true);
+    // A plain covering deny keeps its short reason.
+    expect(policy.decide('ci:myorg/payments:x', 'payments/prod-db', 'rewrap').reason).toBe("denied by rule 3 'nobody from CI touches prod-db'");
+  });
+
+  it('meets globbed patterns: a deny of pay*/prod-* reaches payments/* and *, not billing/*', () => {
+    const p = parsePolicy(
+      stringify({
+        'gitseal-policy': 1,
+        rules: [
+          { subjects: ['dev:*'], scopes: ['*'], operations: ['rewrap'] },
+          { effect: 'deny', subjects: ['dev:x'], scopes: ['pay*/prod-*'], operations: ['rewrap'] },
+        ],
+      }),
+      'p',
+    );
+    expect(p.decide('dev:x', 'payments/*', 'rewrap').allowed).toBe(false);
+    expect(p.decide('dev:x', '*', 'rewrap').allowed).toBe(false);
+    expect(p.decide('dev:x', 'payments/prod-db', 'rewrap').allowed).toBe(false);
+    expect(p.decide('dev:x', 'payments/api', 'rewrap').allowed).toBe(true);
+    expect(p.decide('dev:x', 'billing/*', 'rewrap').allowed).toBe(true);
+    expect(p.decide('dev:y', 'payments/*', 'rewrap').allowed).toBe(true);
+  });
+
+  it('a deny beats every allow for each binding it meets (property)', () => {
+    const seg = fc.constantFrom('a', 'b', 'ab', '*', 'a*');
+    const pattern = fc.oneof(fc.constant('*'), fc.tuple(seg, seg).map(([n, m]) => `${n}/${m}`));
+    const binding = fc.oneof(fc.constant('*'), fc.constantFrom('a', 'b', 'ab').chain((ns) => fc.constantFrom(`${ns}/*`, `${ns}/a`, `${ns}/b`, `${ns}/ab`)));
+    fc.assert(
+      fc.property(pattern, binding, (deny, scope) => {
+        const p = parsePolicy(
+          stringify({ 'gitseal-policy': 1, rules: [{ subjects: ['*'], scopes: ['*'], operations: ['rewrap'] }, { effect: 'deny', subjects: ['*'], scopes: [deny], operations: ['rewrap'] }] }),
+          'p',
+        );
+        const b = parseBinding(scope)!;
+        expect(p.decide('dev:x', scope, 'rewrap').allowed).toBe(!scopeOverlaps(deny, b));
+      }),
+    );
+  });
 });
 
 describe('requireSignatures', () => {

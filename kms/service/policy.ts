@@ -5,6 +5,10 @@
  * `requireSignatures` lists the scopes whose documents must be signed by a
  * writer granted `write` there; it is a property of the scope, not of a
  * rule, so no caller's grant can lift it.
+ * An allow must cover the whole binding (scopeCovers), but a deny applies
+ * wherever its pattern meets the binding (scopeOverlaps): a file sealed for
+ * 'payments/*' can open 'payments/prod-db', so `deny payments/prod-db`
+ * refuses it too (issue 15).
  * schemas/policy.schema.json describes the same file; tests keep them in
  * step.
  */
@@ -15,7 +19,7 @@ import { type Decision, type Policy } from './types.js';
 
 export const POLICY_VERSION = 1;
 const MAX_POLICY_CHARS = 1 << 20;
-const KEY_OPERATIONS: ReadonlySet<string> = new Set<Operation>(['keys.rotate', 'keys.revoke', 'keys.destroy']);
+export const KEY_OPERATIONS: ReadonlySet<string> = new Set<Operation>(['keys.rotate', 'keys.revoke', 'keys.destroy']);
 
 /** The same patterns as the schema; `u` so lengths count code points, as JSON Schema does. */
 export const SUBJECT_PATTERN = /^[^\s\x00-\x1f\x7f]{1,512}$/u;
@@ -200,11 +204,17 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
 
 function compile(source: string, rules: readonly PolicyRule[], requireSignatures: readonly string[]): LoadedPolicy {
   const label = (r: PolicyRule): string => `rule ${r.index}${r.name === undefined ? '' : ` '${r.name}'`}`;
-  const decided = (r: PolicyRule): Decision => ({
+  const decided = (r: PolicyRule, why = ''): Decision => ({
     allowed: r.effect === 'allow',
     rule: r.name === undefined ? { index: r.index } : { index: r.index, name: r.name },
-    reason: `${r.effect === 'allow' ? 'allowed' : 'denied'} by ${label(r)}`,
+    reason: `${r.effect === 'allow' ? 'allowed' : 'denied'} by ${label(r)}${why}`,
   });
+  // A deny that only meets the binding says which of its scopes the binding could open.
+  const denial = (r: PolicyRule, binding: Binding | null, scope: string): Decision | null => {
+    if (!binding || r.scopes.some((p) => scopeCovers(p, binding))) return decided(r);
+    const met = r.scopes.find((p) => scopeOverlaps(p, binding));
+    return met === undefined ? null : decided(r, ` (its scope ${met} lies within the binding ${display(scope)}, which could open it)`);
+  };
   const decide = (subject: string, scope: string, operation: Operation): Decision => {
     if (!subject) return { allowed: false, rule: null, reason: 'denied: the request has no subject' };
     const keyOp = KEY_OPERATIONS.has(operation);
@@ -213,8 +223,12 @@ function compile(source: string, rules: readonly PolicyRule[], requireSignatures
     let allow: PolicyRule | undefined;
     for (const r of rules) {
       if (!r.operations.includes(operation) || !r.subjects.some((p) => globMatch(p, subject))) continue;
+      if (r.effect === 'deny') {
+        const denied = denial(r, binding, scope);
+        if (denied) return denied;
+        continue;
+      }
       if (binding && !r.scopes.some((p) => scopeCovers(p, binding))) continue;
-      if (r.effect === 'deny') return decided(r);
       allow ??= r;
     }
     if (allow) return decided(allow);

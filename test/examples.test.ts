@@ -2,7 +2,8 @@
  * The manifests under examples/ that users copy: the kustomize base renders
  * (`kubectl kustomize examples/deploy`) into least-privilege, restricted,
  * probed and limited objects whose rewrap configuration the service itself
- * accepts; the Flux objects hang together; the alerts and the dashboard use
+ * accepts; its RBAC grants every call the controller makes against the API
+ * double; the Flux objects hang together; the alerts and the dashboard use
  * only the metric names the controller and the service export.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,9 @@ import { parseServiceConfig } from '../kms/service/service-config.js';
 import { WIRE_CODES } from '../kms/protocol/types.js';
 import { decodeTrustFile } from '../core/crypto/writer-file.js';
 import { formatWriter, writerFromSecret } from '../core/crypto/writer-key.js';
+import { PooledKubeConfig } from '../controller/pooled-kube-config.js';
+import type { RequestRecord } from './k8s/api-double.js';
+import { mergePatch, secretManifest, startControllerEnv, until } from './helpers/controller-env.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const DEPLOY = join(EXAMPLES, 'deploy');
@@ -282,6 +286,68 @@ describe('examples/deploy', () => {
     expect(policy.decide(controller, '*', 'keys.destroy').allowed).toBe(false);
     expect(policy.decide('system:serviceaccount:payments:default', 'payments/db', 'rewrap').allowed).toBe(false);
   });
+});
+
+/** The RBAC request attributes of a call (group, resource with subresource, verb, namespace, name), as kube-apiserver derives them. */
+function rbacAttributes(r: RequestRecord): Array<{ group: string; resource: string; verb: string; namespace?: string; name?: string }> {
+  const m = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(r.path);
+  if (!m) throw new Error(`not a resource path: ${r.method} ${r.path}`);
+  const [, group = '', namespace, plural, name, sub] = m;
+  const query = new URLSearchParams(r.query);
+  const verb =
+    r.method === 'GET' ? (name ? 'get' : ['true', '1'].includes(query.get('watch') ?? '') ? 'watch' : 'list') : { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: name ? 'delete' : 'deletecollection' }[r.method];
+  if (!verb) throw new Error(`unexpected method ${r.method}`);
+  const at = { group, resource: sub ? `${plural}/${sub}` : plural!, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
+  // A server-side apply that creates the object is authorized for create too.
+  return r.contentType === 'application/apply-patch+yaml' ? [{ ...at, verb }, { ...at, verb: 'create' }] : [{ ...at, verb }];
+}
+
+describe('examples/deploy RBAC against the controller', () => {
+  it('grants every call the controller makes: create, update, drift, immutable replacement, adoption, refusal, leader election', async () => {
+    const env = await startControllerEnv();
+    try {
+      // The controller's own user, so the test's setup calls are told apart.
+      const kc = new PooledKubeConfig();
+      kc.loadFromString(env.k8s.kubeconfig({ user: 'gitseal-controller' }));
+      await env.startController({ kubeConfig: kc, leaderElection: { namespace: 'gitseal', identity: 'rbac', leaseDurationMs: 1_000, renewDeadlineMs: 600, retryPeriodMs: 100 } });
+      const b64 = (v: string) => Buffer.from(v).toString('base64');
+      const tls = (v: string) => env.encrypt(secretManifest('payments', 'tls', { k: v }, 'immutable: true\n'));
+      await env.createCr(tls('1'));
+      await until('the Secret', () => env.getSecret('payments', 'tls')?.data?.k === b64('1'));
+      await env.replaceCr(tls('2'));
+      await until('the immutable Secret replaced', () => env.getSecret('payments', 'tls')?.data?.k === b64('2'));
+      await env.core.deleteNamespacedSecret({ namespace: 'payments', name: 'tls' });
+      await until('the deleted Secret back', () => env.getSecret('payments', 'tls')?.data?.k === b64('2'));
+      await env.core.createNamespacedSecret({ namespace: 'billing', body: { metadata: { name: 'theirs' }, data: { k: b64('x') } } });
+      await env.createCr(env.encrypt(secretManifest('billing', 'theirs', { k: 'y' })));
+      await until('SecretNotOwned', () => env.getCr('billing', 'theirs')?.status?.conditions?.some((c) => c.reason === 'SecretNotOwned') === true);
+      await env.core.patchNamespacedSecret({ namespace: 'billing', name: 'theirs', body: { metadata: { annotations: { 'gitseal.dev/adopt-by': 'theirs' } } } }, mergePatch);
+      await env.replaceCr(env.encrypt(secretManifest('billing', 'theirs', { k: 'z' })));
+      await until('adopted', () => env.getSecret('billing', 'theirs')?.data?.k === b64('z'));
+      await env.controllers[0]!.stop();
+      await kc.closePool();
+
+      const calls = env.k8s.requests.filter((r) => r.user === 'gitseal-controller').flatMap(rbacAttributes);
+      const verbsSeen = new Set(calls.map((c) => `${c.group || 'core'}/${c.resource}: ${c.verb}`));
+      for (const expected of ['core/secrets: delete', 'core/secrets: patch', 'core/secrets: create', 'gitseal.dev/encryptedsecrets/status: patch', 'coordination.k8s.io/leases: create'])
+        expect(verbsSeen, 'the scenario makes the calls it claims').toContain(expected);
+      const grants = [
+        ...find('ClusterRole', 'gitseal-controller').rules.map((rule: any) => ({ rule })),
+        ...find('Role', 'gitseal-controller-leader-election').rules.map((rule: any) => ({ rule, namespace: 'gitseal' })),
+      ];
+      const allowed = (c: ReturnType<typeof rbacAttributes>[number]) =>
+        grants.some(({ rule, namespace }: { rule: any; namespace?: string }) =>
+          (namespace === undefined || namespace === c.namespace) &&
+          rule.apiGroups.includes(c.group) &&
+          rule.resources.includes(c.resource) &&
+          rule.verbs.includes(c.verb) &&
+          (rule.resourceNames === undefined || (c.name !== undefined && rule.resourceNames.includes(c.name))),
+        );
+      expect(calls.filter((c) => !allowed(c)).map((c) => `${c.verb} ${c.group || 'core'}/${c.resource} ${c.namespace ?? ''}/${c.name ?? ''}`)).toEqual([]);
+    } finally {
+      await env.close();
+    }
+  }, 60_000);
 });
 
 describe('examples/flux', () => {

@@ -32,7 +32,7 @@ interface Review {
 
 let ws: Workspace;
 let dir: string;
-const commits = { base: '', head: '', leaky: '' };
+const commits = { base: '', head: '', leaky: '', attributes: '', loosened: '' };
 
 beforeAll(async () => {
   ws = await newWorkspace();
@@ -60,6 +60,17 @@ beforeAll(async () => {
   ws.write('repo/apps/cache-secret.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: cache, namespace: prod}\nstringData:\n  password: plaintext-leak-value\n');
   commitAll(dir, 'a plaintext Secret by mistake');
   commits.leaky = git(dir, 'rev-parse', 'HEAD').trim();
+
+  // Two pull requests on top of head: one that only adds a .gitattributes, one that drops the creation rules to commit plaintext.
+  git(dir, 'checkout', '-q', '--detach', commits.head);
+  ws.write('repo/.gitattributes', '*.yaml -diff\n');
+  commitAll(dir, 'attributes');
+  commits.attributes = git(dir, 'rev-parse', 'HEAD').trim();
+  git(dir, 'checkout', '-q', '--detach', commits.head);
+  ws.write('repo/.gitseal.yaml', ws.read('.gitseal.yaml').replace(/^creation_rules:[\s\S]*$/m, 'creation_rules: []\n'));
+  ws.write('repo/apps/cache-secret.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: cache, namespace: prod}\nstringData:\n  password: plaintext-leak-value\n');
+  commitAll(dir, 'no more creation rules');
+  commits.loosened = git(dir, 'rev-parse', 'HEAD').trim();
 });
 
 /** Checks out `commit` and runs the script there (in `repo`, the main fixture by default) with a runner-like environment. */
@@ -121,7 +132,7 @@ describe('gitseal-review action script', () => {
     expect(diff).toContain('apps/app-secret.enc.yaml');
     expect(diff).toContain('apps/db-secret.enc.yaml');
     expect(diff).not.toContain('stringData.password'); // without the key, key names stay hidden too
-    expect(r.outputs).toEqual({ verify: 'passed', differences: 'true', 'writers-changed': 'false' });
+    expect(r.outputs).toEqual({ verify: 'passed', differences: 'true', 'writers-changed': 'false', 'config-changed': 'false' });
     expect(r.stdout).toBe(r.summary); // the job log shows the same report
     expectNoValues(r);
   });
@@ -132,10 +143,10 @@ describe('gitseal-review action script', () => {
     expect(r.status, r.stderr).toBe(1);
     expect(r.summary).toContain('**verify** (3 changed files): failed');
     const verify = blockAfter(r.summary, '**verify**');
-    expect(verify).toContain('apps/cache-secret.yaml: FAIL not encrypted, but a creation rule in .gitseal.yaml matches it');
+    expect(verify).toContain('apps/cache-secret.yaml: FAIL not encrypted, but a creation rule in .gitseal.yaml at the base matches it');
     expect(verify).toMatch(/3 of 3 tracked files checked: 1 failed \(1 not encrypted\)\ngitseal: warning: 2 documents are unsigned/);
     expect(blockAfter(r.summary, '**gitseal diff**')).toContain('apps/db-secret.enc.yaml');
-    expect(r.outputs).toEqual({ verify: 'failed', differences: 'true', 'writers-changed': 'false' });
+    expect(r.outputs).toEqual({ verify: 'failed', differences: 'true', 'writers-changed': 'false', 'config-changed': 'false' });
     expectNoValues(r);
   });
 
@@ -155,7 +166,7 @@ describe('gitseal-review action script', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.summary).toContain('**verify** (0 changed files): skipped (no changed files)');
     expect(r.summary).toContain('no changes to encrypted files');
-    expect(r.outputs).toEqual({ verify: 'skipped', differences: 'false', 'writers-changed': 'false' });
+    expect(r.outputs).toEqual({ verify: 'skipped', differences: 'false', 'writers-changed': 'false', 'config-changed': 'false' });
   });
 
   it('--all verifies the whole repository; a base that is not there, or none, cannot run: status 2 with the reason in the summary', async () => {
@@ -170,6 +181,30 @@ describe('gitseal-review action script', () => {
     const none = await review(commits.head, { GITSEAL_REVIEW_COMMAND: command() });
     expect(none.status).toBe(2);
     expect(none.summary).toContain('no base to compare with');
+  });
+});
+
+describe('gitseal-review action script: the review configuration', () => {
+  it('a pull request that changes .gitattributes is flagged and fails, unless allow-config-change', async () => {
+    const r = await review(commits.attributes, { GITSEAL_REVIEW_BASE: commits.head, GITSEAL_REVIEW_COMMAND: command() });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.summary).toContain("**⚠ review configuration changed**: `.gitattributes`. The checks below use the base's .gitseal.yaml; this fails the review until a maintainer allows it");
+    expect(r.outputs).toEqual({ verify: 'passed', differences: 'false', 'writers-changed': 'false', 'config-changed': 'true' });
+
+    const allowed = await review(commits.attributes, { GITSEAL_REVIEW_BASE: commits.head, GITSEAL_REVIEW_COMMAND: command(), GITSEAL_REVIEW_ALLOW_CONFIG_CHANGE: 'true' });
+    expect(allowed.status, allowed.stderr).toBe(0);
+    expect(allowed.summary).toContain('allowed for this run (allow-config-change)');
+    const asArgument = await review(commits.attributes, { GITSEAL_REVIEW_BASE: commits.head, GITSEAL_REVIEW_COMMAND: command() }, ['--allow-config-change']);
+    expect(asArgument.status).toBe(0);
+  });
+
+  it('a pull request that drops the creation rules to commit a plaintext Secret: the base rules still fail it, even when the change is allowed', async () => {
+    const r = await review(commits.loosened, { GITSEAL_REVIEW_BASE: commits.head, GITSEAL_REVIEW_COMMAND: command(), GITSEAL_REVIEW_ALLOW_CONFIG_CHANGE: 'true' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.summary).toContain('`.gitseal.yaml`');
+    expect(blockAfter(r.summary, '**verify**')).toContain('apps/cache-secret.yaml: FAIL not encrypted, but a creation rule in .gitseal.yaml at the base matches it');
+    expect(r.outputs).toMatchObject({ verify: 'failed', 'config-changed': 'true' });
+    expectNoValues(r);
   });
 });
 
@@ -217,7 +252,7 @@ describe('gitseal-review action script: writers', () => {
     expect(r.summary).not.toContain('who may write changed');
     expect(blockAfter(r.summary, '**verify**')).toContain(`${mallory.kid} ("mallory") is not a writer you trust, and signatures are required here (requireSignatures) [E_UNTRUSTED_WRITER]`);
     expect(blockAfter(r.summary, '**gitseal diff**')).toContain(`  ! writer changed: alice (${alice.kid}) → "mallory" (${mallory.kid}, not trusted)`);
-    expect(r.outputs).toEqual({ verify: 'failed', differences: 'true', 'writers-changed': 'true' });
+    expect(r.outputs).toEqual({ verify: 'failed', differences: 'true', 'writers-changed': 'true', 'config-changed': 'false' });
     expect(readdirSync(r.runnerTemp)).toEqual([]); // the trust file went with the run
     expectNoCanary(r);
 
@@ -234,7 +269,8 @@ describe('gitseal-review action script: writers', () => {
     expect(r.summary).toContain('**verify** (1 changed file): failed');
     expect(blockAfter(r.summary, '**verify**')).toContain(`.gitseal.yaml: FAIL writer list changed since ${w.main.slice(0, 12)}: added "mallory" (${mallory.kid})`);
     expect(r.summary).toContain('no changes to encrypted files');
-    expect(r.outputs).toEqual({ verify: 'failed', differences: 'false', 'writers-changed': 'true' });
+    expect(r.outputs).toEqual({ verify: 'failed', differences: 'false', 'writers-changed': 'true', 'config-changed': 'true' });
+    expect(r.summary).toContain('**⚠ review configuration changed**: `.gitseal.yaml`.');
     expectNoCanary(r);
   });
 });

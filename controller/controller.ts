@@ -11,7 +11,7 @@ import type { Logger } from '../runtime/log.js';
 import { transient } from './conditions.js';
 import type { SecretObject } from './desired-secret.js';
 import { ADOPT_BY_ANNOTATION, GROUP, keyOf, MANAGED_LABEL, MANAGED_VALUE, PLURAL, VERSION, type EncryptedSecretObject } from './encrypted-secret.js';
-import { startHealthServer, type HealthServer } from './http-server.js';
+import { startHttpListener, type HttpListener } from './http-server.js';
 import { InformerSupervisor } from './informer-supervisor.js';
 import { kubeRest } from './kube-rest.js';
 import { pagedList, SlimmingWatch, slimEncryptedSecret, slimSecret } from './slim-objects.js';
@@ -33,8 +33,12 @@ export interface ControllerOptions {
   /** Leader election on a Lease; without it this replica always leads. */
   leaderElection?: { namespace: string; name?: string; identity: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   log: Logger;
-  /** Where /metrics, /healthz and /readyz listen; none when absent. */
+  /** Where /metrics listens, and /healthz and /readyz unless `health` is given; none when absent. */
   http?: { host: string; port: number };
+  /** A listener of its own for /healthz and /readyz, so /metrics may listen on loopback only (or nowhere). */
+  health?: { host: string; port: number };
+  /** The bearer token /metrics requires, read for each scrape; throws when it cannot be read (the scrape then gets 503). */
+  metricsToken?: () => string;
   now?: () => Date;
   /** /readyz fails while a watch has been down longer than this (default 30 s). */
   watchDownLimitMs?: number;
@@ -65,7 +69,8 @@ export class Controller {
   #stopping = false;
   #leading = false;
   #elector: LeaderElector | undefined;
-  #http: HealthServer | undefined;
+  #http: HttpListener | undefined;
+  #health: HttpListener | undefined;
   #workers: Promise<void>[] = [];
   /** Per key: the generation the Secret reflects and the Secret resourceVersion written, to tell own writes from drift. */
   #done = new Map<string, { generation: number | undefined; written: string | undefined; ready: boolean }>();
@@ -158,9 +163,15 @@ export class Controller {
     }
     this.#synced = true;
     log('info', 'informers synced', { namespaces: namespaces.join(',') || '*', objects: [...this.#crs.values()].reduce((n, c) => n + c.list().length, 0) });
+    const health = { ready: () => this.notReady() };
+    const metrics = { registry: this.metrics.registry, ...(this.opts.metricsToken ? { token: this.opts.metricsToken } : {}) };
     if (this.opts.http) {
-      this.#http = await startHealthServer(this.metrics.registry, () => this.notReady(), this.opts.http.host, this.opts.http.port);
-      log('info', 'serving /metrics, /healthz and /readyz', { port: this.#http.port });
+      this.#http = await startHttpListener({ metrics, ...(this.opts.health ? {} : { health }) }, this.opts.http.host, this.opts.http.port);
+      log('info', this.opts.health ? 'serving /metrics' : 'serving /metrics, /healthz and /readyz', { host: this.opts.http.host, port: this.#http.port, token: this.opts.metricsToken !== undefined });
+    }
+    if (this.opts.health) {
+      this.#health = await startHttpListener({ health }, this.opts.health.host, this.opts.health.port);
+      log('info', 'serving /healthz and /readyz', { host: this.opts.health.host, port: this.#health.port });
     }
     this.#trust?.start(() => this.#trustChanged());
     const le = this.opts.leaderElection;
@@ -181,6 +192,10 @@ export class Controller {
     return this.#http?.port;
   }
 
+  get healthPort(): number | undefined {
+    return this.#health?.port;
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#leading = false;
@@ -190,6 +205,7 @@ export class Controller {
     await this.#elector?.stop({ release: true });
     for (const s of this.#supervisors) await s.stop();
     await this.#http?.close();
+    await this.#health?.close();
   }
 
   #lead(): void {

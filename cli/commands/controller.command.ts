@@ -9,7 +9,9 @@ const builder = (y: Argv) =>
     .option('leader-elect', { type: 'boolean', describe: 'elect one writing replica through a Lease' })
     .option('lease-namespace', { type: 'string', default: 'gitseal' })
     .option('lease-name', { type: 'string', default: 'gitseal-controller' })
-    .option('metrics-addr', { type: 'string', default: ':8080', describe: 'HOST:PORT of /metrics, /healthz, /readyz ("" for none)' })
+    .option('metrics-addr', { type: 'string', default: ':8080', describe: 'HOST:PORT of /metrics, and of /healthz and /readyz without --health-addr ("" for none)' })
+    .option('health-addr', { type: 'string', describe: 'HOST:PORT of /healthz and /readyz on a listener of their own, so --metrics-addr may be 127.0.0.1:PORT (or "")' })
+    .option('metrics-token-file', { type: 'string', describe: 'file holding the bearer token /metrics requires (read for each scrape, so a mounted Secret can rotate)' })
     .option('trusted-writers', {
       type: 'string',
       describe: 'trust file naming the writers whose documents are trusted (requireSignatures, writers); read again when it changes (default: $GITSEAL_TRUSTED_WRITERS; none: signatures are not checked)',

@@ -2,15 +2,31 @@
  * `gitseal controller`: runs the Kubernetes controller until SIGTERM or
  * SIGINT, then drains its work, releases its lease and stops.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fail } from '../../core/errors.js';
 import { untilSignalled } from '../signals.js';
 import type { ControllerOptions } from './controller.command.js';
 
-function addressOf(text: string): { host: string; port: number } {
+function addressOf(text: string, option: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(text);
-  if (!m) fail('E_USAGE', `--metrics-addr must be HOST:PORT or :PORT, not ${JSON.stringify(text.slice(0, 40))}`);
+  if (!m) fail('E_USAGE', `${option} must be HOST:PORT or :PORT, not ${JSON.stringify(text.slice(0, 40))}`);
   return { host: m[1] || '0.0.0.0', port: Number(m[2]) };
+}
+
+/** The token in the file, read for each scrape; read once here first, so a missing or empty file stops the start. */
+function metricsToken(path: string): () => string {
+  const read = (): string => {
+    const token = readFileSync(path, 'utf8').trim();
+    if (!token) throw new Error('empty');
+    return token;
+  };
+  try {
+    read();
+  } catch {
+    fail('E_USAGE', `--metrics-token-file: ${path} cannot be read or is empty`);
+  }
+  return read;
 }
 
 export async function run(opts: ControllerOptions): Promise<number> {
@@ -37,7 +53,9 @@ export async function run(opts: ControllerOptions): Promise<number> {
     log,
     ...(trust ? { trust } : {}),
     ...(typeof opts.workers === 'number' ? { workers: opts.workers } : {}),
-    ...(typeof opts.metricsAddr === 'string' && opts.metricsAddr !== '' ? { http: addressOf(opts.metricsAddr) } : {}),
+    ...(typeof opts.metricsAddr === 'string' && opts.metricsAddr !== '' ? { http: addressOf(opts.metricsAddr, '--metrics-addr') } : {}),
+    ...(typeof opts.healthAddr === 'string' && opts.healthAddr !== '' ? { health: addressOf(opts.healthAddr, '--health-addr') } : {}),
+    ...(typeof opts.metricsTokenFile === 'string' && opts.metricsTokenFile !== '' ? { metricsToken: metricsToken(opts.metricsTokenFile) } : {}),
     ...(opts.leaderElect ? { leaderElection: { namespace: String(opts.leaseNamespace ?? 'gitseal'), name: String(opts.leaseName ?? 'gitseal-controller'), identity: process.env.POD_NAME ?? hostname() } } : {}),
   });
   const signalled = untilSignalled();

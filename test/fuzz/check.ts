@@ -31,17 +31,28 @@ export interface FuzzOptions {
   numRuns: number;
   seed?: number;
   budgetMs?: number;
-  /** Called after each case with the number done. */
+  /** Called after each case, passed or failed (shrinking included), with the number done. */
   onCase?: (done: number) => void;
 }
 
 /** Runs `numRuns` cases; throws fast-check's report (seed, path, shrunk input) on the first failure. */
 export async function fuzz<T>(t: FuzzTarget<T>, o: FuzzOptions): Promise<void> {
+  // Warm up: the first cases load modules and fill caches, which is not the parser's time.
+  for (const input of fc.sample(t.arbitrary, { numRuns: 20, seed: 1 })) {
+    try {
+      await t.parse(input);
+    } catch {
+      // judged in the run
+    }
+  }
   let done = 0;
   await fc.assert(
     fc.asyncProperty(t.arbitrary, async (input) => {
-      await runCase(t, input, o.budgetMs);
-      o.onCase?.(++done);
+      try {
+        await runCase(t, input, o.budgetMs);
+      } finally {
+        o.onCase?.(++done);
+      }
     }),
     { numRuns: o.numRuns, ...(o.seed !== undefined ? { seed: o.seed } : {}), endOnFailure: false },
   );

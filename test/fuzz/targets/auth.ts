@@ -6,7 +6,7 @@
  * The issuer is a server on 127.0.0.1 whose answers the JWKS target sets.
  */
 import fc from 'fast-check';
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { b64url, utf8 } from '../../../core/bytes.js';
@@ -78,7 +78,15 @@ function authenticator(issuer: string, jwksUri: string | undefined): OidcAuthent
   );
 }
 
-const request = (authorization: string) => ({ method: 'POST', path: '/v1/rewrap', headers: { authorization }, body: new Uint8Array(0), now: NOW });
+/** A request as the service hands it to authenticators (with the body and, newer, its SHA-256 on demand). */
+const request = (authorization: string, body: Uint8Array = new Uint8Array(0)) => ({
+  method: 'POST',
+  path: '/v1/rewrap',
+  headers: { authorization },
+  body,
+  bodySha256: async () => new Uint8Array(createHash('sha256').update(body).digest()),
+  now: NOW,
+});
 
 export async function jwtTarget(): Promise<FuzzTarget> {
   const issuer = await startIssuer();
@@ -137,7 +145,7 @@ export async function signedRequestTarget(): Promise<FuzzTarget> {
   return {
     name: 'signed-request',
     arbitrary: fuzzInput(seeds),
-    parse: (authorization) => auth.authenticate({ ...request(authorization), body }),
+    parse: (authorization) => auth.authenticate(request(authorization, body)),
     typed: authFailure,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Two replicas elect one leader through a Lease, and only the leader
  * writes; when it stops, the other takes over (issue 6). And the bundled
- * `gitseal controller` serves /healthz, /readyz and /metrics and stops
+ * `gitseal controller` serves /healthz, /readyz and /metrics (the probes on
+ * a listener of their own and /metrics behind a token when asked) and stops
  * cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
@@ -71,6 +72,39 @@ describe('gitseal controller (bundle)', () => {
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect(log).not.toContain(b64('t'));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+  it('serves the probes apart from /metrics, and /metrics only to a scrape with the token', async () => {
+    const kubeconfig = join(env.svc.dir, 'kubeconfig');
+    writeFileSync(kubeconfig, env.k8s.kubeconfig());
+    const tokenFile = join(env.svc.dir, 'metrics-token');
+    writeFileSync(tokenFile, 'scrape-token-1\n');
+    const args = ['controller', '--kubeconfig', kubeconfig, '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0', '--metrics-token-file', tokenFile, '--namespaces', 'billing'];
+    const child = spawn(process.execPath, [gitsealCli(), ...args], { env: { PATH: process.env.PATH ?? '', HOME: env.svc.dir, ...env.svc.envFor('controller') } });
+    let log = '';
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const portOf = (msg: string) => Number(new RegExp(`"msg":"${msg}".*"port":(\\d+)`).exec(log)?.[1]);
+    try {
+      await until('both listeners', () => log.includes('"serving /metrics"') && log.includes('"serving /healthz and /readyz"'), 20_000).catch((e: unknown) => {
+        throw new Error(`${String(e)}: ${log.slice(0, 2000)}`);
+      });
+      const metrics = `http://127.0.0.1:${portOf('serving /metrics')}`;
+      const health = `http://127.0.0.1:${portOf('serving /healthz and /readyz')}`;
+      expect((await fetch(`${health}/readyz`)).status).toBe(200);
+      expect((await fetch(`${health}/metrics`)).status).toBe(404);
+      expect((await fetch(`${metrics}/healthz`)).status).toBe(404);
+      expect((await fetch(`${metrics}/metrics`)).status).toBe(401);
+      const scraped = await fetch(`${metrics}/metrics`, { headers: { authorization: 'Bearer scrape-token-1' } });
+      expect([scraped.status, await scraped.text()]).toEqual([200, expect.stringContaining('gitseal_controller_is_leader')]);
+      writeFileSync(tokenFile, 'scrape-token-2\n');
+      expect((await fetch(`${metrics}/metrics`, { headers: { authorization: 'Bearer scrape-token-1' } })).status).toBe(401);
+      expect((await fetch(`${metrics}/metrics`, { headers: { authorization: 'Bearer scrape-token-2' } })).status).toBe(200);
+      expect(log).not.toContain('scrape-token');
     } finally {
       child.kill('SIGTERM');
     }

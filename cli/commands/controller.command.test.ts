@@ -34,6 +34,19 @@ describe('gitseal controller', () => {
     }
   });
 
+  it('reads a listener of its own for the probes and a token file for /metrics', async () => {
+    const opts = await optionsFor(controllerCommand, ['controller', '--metrics-addr', '127.0.0.1:8080', '--health-addr', ':8081', '--metrics-token-file', '/etc/gitseal/metrics/token']);
+    expect(opts).toMatchObject({ metricsAddr: '127.0.0.1:8080', healthAddr: ':8081', metricsTokenFile: '/etc/gitseal/metrics/token' });
+    expectTypeOf(opts.healthAddr).toEqualTypeOf<string | undefined>();
+    expectTypeOf(opts.metricsTokenFile).toEqualTypeOf<string | undefined>();
+  });
+
+  it('a token file that cannot be read, or a bad --health-addr, is a usage error before anything starts', async () => {
+    const { run } = await import('./controller.js');
+    await expect(run(await optionsFor(controllerCommand, ['controller', '--metrics-token-file', '/nonexistent/gitseal-token']))).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(run(await optionsFor(controllerCommand, ['controller', '--health-addr', 'localhost']))).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('--health-addr') });
+  });
+
   it('refuses unknown options', async () => {
     await expectUsageError(['controller', '--bogus'], 'Unknown argument: bogus');
   });

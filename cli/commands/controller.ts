@@ -32,6 +32,11 @@ function metricsToken(path: string): () => string {
 export async function run(opts: ControllerOptions): Promise<number> {
   const trustPath = opts.trustedWriters || process.env.GITSEAL_TRUSTED_WRITERS || undefined;
   if (opts.requireSignatures && !trustPath) fail('E_USAGE', '--require-signatures needs the writers to trust: --trusted-writers FILE (or GITSEAL_TRUSTED_WRITERS)');
+  const listeners = {
+    ...(typeof opts.metricsAddr === 'string' && opts.metricsAddr !== '' ? { http: addressOf(opts.metricsAddr, '--metrics-addr') } : {}),
+    ...(typeof opts.healthAddr === 'string' && opts.healthAddr !== '' ? { health: addressOf(opts.healthAddr, '--health-addr') } : {}),
+    ...(typeof opts.metricsTokenFile === 'string' && opts.metricsTokenFile !== '' ? { metricsToken: metricsToken(opts.metricsTokenFile) } : {}),
+  };
   const { PooledKubeConfig } = await import('../../controller/pooled-kube-config.js');
   const { Controller } = await import('../../controller/controller.js');
   const { TrustFile } = await import('../../controller/writer-trust.js');
@@ -53,9 +58,7 @@ export async function run(opts: ControllerOptions): Promise<number> {
     log,
     ...(trust ? { trust } : {}),
     ...(typeof opts.workers === 'number' ? { workers: opts.workers } : {}),
-    ...(typeof opts.metricsAddr === 'string' && opts.metricsAddr !== '' ? { http: addressOf(opts.metricsAddr, '--metrics-addr') } : {}),
-    ...(typeof opts.healthAddr === 'string' && opts.healthAddr !== '' ? { health: addressOf(opts.healthAddr, '--health-addr') } : {}),
-    ...(typeof opts.metricsTokenFile === 'string' && opts.metricsTokenFile !== '' ? { metricsToken: metricsToken(opts.metricsTokenFile) } : {}),
+    ...listeners,
     ...(opts.leaderElect ? { leaderElection: { namespace: String(opts.leaseNamespace ?? 'gitseal'), name: String(opts.leaseName ?? 'gitseal-controller'), identity: process.env.POD_NAME ?? hostname() } } : {}),
   });
   const signalled = untilSignalled();

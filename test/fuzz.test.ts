@@ -14,14 +14,8 @@ const BUDGET_MS = 3000;
 /** Each target's cases come from a seed fixed by its name, so a run finds the same bugs every time; FUZZ_SEED varies it. */
 const seedOf = (name: string): number => (Number(process.env.FUZZ_SEED) || 0) ^ [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261);
 
-/**
- * Targets whose parser has a known bug, found by these fuzzers and not yet fixed (the test expects the failure):
- * - encrypted-yaml, encrypted-json, envelope-signature: core/format/encrypted-store.ts:180, `d.toJS({ maxAliasCount: 0 })` throws the
- *   yaml package's ReferenceError "Alias resolution is disabled" for any alias, e.g. the file `*-`, instead of E_YAML.
- * - service-config: kms/service/service-config.ts:79, the same ReferenceError for an alias (`tls: &a {…}` then `root: *a`)
- *   instead of E_CONFIG.
- */
-const KNOWN_BUGS: ReadonlySet<string> = new Set(['encrypted-yaml', 'encrypted-json', 'envelope-signature', 'service-config']);
+/** Targets whose parser has a known bug, found by these fuzzers and not yet fixed (the test expects the failure). */
+const KNOWN_BUGS: ReadonlySet<string> = new Set<string>([]);
 
 describe('fuzzing', () => {
   for (const entry of TARGETS) {

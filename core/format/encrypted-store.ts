@@ -110,6 +110,15 @@ function fastSealed(lines: string[]): SealedPartOnDisk | null {
   return { scope, layout, encryptedData, envelope };
 }
 
+/** gitseal never writes aliases into an encrypted file: one is E_YAML (the yaml package throws a ReferenceError). */
+function withoutAliases(doc: { toJS(o: { maxAliasCount: number }): unknown }): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 0 });
+  } catch {
+    return fail('E_YAML', 'the encrypted file uses a YAML alias, which gitseal never writes');
+  }
+}
+
 function fastDocument(text: string): Record<string, unknown> | null {
   const lines = text.split('\n');
   const at = lines.findIndex((l) => l === 'spec:' || l === `${GENERIC_KEY}:`);
@@ -119,7 +128,7 @@ function fastDocument(text: string): Record<string, unknown> | null {
   const head = lines.slice(0, at).join('\n');
   const docs = parseAllDocuments(head, { uniqueKeys: true });
   if (!Array.isArray(docs) || docs.length > 1 || docs[0]?.errors.length) return null;
-  const header = docs[0] ? docs[0].toJS({ maxAliasCount: 0 }) : {};
+  const header = docs[0] ? withoutAliases(docs[0]) : {};
   if (header === null || typeof header !== 'object' || Array.isArray(header)) return null;
   const key = lines[at]!.slice(0, -1);
   if (key in header) return null;
@@ -177,7 +186,7 @@ function yamlStream(text: string): EncryptedDocument[] {
   if (!Array.isArray(yamlDocs)) fail('E_YAML', 'the input is not a YAML stream');
   const objs = yamlDocs.map((d) => {
     if (d.errors.length) fail('E_YAML', `the encrypted file is not valid YAML (${d.errors[0]!.code.toLowerCase()})`);
-    return d.toJS({ maxAliasCount: 0 }) as unknown;
+    return withoutAliases(d);
   });
   return objs.filter((o) => o !== null).map((o, i) => fromDisk(o, i));
 }

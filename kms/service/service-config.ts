@@ -77,7 +77,12 @@ function parseBootstrap(v: unknown, file: string): BootstrapConfig | undefined {
 export function parseServiceConfig(text: string, file: string): ServiceConfig {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) bad(file, 'not valid YAML');
-  const c: unknown = doc.toJS({ maxAliasCount: 0 });
+  let c: unknown;
+  try {
+    c = doc.toJS({ maxAliasCount: 0 });
+  } catch {
+    return bad(file, 'YAML aliases are not allowed');
+  }
   if (!isFields(c) || c['gitseal-service'] !== SERVICE_CONFIG_VERSION) return bad(file, `gitseal-service must be ${SERVICE_CONFIG_VERSION}`);
   for (const k of Object.keys(c)) if (!KNOWN.has(k)) bad(file, `unknown setting ${JSON.stringify(k.slice(0, 40))}`);
   const base = dirname(resolve(file));
@@ -86,6 +91,7 @@ export function parseServiceConfig(text: string, file: string): ServiceConfig {
   const tls = isFields(c['tls']) ? c['tls'] : bad(file, 'tls needs cert and key (TLS 1.3 is required)');
   const limits = isFields(c['limits']) ? c['limits'] : {};
   const rate = isFields(limits['rate']) ? limits['rate'] : {};
+  const failedAuth = isFields(limits['failedAuth']) ? limits['failedAuth'] : {};
   const kemBackend = c['kemBackend'] ?? 'auto';
   if (kemBackend !== 'auto' && kemBackend !== 'liboqs' && kemBackend !== 'noble') return bad(file, 'kemBackend must be auto, liboqs or noble');
   const workers = c['workers'];
@@ -108,10 +114,16 @@ export function parseServiceConfig(text: string, file: string): ServiceConfig {
     auth: parseAuthConfig(c['auth'] ?? {}),
     limits: {
       maxBodyBytes: num(limits, 'maxBodyBytes', file, 'limits', DEFAULT_LIMITS.maxBodyBytes, 64 * 1024 * 1024),
+      maxConnections: num(limits, 'maxConnections', file, 'limits', DEFAULT_LIMITS.maxConnections),
+      maxBodiesInFlight: num(limits, 'maxBodiesInFlight', file, 'limits', DEFAULT_LIMITS.maxBodiesInFlight),
       headersTimeoutMs: num(limits, 'headersTimeoutMs', file, 'limits', DEFAULT_LIMITS.headersTimeoutMs),
       requestTimeoutMs: num(limits, 'requestTimeoutMs', file, 'limits', DEFAULT_LIMITS.requestTimeoutMs),
       keepAliveTimeoutMs: num(limits, 'keepAliveTimeoutMs', file, 'limits', DEFAULT_LIMITS.keepAliveTimeoutMs),
       rate: { rate: num(rate, 'rate', file, 'limits.rate', DEFAULT_LIMITS.rate.rate), burst: burstOf(rate, file) },
+      failedAuth: {
+        rate: num(failedAuth, 'rate', file, 'limits.failedAuth', DEFAULT_LIMITS.failedAuth.rate),
+        burst: num(failedAuth, 'burst', file, 'limits.failedAuth', DEFAULT_LIMITS.failedAuth.burst),
+      },
     },
     ...(typeof workers === 'number' ? { workers } : {}),
     kemBackend,

@@ -67,7 +67,7 @@ describe('ServiceAccountAuthenticator over TLS', () => {
     const a = new ServiceAccountAuthenticator(c.serviceAccounts!, { timeoutMs: 2000 });
     const token = await k8s.sign({ sub: 'system:serviceaccount:apps:web' });
     seenAuthorization.length = 0;
-    await expect(a.authenticate({ method: 'POST', path: '/', headers: { authorization: `Bearer ${token}` }, body: new Uint8Array(), now: Date.now() })).resolves.toEqual({
+    await expect(a.authenticate({ method: 'POST', path: '/', headers: { authorization: `Bearer ${token}` }, bodySha256: () => Promise.reject(new Error("a bearer token is checked without the body")), now: Date.now() })).resolves.toEqual({
       subject: 'system:serviceaccount:apps:web',
       method: 'serviceaccount',
     });
@@ -80,7 +80,7 @@ describe('ServiceAccountAuthenticator over TLS', () => {
     const c = parseAuthConfig({ serviceAccounts: { issuer: CLUSTER, jwksUri: `${url}/openid/v1/jwks`, caFile: join(dir, 'other.crt') } });
     const a = new ServiceAccountAuthenticator(c.serviceAccounts!, { timeoutMs: 2000 });
     const token = await k8s.sign({ sub: 'system:serviceaccount:apps:web' });
-    const e = await a.authenticate({ method: 'POST', path: '/', headers: { authorization: `Bearer ${token}` }, body: new Uint8Array(), now: Date.now() }).catch((x: unknown) => x);
+    const e = await a.authenticate({ method: 'POST', path: '/', headers: { authorization: `Bearer ${token}` }, bodySha256: () => Promise.reject(new Error("a bearer token is checked without the body")), now: Date.now() }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AuthFailure);
     expect((e as AuthFailure).reason).toBe('unavailable');
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ function req(over: { authorization?: string | string[]; cn?: string; body?: Uint
     method: 'POST',
     path: '/v1/rewrap',
     headers: over.authorization === undefined ? {} : { authorization: over.authorization },
-    body: over.body ?? utf8('{}'),
+    bodySha256: async () => createHash('sha256').update(over.body ?? utf8('{}')).digest(),
     now: Date.now(),
     ...(over.cn !== undefined ? { peerCommonName: over.cn } : {}),
   };

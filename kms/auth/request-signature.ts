@@ -27,8 +27,12 @@ const PATH = /^\/[\x21-\x7e]*$/;
 
 /** The exact bytes signed for one request. */
 export function signingInput(method: string, path: string, ts: number, nonce: string, body: Uint8Array): Uint8Array {
-  const digest = b64url(createHash('sha256').update(body).digest());
-  return utf8([SIGNING_CONTEXT, method.toUpperCase(), path, String(ts), nonce, digest].join('\n'));
+  return signingInputOf(method, path, ts, nonce, createHash('sha256').update(body).digest());
+}
+
+/** The same, from the body's SHA-256 (the service hashes the body as it arrives). */
+function signingInputOf(method: string, path: string, ts: number, nonce: string, bodySha256: Uint8Array): Uint8Array {
+  return utf8([SIGNING_CONTEXT, method.toUpperCase(), path, String(ts), nonce, b64url(bodySha256)].join('\n'));
 }
 
 export interface SignRequestInput {
@@ -151,7 +155,9 @@ export class RequestSignatureAuthenticator implements Authenticator {
     if (Math.abs(req.now / 1000 - h.ts) > this.#maxSkew) {
       throw new AuthFailure('clock', `the request timestamp is more than ${this.#maxSkew} s from the service's clock; check the clocks`);
     }
-    if (!verify(null, signingInput(req.method, req.path, h.ts, h.nonce, req.body), key, h.sig)) {
+    // Only now, for a configured key and a timestamp in range, is the body read (and hashed as it streams).
+    const digest = await req.bodySha256();
+    if (!verify(null, signingInputOf(req.method, req.path, h.ts, h.nonce, digest), key, h.sig)) {
       throw new AuthFailure('signature', `the request signature of ${h.keyId} does not verify (wrong key, or method, path or body changed)`);
     }
     // Only verified nonces enter the cache, so forgeries cannot fill it; kept one second past the

@@ -27,7 +27,7 @@ function authenticator(over: { jwksUri?: string; audience?: string; cooldownMs?:
 }
 
 function bearer(token: string, now = Date.now()): AuthRequest {
-  return { method: 'POST', path: '/v1/rewrap', headers: { authorization: `Bearer ${token}` }, body: new Uint8Array(), now };
+  return { method: 'POST', path: '/v1/rewrap', headers: { authorization: `Bearer ${token}` }, bodySha256: () => Promise.reject(new Error("a bearer token is checked without the body")), now };
 }
 
 async function reasonOf(p: Promise<unknown>): Promise<string> {

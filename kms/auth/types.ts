@@ -20,8 +20,13 @@ export interface AuthRequest {
   path: string;
   /** Lower-case header names, as node gives them. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The raw body; signed requests sign its SHA-256. */
-  body: Uint8Array;
+  /**
+   * The SHA-256 of the body, which signed requests sign. The body is read
+   * (with its size cap) only when an authenticator asks, so bearer tokens
+   * and client certificates are checked before it is read. May throw what
+   * the body reader throws (too large, too slow).
+   */
+  bodySha256: () => Promise<Uint8Array>;
   /** Common name of a client certificate that TLS verified, when there is one. */
   peerCommonName?: string;
   /** Milliseconds since the epoch. */

@@ -1,7 +1,9 @@
 /**
  * The rewrap service over HTTPS (docs/ARCHITECTURE.md#the-rewrap-service):
- * TLS 1.3 only, optional mTLS, bounded bodies and header/body timeouts,
- * per-subject rate limits, and the routes of schemas/rewrap.openapi.yaml
+ * TLS 1.3 only, optional mTLS, bounded connections, bodies read only
+ * after authentication and a bounded number of them in flight, header/body
+ * timeouts, per-subject rate limits, a per-address limit on failed
+ * authentications and their audit records counted (refusal-audit.ts), and the routes of schemas/rewrap.openapi.yaml
  * (server.ts). Every answer carries a wire code; nothing from the request
  * body or its credentials is echoed or logged.
  */
@@ -9,6 +11,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from './client-error.js';
 import { RateLimiter } from './rate-limit.js';
+import { RefusalAudit } from './refusal-audit.js';
+import { BodyGate } from './request-body.js';
 import { requestHandler } from './request-handler.js';
 import { routeHandlers, type RouteDeps } from './route-handlers.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './server-limits.js';
@@ -54,10 +58,19 @@ export function startRewrapServer(deps: ServerDeps, host = '127.0.0.1', port = 0
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   let closing = false;
   const isClosing = (): boolean => closing;
-  const answer = routeHandlers(deps, { maxBodyBytes: limits.maxBodyBytes, limiter: new RateLimiter(limits.rate), isClosing });
+  const refusals = new RefusalAudit(deps.audit, undefined, () => deps.metrics.auditErrors.inc());
+  const answer = routeHandlers(deps, {
+    maxBodyBytes: limits.maxBodyBytes,
+    limiter: new RateLimiter(limits.rate),
+    failures: new RateLimiter(limits.failedAuth),
+    refusals,
+    bodies: new BodyGate(limits.maxBodiesInFlight),
+    isClosing,
+  });
   const handle = requestHandler({ answer, isClosing, metrics: deps.metrics, log: deps.log });
 
   const server = httpsServer(deps.tls, limits);
+  server.maxConnections = limits.maxConnections;
   server.on('request', (req, res) => void handle(req, res));
   server.on('clientError', answerClientError(deps.metrics));
 
@@ -77,7 +90,7 @@ export function startRewrapServer(deps: ServerDeps, host = '127.0.0.1', port = 0
             server.close(() => done());
             server.closeIdleConnections();
             setTimeout(() => server.closeAllConnections(), 2_000).unref();
-          }),
+          }).then(() => refusals.close()),
       });
     });
   });

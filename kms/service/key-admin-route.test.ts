@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { GitsealError } from '../../core/errors.js';
 import type { Operation, PublicOrgKey } from '../protocol/types.js';
+import { RequestBody } from './request-body.js';
 import { keyAdminRoute } from './key-admin-route.js';
 import { RewrapFault } from './rewrap-request.js';
 import type { AuditEvent } from './types.js';
@@ -29,7 +30,7 @@ function setup(opts: { allow?: Operation[]; keyringFails?: Error } = {}) {
     if (opts.keyringFails) throw opts.keyringFails;
     return result;
   };
-  const route = keyAdminRoute({
+  const inner = keyAdminRoute({
     keyring: {
       rotate: change('rotate', key('k2', 'active')),
       revoke: (kid) => change(`revoke ${kid}`, key(kid, 'revoked'))(),
@@ -40,6 +41,7 @@ function setup(opts: { allow?: Operation[]; keyringFails?: Error } = {}) {
     callerOf: async () => ({ subject: 'dev:admin', method: 'ed25519' }),
     log: (_level, msg) => logged.push(msg),
   });
+  const route = (req: IncomingMessage, target: Parameters<typeof inner>[2], requestId: string) => inner(req, new RequestBody(req, 64 * 1024), target, requestId);
   return { route, audited, logged, changed };
 }
 

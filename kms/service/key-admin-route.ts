@@ -9,7 +9,7 @@ import type { Logger } from '../../runtime/log.js';
 import type { WireCode } from '../protocol/types.js';
 import type { CallerOf } from './caller-authentication.js';
 import type { Keyring } from './keyring.js';
-import { readBody } from './request-body.js';
+import type { RequestBody } from './request-body.js';
 import { RewrapFault } from './rewrap-request.js';
 import type { Auditor } from './rewrap-service.js';
 import type { RouteAnswer } from './route-answer.js';
@@ -24,15 +24,12 @@ export interface KeyAdminDeps {
   log: Logger;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
 /** GitsealErrors that the keyring throws, as wire codes. */
 const ADMIN_CODES: Partial<Record<ErrorCode, WireCode>> = { E_USAGE: 'bad_request', E_NO_KEY: 'unknown_kid', E_ROOT_REVOKED: 'root_revoked', E_ROOT: 'unavailable' };
 
-export function keyAdminRoute(deps: KeyAdminDeps): (req: IncomingMessage, target: KeyAdminRoute, requestId: string) => Promise<RouteAnswer> {
+export function keyAdminRoute(deps: KeyAdminDeps): (req: IncomingMessage, body: RequestBody, target: KeyAdminRoute, requestId: string) => Promise<RouteAnswer> {
   const { keyring, log } = deps;
-  return async (req, target, requestId) => {
-    const body = await readBody(req, MAX_BODY_BYTES);
+  return async (req, body, target, requestId) => {
     const op = target.route;
     const kid = 'kid' in target ? target.kid : null;
     const c = await deps.callerOf(req, body, op, requestId);

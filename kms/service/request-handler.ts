@@ -2,7 +2,9 @@
  * What every request goes through: a request id, the route, its answer or
  * its error as a wire error, and the request count and latency by route.
  * A request whose route throws is counted under the route 'other'. Errors
- * that are not RewrapFaults are logged by code only.
+ * that are not RewrapFaults are logged by code only. An answer given before
+ * the body was read (a refused credential) closes the connection, so the
+ * rest of the body is not waited for.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isGitsealError } from '../../core/errors.js';
@@ -40,6 +42,7 @@ export function requestHandler(deps: RequestHandlerDeps): (req: IncomingMessage,
         log('error', 'request failed', { requestId, route: routeName, error: isGitsealError(e) ? e.code : 'internal' });
       }
       const error = wireErrorOf(e);
+      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (!res.headersSent) sendWireError(res, error, requestId);
       else res.destroy();
       metrics.requests.inc({ route: routeName, code: String(error.status) });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import type { CallerOf } from './caller-authentication.js';
 import { RateLimiter } from './rate-limit.js';
 import { RewrapFault } from './rewrap-request.js';
 import type { RewrapContext } from './rewrap-service.js';
+import { RequestBody } from './request-body.js';
 import { rewrapRoute } from './rewrap-route.js';
 import { serviceMetrics } from './service-metrics.js';
 
@@ -26,7 +28,7 @@ function setup(opts: { callerOf?: CallerOf; limiter?: RateLimiter; maxBodyBytes?
   const calls: Array<{ request: RewrapRequest; ctx: RewrapContext }> = [];
   const metrics = serviceMetrics(() => undefined);
   const answer: RewrapResponse = { serverKey: 'S'.repeat(43), items: [{ ok: true, sealed: 'QQ' }, { ok: false, error: 'denied', message: 'denied by policy' }] };
-  const route = rewrapRoute({
+  const inner = rewrapRoute({
     service: {
       rewrap: async (request, ctx) => {
         calls.push({ request, ctx });
@@ -36,8 +38,8 @@ function setup(opts: { callerOf?: CallerOf; limiter?: RateLimiter; maxBodyBytes?
     callerOf: opts.callerOf ?? (async () => ({ subject: 'dev:alice', method: 'ed25519' })),
     limiter: opts.limiter ?? new RateLimiter({ rate: 1000, burst: 1000 }),
     metrics,
-    maxBodyBytes: opts.maxBodyBytes ?? 1024,
   });
+  const route = (req: IncomingMessage, requestId: string) => inner(req, new RequestBody(req, opts.maxBodyBytes ?? 1024), requestId);
   return { route, calls, metrics, answer };
 }
 
@@ -59,16 +61,16 @@ describe('POST /v1/rewrap', () => {
     expect(metrics.items.get({ result: 'denied' })).toBe(1);
   });
 
-  it('authenticates over the raw body before parsing it', async () => {
+  it('authenticates before reading the body, which it offers as a SHA-256', async () => {
     const seen: string[] = [];
     const { route, calls } = setup({
       callerOf: async (_req, body, routeName, requestId) => {
-        seen.push(body.toString(), routeName, requestId);
+        seen.push(Buffer.from(await body.sha256()).toString('hex'), routeName, requestId);
         throw new RewrapFault('unauthenticated', 401, 'no credentials');
       },
     });
     expect((await refusal(route(request('not json'), 'r2'))).code).toBe('unauthenticated');
-    expect(seen).toEqual(['not json', 'rewrap', 'r2']);
+    expect(seen).toEqual([createHash('sha256').update('not json').digest('hex'), 'rewrap', 'r2']);
     expect(calls).toEqual([]);
   });
 

@@ -1,8 +1,8 @@
-/** POST /v1/rewrap: read, authenticate, parse and rate-limit the request, then let the service answer it. */
+/** POST /v1/rewrap: authenticate, then read, parse and rate-limit the request, then let the service answer it. */
 import type { IncomingMessage } from 'node:http';
 import type { CallerOf } from './caller-authentication.js';
 import type { RateLimiter } from './rate-limit.js';
-import { parseJson, readBody } from './request-body.js';
+import { parseJson, type RequestBody } from './request-body.js';
 import { parseRewrapRequest, RewrapFault } from './rewrap-request.js';
 import type { RewrapService } from './rewrap-service.js';
 import type { RouteAnswer } from './route-answer.js';
@@ -13,15 +13,13 @@ export interface RewrapRouteDeps {
   callerOf: CallerOf;
   limiter: Pick<RateLimiter, 'take'>;
   metrics: Pick<ServiceMetrics, 'rateLimited' | 'items'>;
-  maxBodyBytes: number;
 }
 
-export function rewrapRoute(deps: RewrapRouteDeps): (req: IncomingMessage, requestId: string) => Promise<RouteAnswer> {
+export function rewrapRoute(deps: RewrapRouteDeps): (req: IncomingMessage, body: RequestBody, requestId: string) => Promise<RouteAnswer> {
   const { metrics } = deps;
-  return async (req, requestId) => {
-    const body = await readBody(req, deps.maxBodyBytes);
+  return async (req, body, requestId) => {
     const caller = await deps.callerOf(req, body, 'rewrap', requestId);
-    const request = parseRewrapRequest(parseJson(body));
+    const request = parseRewrapRequest(parseJson(await body.read()));
     const wait = deps.limiter.take(caller.subject, request.items.length);
     if (wait) {
       metrics.rateLimited.inc();

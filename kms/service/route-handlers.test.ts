@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { PublicOrgKey } from '../protocol/types.js';
 import { AuthFailure } from '../auth/types.js';
+import { BodyGate } from './request-body.js';
 import { RateLimiter } from './rate-limit.js';
 import { RewrapFault } from './rewrap-request.js';
 import { routeHandlers } from './route-handlers.js';
@@ -39,7 +40,14 @@ function setup(closing = false) {
       metrics,
       log: () => {},
     },
-    { maxBodyBytes: 1024, limiter: new RateLimiter({ rate: 1, burst: 1 }, () => 0), isClosing: () => closing },
+    {
+      maxBodyBytes: 1024,
+      limiter: new RateLimiter({ rate: 1000, burst: 1000 }),
+      failures: new RateLimiter({ rate: 1, burst: 1 }, () => 0),
+      refusals: { refused: async () => {} },
+      bodies: new BodyGate(1),
+      isClosing: () => closing,
+    },
   );
   return { answer, metrics };
 }

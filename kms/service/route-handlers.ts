@@ -1,4 +1,8 @@
-/** Which handler answers each route that server.ts matches, and what each handler is given. */
+/**
+ * Which handler answers each route that server.ts matches, and what each
+ * handler is given. A POST route gets its body unread, behind the gate of
+ * bodies in flight; the slot is given back when the route has answered.
+ */
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../../runtime/log.js';
 import type { AuthRequest, Caller } from '../auth/types.js';
@@ -6,6 +10,8 @@ import { callerAuthentication } from './caller-authentication.js';
 import { keyAdminRoute } from './key-admin-route.js';
 import type { Keyring } from './keyring.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { RefusalAudit } from './refusal-audit.js';
+import { RequestBody, type BodyGate } from './request-body.js';
 import { rewrapRoute } from './rewrap-route.js';
 import type { Auditor, RewrapService } from './rewrap-service.js';
 import type { RouteAnswer } from './route-answer.js';
@@ -35,17 +41,24 @@ export interface RouteDeps {
 
 export interface RouteSettings {
   maxBodyBytes: number;
-  /** One limiter for callers' rewrap items and for addresses whose credentials fail. */
+  /** Callers' rewrap and sign items, by subject. */
   limiter: RateLimiter;
+  /** Failed authentications, by address. */
+  failures: RateLimiter;
+  refusals: Pick<RefusalAudit, 'refused'>;
+  bodies: BodyGate;
   isClosing: () => boolean;
 }
+
+/** Key operations carry no body worth the name; only a signed request's is read, to hash it. */
+const ADMIN_BODY_BYTES = 64 * 1024;
 
 export type AnswerRoute = (req: IncomingMessage, match: RouteMatch, requestId: string) => Promise<RouteAnswer>;
 
 export function routeHandlers(deps: RouteDeps, settings: RouteSettings): AnswerRoute {
   const { audit, keyring, metrics, log } = deps;
   const { limiter } = settings;
-  const callerOf = callerAuthentication({ authenticate: deps.authenticate, audit, limiter, metrics, log });
+  const callerOf = callerAuthentication({ authenticate: deps.authenticate, refusals: settings.refusals, failures: settings.failures, metrics, log });
   const status = statusRoutes({
     keyring,
     registry: metrics.registry,
@@ -53,8 +66,8 @@ export function routeHandlers(deps: RouteDeps, settings: RouteSettings): AnswerR
     writerKey: deps.writerKey ?? null,
     ...(deps.notReady ? { notReady: deps.notReady } : {}),
   });
-  const rewrap = rewrapRoute({ service: deps.service, callerOf, limiter, metrics, maxBodyBytes: settings.maxBodyBytes });
-  const sign = signRoute({ service: deps.signer, callerOf, limiter, metrics, maxBodyBytes: settings.maxBodyBytes });
+  const rewrap = rewrapRoute({ service: deps.service, callerOf, limiter, metrics });
+  const sign = signRoute({ service: deps.signer, callerOf, limiter, metrics });
   const keyAdmin = keyAdminRoute({ keyring, policy: deps.policy, audit, callerOf, log });
   return async (req, match, requestId) => {
     switch (match.route) {
@@ -67,13 +80,22 @@ export function routeHandlers(deps: RouteDeps, settings: RouteSettings): AnswerR
       case 'metrics':
         return status.metrics();
       case 'rewrap':
-        return rewrap(req, requestId);
+        return withBody(req, settings.maxBodyBytes, (body) => rewrap(req, body, requestId));
       case 'sign':
-        return sign(req, requestId);
+        return withBody(req, settings.maxBodyBytes, (body) => sign(req, body, requestId));
       case 'keys.rotate':
       case 'keys.revoke':
       case 'keys.destroy':
-        return keyAdmin(req, match, requestId);
+        return withBody(req, ADMIN_BODY_BYTES, (body) => keyAdmin(req, body, match, requestId));
     }
   };
+
+  async function withBody(req: IncomingMessage, max: number, route: (body: RequestBody) => Promise<RouteAnswer>): Promise<RouteAnswer> {
+    const body = new RequestBody(req, max, settings.bodies);
+    try {
+      return await route(body);
+    } finally {
+      body.release();
+    }
+  }
 }

@@ -6,6 +6,7 @@ import { RateLimiter } from './rate-limit.js';
 import { RewrapFault } from './rewrap-request.js';
 import type { RewrapContext } from './rewrap-service.js';
 import { serviceMetrics } from './service-metrics.js';
+import { RequestBody } from './request-body.js';
 import { signRoute } from './sign-route.js';
 
 const doc = { scope: 'payments/db', docId: 'q83vEjRWeJA', signed: { mode: 'secret', file: 'q83vEjRWeJA', after: 'start', last: true, mac: 'AAAA' } };
@@ -23,7 +24,7 @@ function request(body: string): IncomingMessage {
 function setup(opts: { limiter?: RateLimiter } = {}) {
   const calls: Array<{ request: SignRequest; ctx: RewrapContext }> = [];
   const answer = { items: [{ ok: true as const, signature: 'w-0123456789abcdef.YQ.AAAA' }] };
-  const route = signRoute({
+  const inner = signRoute({
     service: {
       sign: async (request, ctx) => {
         calls.push({ request, ctx });
@@ -33,8 +34,8 @@ function setup(opts: { limiter?: RateLimiter } = {}) {
     callerOf: async () => ({ subject: 'dev:alice', method: 'ed25519' }),
     limiter: opts.limiter ?? new RateLimiter({ rate: 1000, burst: 1000 }),
     metrics: serviceMetrics(() => undefined),
-    maxBodyBytes: 4096,
   });
+  const route = (req: IncomingMessage, requestId: string) => inner(req, new RequestBody(req, 4096), requestId);
   return { route, calls, answer };
 }
 

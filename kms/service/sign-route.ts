@@ -1,8 +1,8 @@
-/** POST /v1/sign: read, authenticate, parse and rate-limit the request, then let the sign service answer it. */
+/** POST /v1/sign: authenticate, then read, parse and rate-limit the request, then let the sign service answer it. */
 import type { IncomingMessage } from 'node:http';
 import type { CallerOf } from './caller-authentication.js';
 import type { RateLimiter } from './rate-limit.js';
-import { parseJson, readBody } from './request-body.js';
+import { parseJson, type RequestBody } from './request-body.js';
 import { RewrapFault } from './rewrap-request.js';
 import type { RouteAnswer } from './route-answer.js';
 import type { ServiceMetrics } from './service-metrics.js';
@@ -14,14 +14,12 @@ export interface SignRouteDeps {
   callerOf: CallerOf;
   limiter: Pick<RateLimiter, 'take'>;
   metrics: Pick<ServiceMetrics, 'rateLimited'>;
-  maxBodyBytes: number;
 }
 
-export function signRoute(deps: SignRouteDeps): (req: IncomingMessage, requestId: string) => Promise<RouteAnswer> {
-  return async (req, requestId) => {
-    const body = await readBody(req, deps.maxBodyBytes);
+export function signRoute(deps: SignRouteDeps): (req: IncomingMessage, body: RequestBody, requestId: string) => Promise<RouteAnswer> {
+  return async (req, body, requestId) => {
     const caller = await deps.callerOf(req, body, 'sign', requestId);
-    const request = parseSignRequest(parseJson(body));
+    const request = parseSignRequest(parseJson(await body.read()));
     const wait = deps.limiter.take(caller.subject, request.items.length);
     if (wait) {
       deps.metrics.rateLimited.inc();

@@ -140,8 +140,8 @@ export const STATUS_SCHEMA: SchemaNode = {
 const DESCRIPTION = [
   'A Kubernetes Secret encrypted by gitseal (schemas/FORMAT.md): the controller asks the rewrap service for its key,',
   'decrypts it and server-side applies the Secret of the same namespace and name, owned by this object.',
-  'The annotation gitseal.dev/adopt: "true" lets the controller take over an existing Secret it did not create;',
-  'without it such a Secret is left alone and Ready is False with reason SecretNotOwned.',
+  'An existing Secret it did not create is taken over only with consent on the Secret itself, the annotation gitseal.dev/adopt-by: <this object\'s name>;',
+  'an adopted Secret gets no ownerReference, so deleting this object leaves it. Without consent the Secret is left alone and Ready is False with reason SecretNotOwned.',
   'Given a trust file, the controller checks who signed the document (schemas/FORMAT.md §13) before it asks for the key: when signatures are required,',
   'an unsigned document or one signed by a writer it does not trust leaves the Secret as it was, with Ready False and reason Unsigned or UntrustedWriter.',
   'Generated from schemas/encrypted-secret.schema.json by schemas/generate-crd.ts: do not edit by hand.',

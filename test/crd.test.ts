@@ -113,7 +113,7 @@ describe('the EncryptedSecret CRD', () => {
       { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason' },
       { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     ]);
-    expect(openApi.description).toContain('gitseal.dev/adopt: "true"');
+    expect(openApi.description).toContain('gitseal.dev/adopt-by: <this object\'s name>');
   });
 
   it('is structural: every node typed, no $ref, if/then, const or propertyNames', () => {

@@ -21,7 +21,7 @@ function request(remote?: string, body = ''): IncomingMessage {
   return req;
 }
 
-function setup(opts: { allow?: Operation[]; keyringFails?: Error } = {}) {
+function setup(opts: { allow?: Operation[]; keyringFails?: Error; signed?: boolean } = {}) {
   const audited: AuditEvent[] = [];
   const logged: string[] = [];
   const changed: string[] = [];
@@ -38,7 +38,11 @@ function setup(opts: { allow?: Operation[]; keyringFails?: Error } = {}) {
     },
     policy: () => ({ decide: (_subject, scope, op) => ({ allowed: scope === '*' && (opts.allow ?? []).includes(op), rule: null, reason: '' }), signaturesRequiredBy: () => null }),
     audit: { append: async (events) => void audited.push(...events) },
-    callerOf: async () => ({ subject: 'dev:admin', method: 'ed25519' }),
+    // A signed request's authentication hashes the body (kms/auth/request-signature.ts); bearer and mTLS never read it.
+    callerOf: async (_req, body) => {
+      if (opts.signed) await body.sha256();
+      return { subject: 'dev:admin', method: 'ed25519' };
+    },
     log: (_level, msg) => logged.push(msg),
   });
   const route = (req: IncomingMessage, target: Parameters<typeof inner>[2], requestId: string) => inner(req, new RequestBody(req, 64 * 1024), target, requestId);
@@ -96,8 +100,8 @@ describe('key admin routes', () => {
     expect(audited).toEqual([{ subject: 'dev:admin', method: 'ed25519', operation: 'keys.rotate', requestId: 'r6', decision: 'deny', reason: 'internal' }]);
   });
 
-  it('refuses a body over 64 KiB before authenticating', async () => {
-    const { route, audited } = setup({ allow: ['keys.rotate'] });
+  it('refuses a body over 64 KiB while a signed request is authenticated, before any audit', async () => {
+    const { route, audited } = setup({ allow: ['keys.rotate'], signed: true });
     expect(await refusal(route(request(undefined, 'x'.repeat(64 * 1024 + 1)), { route: 'keys.rotate' }, 'r7'))).toMatchObject({ code: 'too_large', status: 413 });
     expect(audited).toEqual([]);
   });

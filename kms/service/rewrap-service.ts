@@ -31,6 +31,29 @@ export interface RewrapContext {
   remote?: string;
 }
 
+/** The audit record of one item's decision: who asked, the operation, the item's scope and document, how it went. */
+export function itemAuditEvent(
+  ctx: RewrapContext,
+  subject: string,
+  operation: AuditEvent['operation'],
+  item: { scope: string; docId: string },
+  r: { ok: true } | { ok: false; error: WireCode },
+  extra: Partial<AuditEvent>,
+): AuditEvent {
+  return {
+    subject,
+    method: ctx.caller.method,
+    operation,
+    decision: r.ok ? 'allow' : 'deny',
+    reason: r.ok ? 'ok' : r.error,
+    scope: item.scope,
+    docId: item.docId,
+    ...extra,
+    requestId: ctx.requestId,
+    ...(ctx.remote ? { remote: ctx.remote } : {}),
+  };
+}
+
 const MESSAGES: Partial<Record<WireCode, (item: RewrapItem, subject: string) => string>> = {
   root_revoked: () => 'the root of trust refuses to unseal the org key (kill switch); ask the key owner',
   unknown_kid: (i) => `the service has no org key ${i.kid}`,
@@ -110,24 +133,7 @@ export class RewrapService {
     } finally {
       wipe(response.key);
     }
-    await this.audit.append(
-      req.items.map((item, i): AuditEvent => {
-        const r = results[i]!;
-        return {
-          subject,
-          method: ctx.caller.method,
-          operation: 'rewrap',
-          decision: r.ok ? 'allow' : 'deny',
-          reason: r.ok ? 'ok' : r.error,
-          scope: item.scope,
-          kid: item.kid,
-          docId: item.docId,
-          ...writerFields(writers[i]),
-          requestId: ctx.requestId,
-          ...(ctx.remote ? { remote: ctx.remote } : {}),
-        };
-      }),
-    );
+    await this.audit.append(req.items.map((item, i) => itemAuditEvent(ctx, subject, 'rewrap', item, results[i]!, { kid: item.kid, ...writerFields(writers[i]) })));
     return { serverKey: b64url(response.serverPublic), items: results };
   }
 }

@@ -15,8 +15,8 @@ import { signedMessage } from '../../core/format/signature.js';
 import { signedFieldsOfItem } from '../protocol/rewrap-item.js';
 import type { SignRequest, SignResponse, SignResult, WireCode } from '../protocol/types.js';
 import type { Keyring } from './keyring.js';
-import type { Auditor, RewrapContext } from './rewrap-service.js';
-import type { AuditEvent, Policy } from './types.js';
+import { itemAuditEvent, type Auditor, type RewrapContext } from './rewrap-service.js';
+import type { Policy } from './types.js';
 
 /** The worker pool as the signer uses it. */
 export interface Signer {
@@ -62,24 +62,7 @@ export class SignService {
       const signatures = await this.signer.sign(messages);
       signatures.forEach((bytes, j) => (results[indexes[j]!] = { ok: true, signature: signatureToDisk({ kid: kid!, subject, bytes }) }));
     }
-    await this.audit.append(
-      req.items.map((item, i): AuditEvent => {
-        const r = results[i]!;
-        return {
-          subject,
-          method: ctx.caller.method,
-          operation: 'write',
-          decision: r.ok ? 'allow' : 'deny',
-          reason: r.ok ? 'ok' : r.error,
-          scope: item.scope,
-          docId: item.docId,
-          ...(kid === undefined ? {} : { writerKid: kid }),
-          writer: subject,
-          requestId: ctx.requestId,
-          ...(ctx.remote ? { remote: ctx.remote } : {}),
-        };
-      }),
-    );
+    await this.audit.append(req.items.map((item, i) => itemAuditEvent(ctx, subject, 'write', item, results[i]!, { ...(kid === undefined ? {} : { writerKid: kid }), writer: subject })));
     return { items: results };
   }
 }

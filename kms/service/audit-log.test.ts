@@ -8,6 +8,7 @@ import { AuditLog } from './audit-log.js';
 import { verifyAuditLog, ZERO_HASH } from './audit-verify.js';
 import type { AuditEvent } from './types.js';
 
+const KEY = new Uint8Array(32).fill(7);
 let dir: string;
 let file: string;
 beforeEach(() => {
@@ -41,7 +42,7 @@ const auditCode = async (p: Promise<unknown>): Promise<string> => p.then(() => '
 
 describe('AuditLog', () => {
   it('creates the file mode 0600 and starts the chain at zero', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(log.head()).toEqual({ seq: 0, hash: ZERO_HASH });
     await log.append([event(1)]);
@@ -52,14 +53,14 @@ describe('AuditLog', () => {
   });
 
   it('stamps records with the injected clock', async () => {
-    const log = await AuditLog.open(file, { now: () => new Date(Date.UTC(2030, 4, 6, 7, 8, 9)) });
+    const log = await AuditLog.open(file, { key: KEY, now: () => new Date(Date.UTC(2030, 4, 6, 7, 8, 9)) });
     await log.append(range(2));
     await log.close();
     expect(records().map((r) => r.time)).toEqual(['2030-05-06T07:08:09.000Z', '2030-05-06T07:08:09.000Z']);
   });
 
   it('writes a batch with one write and one fsync', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     const fh = await open(join(dir, 'probe'), 'w');
     const proto = Object.getPrototypeOf(fh) as { write: () => unknown; datasync: () => unknown; sync: () => unknown };
     await fh.close();
@@ -74,7 +75,7 @@ describe('AuditLog', () => {
   });
 
   it('keeps the chain valid under concurrent appends', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     await Promise.all(Array.from({ length: 50 }, (_, b) => log.append(range(1 + (b % 7), b * 10))));
     const expected = Array.from({ length: 50 }, (_, b) => 1 + (b % 7)).reduce((a, n) => a + n, 0);
     expect(log.head().seq).toBe(expected);
@@ -90,11 +91,11 @@ describe('AuditLog', () => {
   });
 
   it('continues the chain after reopening', async () => {
-    const first = await AuditLog.open(file);
+    const first = await AuditLog.open(file, { key: KEY });
     await first.append(range(3));
     const head = first.head();
     await first.close();
-    const second = await AuditLog.open(file);
+    const second = await AuditLog.open(file, { key: KEY });
     expect(second.head()).toEqual(head);
     await second.append(range(2, 3));
     await second.close();
@@ -103,21 +104,21 @@ describe('AuditLog', () => {
   });
 
   it('refuses to open a tampered or truncated log', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     await log.append(range(3));
     await log.close();
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace('"decision":"allow"', '"decision":"deny"'));
-    await expect(AuditLog.open(file)).rejects.toMatchObject({ code: 'E_AUDIT', message: expect.stringMatching(/line 1: hash mismatch/) as unknown });
+    await expect(AuditLog.open(file, { key: KEY })).rejects.toMatchObject({ code: 'E_AUDIT', message: expect.stringMatching(/line 1: hash mismatch/) as unknown });
     writeFileSync(file, good.slice(0, -5));
-    await expect(AuditLog.open(file)).rejects.toMatchObject({ code: 'E_AUDIT', message: expect.stringMatching(/line 3: truncated/) as unknown });
+    await expect(AuditLog.open(file, { key: KEY })).rejects.toMatchObject({ code: 'E_AUDIT', message: expect.stringMatching(/line 3: truncated/) as unknown });
     writeFileSync(file, good);
     appendFileSync(file, 'garbage\n');
-    expect(await auditCode(AuditLog.open(file))).toBe('E_AUDIT');
+    expect(await auditCode(AuditLog.open(file, { key: KEY }))).toBe('E_AUDIT');
   });
 
   it('writes exactly the fields given and nothing else (canary)', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     const canary = 'CANARY-7f3a9c';
     const smuggled = { ...event(1), token: canary, dek: canary, toJSON: () => canary } as unknown as AuditEvent;
     const minimal: AuditEvent = { subject: 'dev:a', method: 'none', operation: 'authenticate', decision: 'deny', reason: 'unauthenticated', requestId: 'r2' };
@@ -127,7 +128,7 @@ describe('AuditLog', () => {
     expect(text).not.toContain(canary);
     const [a, b] = records();
     const strip = (r: Record<string, unknown>): Record<string, unknown> => {
-      const { seq: _s, time: _t, prev: _p, hash: _h, ...rest } = r;
+      const { seq: _s, time: _t, prev: _p, hash: _h, mac: _m, ...rest } = r;
       return rest;
     };
     expect(strip(a!)).toEqual(event(1));
@@ -135,7 +136,7 @@ describe('AuditLog', () => {
   });
 
   it('writes what was appended even if the caller changes the event afterwards', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     const e = event(1);
     const done = log.append([e]);
     e.subject = 'dev:mallory';
@@ -145,7 +146,7 @@ describe('AuditLog', () => {
   });
 
   it('refuses events with missing or non-string fields, and writes none of that batch', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     const bad = { ...event(2), scope: 42 } as unknown as AuditEvent;
     expect(await auditCode(log.append([event(1), bad]))).toBe('E_AUDIT');
     const missing = { ...event(2) } as Partial<AuditEvent>;
@@ -158,7 +159,7 @@ describe('AuditLog', () => {
   });
 
   it('surfaces a failed fsync as E_AUDIT and takes no more records', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     await log.append(range(2));
     const fh = await open(join(dir, 'probe'), 'w');
     const proto = Object.getPrototypeOf(fh) as { datasync: () => Promise<void> };
@@ -171,7 +172,7 @@ describe('AuditLog', () => {
   });
 
   it('surfaces a failed write as E_AUDIT, removes the partial write and carries on', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     await log.append(range(2));
     const fh = await open(join(dir, 'probe'), 'w');
     const proto = Object.getPrototypeOf(fh) as { write: (...a: unknown[]) => Promise<unknown> };
@@ -189,7 +190,7 @@ describe('AuditLog', () => {
   });
 
   it('rejects appends after close, and close waits for appends in flight', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     const pending = log.append(range(10));
     await log.close();
     await pending;
@@ -198,15 +199,15 @@ describe('AuditLog', () => {
   });
 
   it('refuses a path it cannot open', async () => {
-    expect(await auditCode(AuditLog.open(join(dir, 'missing', 'audit.log')))).toBe('E_AUDIT');
+    expect(await auditCode(AuditLog.open(join(dir, 'missing', 'audit.log'), { key: KEY }))).toBe('E_AUDIT');
   });
 
   it('chains ten thousand events appended in batches, and reopens at the same head', async () => {
-    const log = await AuditLog.open(file);
+    const log = await AuditLog.open(file, { key: KEY });
     for (let b = 0; b < 20; b++) await log.append(range(500, b * 500));
     await log.close();
     expect(log.head().seq).toBe(10_000);
-    const reopened = await AuditLog.open(file);
+    const reopened = await AuditLog.open(file, { key: KEY });
     expect(reopened.head()).toEqual(log.head());
     await reopened.close();
   });

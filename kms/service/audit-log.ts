@@ -4,20 +4,24 @@
  * group-committed: what callers hand in while a write is in flight goes out
  * together in the next single write + fdatasync. An append resolves only once
  * its records are on disk, and rejects with E_AUDIT when they might not be,
- * so the service can refuse to answer what it cannot audit.
+ * so the service can refuse to answer what it cannot audit. Every record
+ * carries a MAC under the audit key (audit-key.ts), which this object holds
+ * for its lifetime and wipes at close.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GitsealError, fail, isGitsealError } from '../../core/errors.js';
-import { chainHash, EVENT_FIELDS, recordBody, recordLine, verifyAuditChunks } from './audit-verify.js';
-import type { AuditEvent } from './types.js';
+import { wipe } from '../../core/bytes.js';
+import { chainHash, EVENT_FIELDS, recordBody, recordLine, recordMac, verifyAuditChunks, type AuditEntry } from './audit-verify.js';
 
 export interface AuditLogOptions {
+  /** The unsealed 32-byte audit key; the log keeps a copy. */
+  key: Uint8Array;
   now?: () => Date;
 }
 
 interface Pending {
-  events: AuditEvent[];
+  events: AuditEntry[];
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -26,8 +30,8 @@ const REQUIRED: ReadonlySet<string> = new Set(['subject', 'method', 'operation',
 const errnoOf = (e: unknown): string => (e as NodeJS.ErrnoException | null)?.code ?? String(e);
 
 /** A copy holding only the known fields, so nothing else reaches the log, even if the caller mutates the event later. */
-function copyEvent(e: AuditEvent): AuditEvent {
-  const out: Record<string, string> = {};
+function copyEvent(e: AuditEntry): AuditEntry {
+  const out: Record<string, string | number> = {};
   for (const k of EVENT_FIELDS) {
     const v: unknown = e[k];
     if (v === undefined) {
@@ -35,7 +39,11 @@ function copyEvent(e: AuditEvent): AuditEvent {
     } else if (typeof v !== 'string') fail('E_AUDIT', `audit event field ${k} must be a string`);
     else out[k] = v;
   }
-  return out as unknown as AuditEvent;
+  if (e.count !== undefined) {
+    if (!Number.isSafeInteger(e.count) || e.count < 1) fail('E_AUDIT', 'audit event count must be a positive integer');
+    out.count = e.count;
+  }
+  return out as unknown as AuditEntry;
 }
 
 async function* readChunks(fh: FileHandle): AsyncGenerator<Uint8Array> {
@@ -74,6 +82,7 @@ export class AuditLog {
     private hash: string,
     private hashBytes: Buffer,
     private size: number,
+    private readonly key: Uint8Array,
     private readonly now: () => Date,
   ) {}
 
@@ -81,7 +90,8 @@ export class AuditLog {
    * Opens (or creates, mode 0600) the log and verifies the whole chain
    * first: E_AUDIT when it is broken, so nothing is appended to a tampered log.
    */
-  static async open(path: string, opts: AuditLogOptions = {}): Promise<AuditLog> {
+  static async open(path: string, opts: AuditLogOptions): Promise<AuditLog> {
+    if (opts.key.length !== 32) throw new RangeError('the audit key is 32 bytes');
     const existed = await stat(path).then(
       () => true,
       () => false,
@@ -94,11 +104,11 @@ export class AuditLog {
       return fail('E_AUDIT', `cannot open the audit log ${path}: ${errnoOf(e)}`);
     }
     try {
-      const result = await verifyAuditChunks(readChunks(fh));
+      const result = await verifyAuditChunks(readChunks(fh), { key: opts.key });
       if (!result.ok)
         fail('E_AUDIT', `${path}: line ${result.line}: ${result.problem}; refusing to append to a broken audit log (see gitseal audit verify)`);
       const { size } = await fh.stat();
-      return new AuditLog(path, fh, result.records, result.head, Buffer.from(result.head, 'hex'), size, opts.now ?? (() => new Date()));
+      return new AuditLog(path, fh, result.records, result.head, Buffer.from(result.head, 'hex'), size, Uint8Array.from(opts.key), opts.now ?? (() => new Date()));
     } catch (e) {
       await fh.close().catch(() => undefined);
       if (isGitsealError(e)) throw e;
@@ -112,10 +122,10 @@ export class AuditLog {
   }
 
   /** Resolves once every event is written and fsynced; E_AUDIT otherwise. */
-  append(events: readonly AuditEvent[]): Promise<void> {
+  append(events: readonly AuditEntry[]): Promise<void> {
     if (this.closed) return Promise.reject(new GitsealError('E_AUDIT', 'the audit log is closed'));
     if (this.broken) return Promise.reject(new GitsealError('E_AUDIT', this.broken));
-    let copies: AuditEvent[];
+    let copies: AuditEntry[];
     try {
       copies = events.map(copyEvent);
     } catch (e) {
@@ -133,6 +143,7 @@ export class AuditLog {
     if (this.closed) return;
     this.closed = true;
     while (this.flushing) await this.flushing;
+    wipe(this.key);
     await this.fh.close();
   }
 
@@ -156,7 +167,7 @@ export class AuditLog {
     }
   }
 
-  private async commit(events: AuditEvent[]): Promise<void> {
+  private async commit(events: AuditEntry[]): Promise<void> {
     if (this.broken) fail('E_AUDIT', this.broken);
     let time: string;
     try {
@@ -172,7 +183,7 @@ export class AuditLog {
       const body = recordBody(++seq, time, prev, event);
       prevBytes = chainHash(prevBytes, body);
       prev = prevBytes.toString('hex');
-      lines.push(recordLine(body, prev));
+      lines.push(recordLine(body, prev, recordMac(this.key, prevBytes).toString('hex')));
     }
     lines.push('');
     const data = Buffer.from(lines.join('\n'), 'utf8');

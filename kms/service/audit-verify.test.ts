@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainHash, recordBody, recordLine, verifyAuditChunks, verifyAuditLog, ZERO_HASH } from './audit-verify.js';
+import { chainHash, recordBody, recordLine, recordMac, verifyAuditChunks, verifyAuditLog, ZERO_HASH } from './audit-verify.js';
 import type { AuditEvent } from './types.js';
 
 const event = (i: number): AuditEvent => ({
@@ -14,6 +14,8 @@ const event = (i: number): AuditEvent => ({
   requestId: `req-${i}`,
 });
 
+const KEY = new Uint8Array(32).fill(9);
+
 /** A valid log of n records, built with the format functions (AuditLog uses the same). */
 function buildLog(n: number): { text: string; lines: string[]; hashes: string[] } {
   let prev: Buffer = Buffer.alloc(32);
@@ -23,7 +25,7 @@ function buildLog(n: number): { text: string; lines: string[]; hashes: string[] 
     const body = recordBody(i, new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(), prev.toString('hex'), event(i));
     prev = chainHash(prev, body);
     hashes.push(prev.toString('hex'));
-    lines.push(recordLine(body, prev.toString('hex')));
+    lines.push(recordLine(body, prev.toString('hex'), recordMac(KEY, prev).toString('hex')));
   }
   return { text: lines.map((l) => `${l}\n`).join(''), lines, hashes };
 }
@@ -40,7 +42,7 @@ describe('verifyAuditLog', () => {
 
   it('writes the documented line shape', () => {
     const first = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(Object.keys(first)).toEqual(['seq', 'time', 'prev', 'subject', 'method', 'operation', 'decision', 'reason', 'scope', 'kid', 'docId', 'requestId', 'hash']);
+    expect(Object.keys(first)).toEqual(['seq', 'time', 'prev', 'subject', 'method', 'operation', 'decision', 'reason', 'scope', 'kid', 'docId', 'requestId', 'hash', 'mac']);
     expect(first.prev).toBe(ZERO_HASH);
     expect(first.seq).toBe(1);
   });

@@ -112,7 +112,7 @@ describe('caller authentication', () => {
     expect(audited).toEqual([{ subject: 'unauthenticated', method: 'none', operation: 'authenticate', decision: 'deny', reason: 'malformed', requestId: 'r0', remote: '10.0.0.5' }]);
     expect(logged).toHaveLength(3);
     await refusals.close();
-    expect(audited.slice(1)).toEqual([{ subject: 'unauthenticated', method: 'none', operation: 'authenticate', decision: 'deny', reason: 'malformed', requestId: 'count:9', remote: '10.0.0.5' }]);
+    expect(audited.slice(1)).toEqual([{ subject: 'unauthenticated', method: 'none', operation: 'authenticate', decision: 'deny', reason: 'malformed', requestId: 'summary', count: 9, remote: '10.0.0.5' }]);
   });
 
   it('passes on what the body reader threw for a signed request (too large, too slow), not as a refused credential', async () => {

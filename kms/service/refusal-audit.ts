@@ -6,11 +6,15 @@
  * interval are summed into one record per reason when it ends, or when the
  * service closes.
  *
- * The record format has no count field (audit-verify.ts), so a summary
- * carries its count in `requestId` as `count:N`, with `remote` only when
- * every refusal it counts came from one address.
+ * A summary carries how many refusals it stands for in the record's `count`
+ * field (audit-verify.ts), its `requestId` is `summary`, and it names `remote`
+ * only when every refusal it counts came from one address.
  */
-import type { Auditor } from './rewrap-service.js';
+import type { AuditEntry } from './audit-verify.js';
+
+interface Auditor {
+  append(events: AuditEntry[]): Promise<void>;
+}
 
 interface Tally {
   count: number;
@@ -56,7 +60,8 @@ export class RefusalAudit {
         operation: 'authenticate' as const,
         decision: 'deny' as const,
         reason,
-        requestId: `count:${t.count}`,
+        requestId: 'summary',
+        count: t.count,
         ...(t.remote === null ? {} : { remote: t.remote }),
       }));
     this.#tallies.clear();

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../../runtime/log.js';
 import type { AuthRequest, Caller } from '../auth/types.js';
 import { callerAuthentication } from './caller-authentication.js';
+import type { AuditCheckpoint } from './checkpoint.js';
 import { keyAdminRoute } from './key-admin-route.js';
 import type { Keyring } from './keyring.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -33,6 +34,8 @@ export interface RouteDeps {
   keyring: Pick<Keyring, 'state' | 'lastError' | 'keys' | 'rotate' | 'revoke' | 'destroy'>;
   policy: () => Policy;
   audit: Auditor;
+  /** GET /v1/audit/head: the latest signed checkpoint of the audit log. */
+  auditHead?: () => AuditCheckpoint;
   metrics: ServiceMetrics;
   log: Logger;
   /** Extra readiness checks (policy file loaded, audit writable): a reason when not ready. */
@@ -64,6 +67,7 @@ export function routeHandlers(deps: RouteDeps, settings: RouteSettings): AnswerR
     registry: metrics.registry,
     isClosing: settings.isClosing,
     writerKey: deps.writerKey ?? null,
+    ...(deps.auditHead ? { auditHead: deps.auditHead } : {}),
     ...(deps.notReady ? { notReady: deps.notReady } : {}),
   });
   const rewrap = rewrapRoute({ service: deps.service, callerOf, limiter, metrics });
@@ -77,6 +81,8 @@ export function routeHandlers(deps: RouteDeps, settings: RouteSettings): AnswerR
         return status.readyz();
       case 'keys':
         return status.keys();
+      case 'audit.head':
+        return status.auditHead();
       case 'metrics':
         return status.metrics();
       case 'rewrap':

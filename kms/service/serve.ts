@@ -1,14 +1,18 @@
 /**
  * Wires the rewrap service together from its configuration: root of trust
  * → keyring → unwrap workers, the writers it knows and its own writer key,
- * policy file, audit log, authenticators, metrics and the HTTPS server.
- * `close()` stops them in reverse order.
+ * policy file, audit log (keyed by the audit key the root unseals) and its
+ * signed checkpoints, authenticators, metrics and the HTTPS server.
+ * `close()` stops them in reverse order; the last checkpoint is signed after
+ * the last record is written.
  */
 import { readFileSync } from 'node:fs';
 import { wipe } from '../../core/bytes.js';
-import { formatWriter } from '../../core/crypto/writer-key.js';
+import { formatWriter, writerFromSecret } from '../../core/crypto/writer-key.js';
 import { fail } from '../../core/errors.js';
+import { openAuditKey } from './audit-key.js';
 import { AuditLog } from './audit-log.js';
+import { Checkpointer } from './checkpoint.js';
 import { authenticate, createAuthenticators } from '../auth/index.js';
 import { Keyring } from './keyring.js';
 import { jsonLogger, type Logger } from '../../runtime/log.js';
@@ -28,6 +32,7 @@ export interface RunningService extends RunningServer {
   keyring: Keyring;
   policy: PolicyFile;
   audit: AuditLog;
+  checkpoints: Checkpointer;
   kemBackend: string;
 }
 
@@ -65,14 +70,21 @@ export async function startService(config: ServiceConfig, opts: StartOptions = {
     const writers = new ServiceWriters(config.writers, own?.key ?? null);
     const policy = await PolicyFile.load(config.policy, (e) => log(e.level, e.msg));
     cleanup.push(() => policy.close());
-    const audit = await AuditLog.open(config.audit);
+    const root = await openRoot(config.root, env);
+    cleanup.push(() => root.close());
+    // The audit key is unsealed once, at start: a root that refuses now leaves nothing to audit with, so the service does not start.
+    const auditKey = await openAuditKey(config.audit, root);
+    const audit = await AuditLog.open(config.audit, { key: auditKey }).finally(() => wipe(auditKey));
     cleanup.push(() => audit.close());
+    // The checkpoint signer keeps the writer key in this thread for the service's life (ML-DSA and Ed25519 key objects, not wipeable).
+    const checkpoints = new Checkpointer(audit, own ? writerFromSecret(own.secret) : null, {
+      onCheckpoint: (cp) => log('info', 'audit checkpoint', { seq: cp.seq, head: cp.head, time: cp.time, writerKid: cp.writerKid }),
+    });
+    cleanup.push(() => void checkpoints.close());
     const pool = await UnwrapPool.start({ ...(config.workers ? { threads: config.workers } : {}), backend: config.kemBackend });
     cleanup.push(() => pool.close());
     await pool.setWriters(writers.keys());
     if (own) await pool.setSigner(own.secret);
-    const root = await openRoot(config.root, env);
-    cleanup.push(() => root.close());
     const keyring = await Keyring.open(config.keys, root, pool, {
       checkIntervalMs: config.root.checkInterval * 1000,
       log: (e) => log(e.level, e.msg, { kid: typeof e['kid'] === 'string' ? e['kid'] : undefined, reason: typeof e['reason'] === 'string' ? e['reason'] : undefined }),
@@ -94,6 +106,7 @@ export async function startService(config: ServiceConfig, opts: StartOptions = {
         keyring,
         policy: () => policy.current(),
         audit,
+        auditHead: () => checkpoints.latest(),
         metrics,
         log,
       },
@@ -106,6 +119,7 @@ export async function startService(config: ServiceConfig, opts: StartOptions = {
       keyring,
       policy,
       audit,
+      checkpoints,
       kemBackend: pool.backend(),
       close: async () => {
         await server.close();

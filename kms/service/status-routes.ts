@@ -1,5 +1,13 @@
-/** The unauthenticated GET routes: /healthz, /readyz, /v1/keys (public parts only, and the service's writer key) and /metrics. */
+/**
+ * The unauthenticated GET routes: /healthz, /readyz, /v1/keys (public parts
+ * only, and the service's writer key), /v1/audit/head (the latest signed
+ * checkpoint of the audit log, checkpoint.ts) and /metrics. The head is
+ * public so that anyone may keep copies of it: it names a count and a hash,
+ * never a caller, and reading it signs nothing.
+ */
 import type { Registry } from '../../runtime/metrics.js';
+import type { AuditCheckpoint } from './checkpoint.js';
+import { RewrapFault } from './rewrap-request.js';
 import type { PublicWriterKey } from '../protocol/types.js';
 import type { Keyring } from './keyring.js';
 import type { RouteAnswer } from './route-answer.js';
@@ -10,6 +18,8 @@ export interface StatusRouteDeps {
   isClosing: () => boolean;
   /** The service's own writer key, published so readers can trust it with `signsFor`. */
   writerKey?: PublicWriterKey | null;
+  /** The latest signed checkpoint of the audit log. */
+  auditHead?: () => AuditCheckpoint;
   /** Extra readiness checks (policy file loaded, audit writable): a reason when not ready. */
   notReady?: () => string | null;
 }
@@ -18,8 +28,13 @@ export interface StatusRoutes {
   healthz(): RouteAnswer;
   readyz(): RouteAnswer;
   keys(): RouteAnswer;
+  auditHead(): RouteAnswer;
   metrics(): RouteAnswer;
 }
+
+const fault = (): never => {
+  throw new RewrapFault('not_found', 404, 'this service keeps no audit checkpoints');
+};
 
 export function statusRoutes(deps: StatusRouteDeps): StatusRoutes {
   const { keyring } = deps;
@@ -32,6 +47,7 @@ export function statusRoutes(deps: StatusRouteDeps): StatusRoutes {
       return { status: why ? 503 : 200, body: why ? { ok: false, reason: why } : { ok: true } };
     },
     keys: () => ({ status: 200, body: { keys: keyring.keys(), ...(deps.writerKey ? { writer: deps.writerKey } : {}) } }),
+    auditHead: () => (deps.auditHead ? { status: 200, body: { checkpoint: deps.auditHead() } } : fault()),
     metrics: () => ({ status: 200, metrics: deps.registry }),
   };
 }

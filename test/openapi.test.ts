@@ -143,6 +143,7 @@ describe('rewrap.openapi.yaml', () => {
       '/v1/keys/rotate': ['post'],
       '/v1/keys/{kid}/revoke': ['post'],
       '/v1/keys/{kid}/destroy': ['post'],
+      '/v1/audit/head': ['get'],
       '/healthz': ['get'],
       '/readyz': ['get'],
       '/metrics': ['get'],

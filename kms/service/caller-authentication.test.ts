@@ -9,6 +9,7 @@ import { RefusalAudit } from './refusal-audit.js';
 import { RewrapFault } from './rewrap-request.js';
 import { serviceMetrics } from './service-metrics.js';
 import type { AuditEvent } from './types.js';
+import { refusal } from '../../test/helpers/rewrap-fault.js';
 
 const TOKEN = 'Bearer eyJhbGciOi.secret-token';
 /** A body the authenticators under test never ask for. */
@@ -39,14 +40,6 @@ function setup(authenticate: (req: AuthRequest) => Promise<Caller>, limiter = ne
   return { callerOf, audited, logged, metrics, refusals };
 }
 
-const refusal = async (p: Promise<unknown>): Promise<RewrapFault> => {
-  const e: unknown = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof RewrapFault)) throw new Error('expected a RewrapFault');
-  return e;
-};
 
 describe('caller authentication', () => {
   it("gives the authenticators the request line, headers and the body's SHA-256 on demand", async () => {

@@ -10,6 +10,7 @@ import type { RewrapContext } from './rewrap-service.js';
 import { RequestBody } from './request-body.js';
 import { rewrapRoute } from './rewrap-route.js';
 import { serviceMetrics } from './service-metrics.js';
+import { refusal } from '../../test/helpers/rewrap-fault.js';
 
 const item = { kid: 'org-3f2a9c1d7e5b4a60', alg: 'mlkem1024-x25519', enc: 'AAAA', dek: 'BBBB', scope: 'prod/db-credentials', docId: 'q83vEjRWeJA' };
 const clientKey = 'A'.repeat(43);
@@ -43,14 +44,6 @@ function setup(opts: { callerOf?: CallerOf; limiter?: RateLimiter; maxBodyBytes?
   return { route, calls, metrics, answer };
 }
 
-const refusal = async (p: Promise<unknown>): Promise<RewrapFault> => {
-  const e: unknown = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof RewrapFault)) throw new Error('expected a RewrapFault');
-  return e;
-};
 
 describe('POST /v1/rewrap', () => {
   it('hands the parsed request and the caller to the service, and counts items by result', async () => {

@@ -3,11 +3,11 @@ import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { SignRequest } from '../protocol/types.js';
 import { RateLimiter } from './rate-limit.js';
-import { RewrapFault } from './rewrap-request.js';
 import type { RewrapContext } from './rewrap-service.js';
 import { serviceMetrics } from './service-metrics.js';
 import { RequestBody } from './request-body.js';
 import { signRoute } from './sign-route.js';
+import { refusal } from '../../test/helpers/rewrap-fault.js';
 
 const doc = { scope: 'payments/db', docId: 'q83vEjRWeJA', signed: { mode: 'secret', file: 'q83vEjRWeJA', after: 'start', last: true, mac: 'AAAA' } };
 
@@ -39,14 +39,6 @@ function setup(opts: { limiter?: RateLimiter } = {}) {
   return { route, calls, answer };
 }
 
-const refusal = async (p: Promise<unknown>): Promise<RewrapFault> => {
-  const e: unknown = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof RewrapFault)) throw new Error('expected a RewrapFault');
-  return e;
-};
 
 describe('POST /v1/sign', () => {
   it('hands the parsed request and the caller to the sign service', async () => {

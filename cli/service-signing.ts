@@ -5,10 +5,9 @@
  * scope and signs with its own key, naming them as the subject.
  */
 import { fail } from '../core/errors.js';
-import { envelopeToDisk, signatureFromDisk, type EncryptedDocument } from '../core/format/encrypted-document.js';
-import { emitEncrypted, parseEncrypted } from '../core/format/encrypted-store.js';
-import { bindingOf } from '../core/format/encrypted-document.js';
 import { b64url } from '../core/bytes.js';
+import { bindingOf, envelopeToDisk, signatureFromDisk, type EncryptedDocument } from '../core/format/encrypted-document.js';
+import { emitEncrypted, parseEncrypted } from '../core/format/encrypted-store.js';
 import type { SignItem } from '../kms/protocol/types.js';
 
 const signItemOf = (doc: EncryptedDocument): SignItem => {

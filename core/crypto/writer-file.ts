@@ -7,6 +7,7 @@ import { parse, stringify } from 'yaml';
 import { b64url, fromB64url } from '../bytes.js';
 import { fail } from '../errors.js';
 import { isRecord } from '../is-record.js';
+import { isPrintableSubject } from '../subject.js';
 import { formatWriter, parseWriter, writerFromSecret, type TrustedWriter, type WriterSigner } from './writer-key.js';
 
 export const WRITER_FILE_VERSION = 1;
@@ -18,7 +19,7 @@ export interface WriterKeyFile {
 
 /** A subject names a person or service in messages and audit records: printable, at most 256 characters. */
 export function checkSubject(name: unknown, what: string): string {
-  if (typeof name !== 'string' || name === '' || name.length > 256 || /[\p{Cc}\p{Cf}\uFFFD]/u.test(name)) fail('E_WRITER_KEY', `${what} must be 1–256 printable characters`);
+  if (typeof name !== 'string' || !isPrintableSubject(name)) fail('E_WRITER_KEY', `${what} must be 1–256 printable characters`);
   return name;
 }
 

@@ -9,6 +9,7 @@ import { byCodeUnits, canonicalEntries } from './layout.js';
 import type { RecipientStanza } from '../crypto/recipients/types.js';
 import { parseScope, scopeBinding, type ObjectIdentity, type Scope } from './scope.js';
 import { isRecord } from '../is-record.js';
+import { isPrintableSubject } from '../subject.js';
 
 export const API_VERSION = 'gitseal.dev/v1';
 export const KIND = 'EncryptedSecret';
@@ -119,8 +120,7 @@ export function signatureFromDisk(text: string, where: string): DocumentSignatur
     if (e instanceof TypeError) return fail('E_FORMAT', `${where} signature subject is not UTF-8`);
     throw e;
   }
-  // The subject is shown to people: no control or format characters (terminal escapes, bidi overrides).
-  if (name.length > 256 || /[\p{Cc}\p{Cf}\uFFFD]/u.test(name)) fail('E_FORMAT', `${where} signature subject is not 1–256 printable characters`);
+  if (!isPrintableSubject(name)) fail('E_FORMAT', `${where} signature subject is not 1–256 printable characters`);
   return { kid, subject: name, bytes: fromB64url(bytes, `${where} signature`) };
 }
 

@@ -6,6 +6,7 @@
 import { b64url, fromB64url, fromUtf8 } from '../../core/bytes.js';
 import { bindingOf, envelopeToDisk, type DocumentSignature, type EncryptedDocument } from '../../core/format/encrypted-document.js';
 import type { RecipientStanza } from '../../core/crypto/recipients/types.js';
+import { isPrintableSubject } from '../../core/subject.js';
 import type { SignedFields } from '../../core/format/signature.js';
 import type { RewrapItem, SignedItemFields } from './types.js';
 
@@ -61,7 +62,7 @@ export function signerOf(signer: string): { kid: string; subject: string } | nul
   } catch {
     return null;
   }
-  if (subject === '' || subject.length > 256 || /[\p{Cc}\p{Cf}\uFFFD]/u.test(subject)) return null;
+  if (!isPrintableSubject(subject)) return null;
   return { kid, subject };
 }
 

@@ -64,6 +64,23 @@ async function settleThreads(max: number): Promise<number> {
   return threadCount();
 }
 
+
+/** The real worker, whose message handler throws (an uncaught exception in the worker) on an item with scope `crash`. */
+function crashingWorker(dir: string): URL {
+  const crashing = join(dir, 'crashing-worker.mts');
+    writeFileSync(
+      crashing,
+      `import { parentPort } from 'node:worker_threads';\n` +
+        `const on = parentPort.on.bind(parentPort);\n` +
+        `parentPort.on = (event, handler) => on(event, (m) => {\n` +
+        `  if (m.type === 'rewrap' && m.items.some((i) => i.scope === 'crash')) throw new Error('boom');\n` +
+        `  handler(m);\n` +
+        `});\n` +
+        `await import(${JSON.stringify(new URL('./unwrap-worker.ts', import.meta.url).href)});\n`,
+    );
+  return pathToFileURL(crashing);
+}
+
 describe('UnwrapPool', () => {
   const hybrid = newKey('mlkem1024-x25519');
   const pq = newKey('mlkem1024');
@@ -232,19 +249,7 @@ describe('UnwrapPool life cycle', () => {
   });
 
   it('a worker that crashes rejects the calls it had and is replaced, with the keys', async () => {
-    // The real worker, whose message handler throws (an uncaught exception in the worker) on a marked item.
-    const crashing = join(dir, 'crashing-worker.mts');
-    writeFileSync(
-      crashing,
-      `import { parentPort } from 'node:worker_threads';\n` +
-        `const on = parentPort.on.bind(parentPort);\n` +
-        `parentPort.on = (event, handler) => on(event, (m) => {\n` +
-        `  if (m.type === 'rewrap' && m.items.some((i) => i.scope === 'crash')) throw new Error('boom');\n` +
-        `  handler(m);\n` +
-        `});\n` +
-        `await import(${JSON.stringify(new URL('./unwrap-worker.ts', import.meta.url).href)});\n`,
-    );
-    const pool = await UnwrapPool.start({ threads: 2, workerUrl: pathToFileURL(crashing) });
+    const pool = await UnwrapPool.start({ threads: 2, workerUrl: crashingWorker(dir) });
     try {
       await pool.setKeys([poolKey(key)]);
       const c = client();
@@ -351,18 +356,7 @@ describe('UnwrapPool writer signatures', () => {
 
   it('a worker that replaces a dead one gets the writer keys and the signer too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gitseal-unwrap-pool-'));
-    const crashing = join(dir, 'crashing-worker.mts');
-    writeFileSync(
-      crashing,
-      `import { parentPort } from 'node:worker_threads';\n` +
-        `const on = parentPort.on.bind(parentPort);\n` +
-        `parentPort.on = (event, handler) => on(event, (m) => {\n` +
-        `  if (m.type === 'rewrap' && m.items.some((i) => i.scope === 'crash')) throw new Error('boom');\n` +
-        `  handler(m);\n` +
-        `});\n` +
-        `await import(${JSON.stringify(new URL('./unwrap-worker.ts', import.meta.url).href)});\n`,
-    );
-    const one = await UnwrapPool.start({ threads: 1, workerUrl: pathToFileURL(crashing) });
+    const one = await UnwrapPool.start({ threads: 1, workerUrl: crashingWorker(dir) });
     try {
       await one.setKeys([poolKey(key)]);
       await one.setWriters([alice.key]);

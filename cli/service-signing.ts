@@ -5,15 +5,9 @@
  * scope and signs with its own key, naming them as the subject.
  */
 import { fail } from '../core/errors.js';
-import { b64url } from '../core/bytes.js';
-import { bindingOf, envelopeToDisk, signatureFromDisk, type EncryptedDocument } from '../core/format/encrypted-document.js';
+import { signatureFromDisk } from '../core/format/encrypted-document.js';
 import { emitEncrypted, parseEncrypted } from '../core/format/encrypted-store.js';
-import type { SignItem } from '../kms/protocol/types.js';
-
-const signItemOf = (doc: EncryptedDocument): SignItem => {
-  const env = envelopeToDisk(doc.envelope);
-  return { scope: bindingOf(doc), docId: b64url(doc.envelope.docId), signed: { mode: doc.mode, file: env.file, after: env.after, last: env.last, mac: env.mac } };
-};
+import { signItemFor } from '../kms/protocol/rewrap-item.js';
 
 /**
  * Has the service sign every document of `text` that has no signature. A refusal fails the write when
@@ -26,7 +20,7 @@ export async function signWithService(text: string, required: boolean): Promise<
   const { clientFromEnv } = await import('../kms/client/client-env.js');
   const client = clientFromEnv();
   try {
-    const outcomes = await client.sign(unsigned.map((i) => signItemOf(docs[i]!)));
+    const outcomes = await client.sign(unsigned.map((i) => signItemFor(docs[i]!)));
     outcomes.forEach((o, k) => {
       const i = unsigned[k]!;
       if (o.ok) docs[i] = { ...docs[i]!, envelope: { ...docs[i]!.envelope, signature: signatureFromDisk(o.signature, `the service's signature for document ${i + 1}`) } };

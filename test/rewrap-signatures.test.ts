@@ -24,8 +24,8 @@ import { checkSignature, type DocumentSigner } from '../core/format/signature.js
 import { encryptStream } from '../core/format/stream.js';
 import { loadSigningKey } from '../kms/auth/request-signature.js';
 import { RewrapClient } from '../kms/client/client.js';
-import { rewrapItemFor, signatureOfField } from '../kms/protocol/rewrap-item.js';
-import type { RewrapItem, SignItem } from '../kms/protocol/types.js';
+import { rewrapItemFor, signatureOfField, signItemFor } from '../kms/protocol/rewrap-item.js';
+import type { RewrapItem } from '../kms/protocol/types.js';
 import { verifyAuditLog } from '../kms/service/audit-verify.js';
 import { startService, type RunningService } from '../kms/service/serve.js';
 import { parseServiceConfig } from '../kms/service/service-config.js';
@@ -76,10 +76,6 @@ describe('writer signatures at the rewrap service', () => {
   const seal = (ns: string, name: string, signer?: DocumentSigner): EncryptedDocument =>
     parseEncrypted(encryptStream(secret(ns, name), { recipients: [parseRecipient(svc.recipient)], scope: 'strict', signer })).docs[0]!;
   const itemOf = (doc: EncryptedDocument): RewrapItem => rewrapItemFor(doc, doc.envelope.recipients[0]!);
-  const signItemOf = (doc: EncryptedDocument): SignItem => {
-    const { scope, docId, signed } = itemOf(doc);
-    return { scope, docId, signed: signed! };
-  };
 
   /** The reader asks for each document; the outcome by CLI error code, and the values of those that open. */
   async function read(docs: EncryptedDocument[]): Promise<string[]> {
@@ -139,7 +135,7 @@ describe('writer signatures at the rewrap service', () => {
 
   it('bob, with rewrap but not write, can get nothing signed, and what he signs with his own key is refused', async () => {
     const doc = seal('payments', 'api');
-    const [asked] = await clientFor('bob').sign([signItemOf(doc)]);
+    const [asked] = await clientFor('bob').sign([signItemFor(doc)]);
     expect(asked).toMatchObject({ ok: false, code: 'E_DENIED', wire: 'denied' });
     expect(await read([seal('payments', 'api', bob.signer('dev:bob'))])).toEqual(['E_DENIED/writer_denied']);
     // Bob himself may still read what a granted writer wrote.
@@ -149,7 +145,7 @@ describe('writer signatures at the rewrap service', () => {
 
   it('POST /v1/sign signs for alice, naming her; the document then opens, and a reader who trusts the service sees alice', async () => {
     const doc = seal('payments', 'cache');
-    const [out, elsewhere] = await clientFor('alice').sign([signItemOf(doc), signItemOf(seal('billing', 'x'))]);
+    const [out, elsewhere] = await clientFor('alice').sign([signItemFor(doc), signItemFor(seal('billing', 'x'))]);
     expect(elsewhere).toMatchObject({ ok: false, code: 'E_DENIED' });
     if (!out?.ok) throw new Error(`expected a signature, got ${JSON.stringify(out)}`);
     const signature = signatureOfField(out.signature)!;

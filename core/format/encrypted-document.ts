@@ -106,7 +106,8 @@ export interface EnvelopeOnDisk {
 
 /** `after` of a file's first document. */
 export const FIRST_IN_FILE = 'start';
-const WRITER_KID = /^w-[0-9a-f]{16}$/;
+/** A writer key's kid (schemas/FORMAT.md §13). */
+export const WRITER_KID = /^w-[0-9a-f]{16}$/;
 
 export const signatureToDisk = (s: DocumentSignature): string => `${s.kid}.${b64url(utf8(s.subject))}.${b64url(s.bytes)}`;
 

@@ -3,17 +3,23 @@
  * envelope, what it is bound to, and what the writer's signature covers, so
  * the service can check the writer before it unwraps (schemas/FORMAT.md §13).
  */
-import { b64url, fromB64url, fromUtf8 } from '../../core/bytes.js';
-import { bindingOf, envelopeToDisk, type DocumentSignature, type EncryptedDocument } from '../../core/format/encrypted-document.js';
+import { fromB64url, fromUtf8 } from '../../core/bytes.js';
+import { bindingOf, envelopeToDisk, FIRST_IN_FILE, signatureToDisk, WRITER_KID, type DocumentSignature, type EncryptedDocument } from '../../core/format/encrypted-document.js';
 import type { RecipientStanza } from '../../core/crypto/recipients/types.js';
 import { isPrintableSubject } from '../../core/subject.js';
 import type { SignedFields } from '../../core/format/signature.js';
-import type { RewrapItem, SignedItemFields } from './types.js';
+import type { RewrapItem, SignedItemFields, SignItem } from './types.js';
+
+/** A document as POST /v1/sign takes it: what a signature over it covers, strings as in the file. */
+export function signItemFor(doc: EncryptedDocument): SignItem {
+  const env = envelopeToDisk(doc.envelope);
+  return { scope: bindingOf(doc), docId: env.id, signed: { mode: doc.mode, file: env.file, after: env.after, last: env.last, mac: env.mac } };
+}
 
 export function rewrapItemFor(doc: EncryptedDocument, stanza: RecipientStanza): RewrapItem {
-  const env = envelopeToDisk(doc.envelope);
-  const signed: SignedItemFields = { mode: doc.mode, file: env.file, after: env.after, last: env.last, mac: env.mac, ...(env.signature ? { signature: env.signature } : {}) };
-  return { kid: stanza.kid, alg: stanza.alg as RewrapItem['alg'], enc: stanza.enc, dek: stanza.dek, scope: bindingOf(doc), docId: b64url(doc.envelope.docId), signed };
+  const { scope, docId, signed } = signItemFor(doc);
+  const signature = doc.envelope.signature;
+  return { kid: stanza.kid, alg: stanza.alg as RewrapItem['alg'], enc: stanza.enc, dek: stanza.dek, scope, docId, signed: signature ? { ...signed, signature: signatureToDisk(signature) } : signed };
 }
 
 /** What the signature of an item (a rewrap item, or a document POST /v1/sign signs) covers, decoded; throws E_FORMAT for malformed fields. */
@@ -23,12 +29,11 @@ export function signedFieldsOfItem(item: Pick<RewrapItem, 'scope' | 'docId'> & {
     mode: s.mode,
     scopeBinding: item.scope,
     docId: fromB64url(item.docId, 'docId'),
-    file: { fileId: fromB64url(s.file, 'file'), after: s.after === 'start' ? null : fromB64url(s.after, 'after'), last: s.last },
+    file: { fileId: fromB64url(s.file, 'file'), after: s.after === FIRST_IN_FILE ? null : fromB64url(s.after, 'after'), last: s.last },
     mac: fromB64url(s.mac, 'mac'),
   };
 }
 
-const WRITER_KID = /^w-[0-9a-f]{16}$/;
 /** A subject of 256 characters is at most 1,024 UTF-8 bytes, 1,366 base64url characters. */
 const MAX_SUBJECT_FIELD = 1400;
 

@@ -45,10 +45,17 @@ function readWriterKey(path: string): WriterKeyFile | null {
   return decodeWriterKeyFile(text, path);
 }
 
-export const loadTrustFile = (): TrustFile => {
-  const text = readIf(trustFilePath());
-  return text === null ? { requireSignatures: false, writers: [] } : decodeTrustFile(text, trustFilePath());
-};
+const trustFiles = new Map<string, TrustFile>();
+
+/** The user's trust file (empty when there is none); read once per command. */
+export function loadTrustFile(): TrustFile {
+  const path = trustFilePath();
+  if (!trustFiles.has(path)) {
+    const text = readIf(path);
+    trustFiles.set(path, text === null ? { requireSignatures: false, writers: [] } : decodeTrustFile(text, path));
+  }
+  return trustFiles.get(path)!;
+}
 
 const required = (policy: FilePolicy): boolean => policy.requireSignatures || loadTrustFile().requireSignatures;
 

@@ -14,6 +14,8 @@ import { isPrintableSubject } from '../subject.js';
 export const API_VERSION = 'gitseal.dev/v1';
 export const KIND = 'EncryptedSecret';
 export const ENVELOPE_VERSION = 1;
+export const DOC_ID_LENGTH = 16;
+export const FILE_ID_LENGTH = 16;
 /** Top-level key that holds the encryption in a generic (non-Secret) file. */
 export const GENERIC_KEY = 'gitseal';
 
@@ -209,8 +211,8 @@ export function fromDisk(obj: unknown, index: number): EncryptedDocument {
   const after = str(env.after, `${where} envelope after`);
   if (typeof env.last !== 'boolean') fail('E_FORMAT', `${where} envelope last is missing or not true/false`);
   const file = {
-    fileId: bytesOf(env.file, DOC_ID_BYTES, `${where} envelope file`),
-    after: after === FIRST_IN_FILE ? null : bytesOf(after, DOC_ID_BYTES, `${where} envelope after`),
+    fileId: bytesOf(env.file, FILE_ID_LENGTH, `${where} envelope file`),
+    after: after === FIRST_IN_FILE ? null : bytesOf(after, DOC_ID_LENGTH, `${where} envelope after`),
     last: env.last,
   };
   return {
@@ -222,7 +224,7 @@ export function fromDisk(obj: unknown, index: number): EncryptedDocument {
     entries,
     envelope: {
       version: ENVELOPE_VERSION,
-      docId: bytesOf(env.id, DOC_ID_BYTES, `${where} envelope id`),
+      docId: bytesOf(env.id, DOC_ID_LENGTH, `${where} envelope id`),
       file,
       recipients,
       mac: fromB64url(str(env.mac, `${where} mac`), `${where} mac`),
@@ -231,7 +233,6 @@ export function fromDisk(obj: unknown, index: number): EncryptedDocument {
   };
 }
 
-const DOC_ID_BYTES = 16;
 
 function bytesOf(v: unknown, length: number, what: string): Uint8Array {
   const bytes = fromB64url(str(v, what), what);

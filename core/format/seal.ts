@@ -5,7 +5,7 @@
  */
 import { defaultRandom, draw, equalBytes, wipe, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
-import { bindingOf, ENVELOPE_VERSION, readableCanonical, type EncryptedDocument, type FileBinding, type Mode } from './encrypted-document.js';
+import { bindingOf, DOC_ID_LENGTH, ENVELOPE_VERSION, readableCanonical, type EncryptedDocument, type FileBinding, type Mode } from './encrypted-document.js';
 import { canonicalEntries, inDocumentOrder, layoutText, parseLayout } from './layout.js';
 import { computeMac, macMatches } from './mac.js';
 import { NameCipher } from './name-tokens.js';
@@ -17,8 +17,6 @@ import { deriveSubkeys } from '../crypto/subkeys.js';
 import { LAYOUT_SLOT, NoncePool, openValues, sealValues, type ValueToSeal } from './values.js';
 
 export const DEK_LENGTH = 32;
-export const DOC_ID_LENGTH = 16;
-export const FILE_ID_LENGTH = 16;
 
 export interface SealInput {
   readonly plain: PlainDocument;

@@ -4,14 +4,14 @@
  */
 import { defaultRandom, draw, type RandomSource } from '../bytes.js';
 import { fail } from '../errors.js';
-import { firstRepeat, GENERIC_KEY, isEncryptedObject, objectKeyOf, type EncryptedDocument } from './encrypted-document.js';
+import { FILE_ID_LENGTH, firstRepeat, GENERIC_KEY, isEncryptedObject, objectKeyOf, type EncryptedDocument } from './encrypted-document.js';
 import { detectFormat, emitEncrypted, parseEncrypted, type FileFormat } from './encrypted-store.js';
 import { checkSecret, isSecretManifest, SECRET_MAX_BYTES } from './k8s-secret.js';
 import type { Path } from './name-tokens.js';
 import { renderChunks } from './plain-document.js';
 import type { Identity, Recipient } from '../crypto/recipients/types.js';
 import type { Scope } from './scope.js';
-import { FILE_ID_LENGTH, openDocument, sealDocument, unwrapDek, type OpenedDocument, type SealInput } from './seal.js';
+import { openDocument, sealDocument, unwrapDek, type OpenedDocument, type SealInput } from './seal.js';
 import { signDocument, type DocumentSigner } from './signature.js';
 import { parsePlainStream, type ParsedPlain } from './yaml-store.js';
 

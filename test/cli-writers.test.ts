@@ -165,7 +165,8 @@ describe.concurrent('gitseal sign', () => {
   it('refuses a file whose signature does not verify, and one it cannot open; the file stays as it was', async () => {
     const ws = await aliceWorkspace();
     const text = ws.read('secret.enc.yaml');
-    const broken = text.replace(/(signature: \S+)(.)$/m, (_, a: string, c: string) => a + (c === 'A' ? 'B' : 'A'));
+    // A character well inside the signature: the last one carries padding bits, and changing it can make the text non-canonical (E_FORMAT).
+    const broken = text.replace(/(signature: \S+)(.)(\S{100})$/m, (_, a: string, c: string, rest: string) => a + (c === 'A' ? 'B' : 'A') + rest);
     ws.write('secret.enc.yaml', broken);
     const r = await ws.run(['sign', 'secret.enc.yaml']);
     expect(r.status).toBe(40);

@@ -4,6 +4,7 @@
  * whose signatures they accept (schemas/FORMAT.md §13, README "Writers").
  */
 import { readFileSync } from 'node:fs';
+import { ioError } from '../runtime/atomic-file.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
@@ -24,7 +25,7 @@ function readIf(path: string): string | null {
     return readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return fail('E_IO', `cannot read ${path}`);
+    throw ioError(path, 'read', e);
   }
 }
 

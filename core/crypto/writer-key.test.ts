@@ -64,7 +64,7 @@ const sigVer = vectors<SigVerCase>('sigver.json');
 
 /** PKCS#8 PrivateKeyInfo of ML-DSA-65 (OID 2.16.840.1.101.3.4.3.18) holding the seed alone ([0] IMPLICIT OCTET STRING). */
 const MLDSA65_PKCS8_SEED_PREFIX = Buffer.from('3034020100300b060960864801650304031204228020', 'hex');
-/** node:crypto's ML-DSA-65 public key object, imported as writer-key.ts imports it. */
+/** node:crypto's ML-DSA-65 public key object from JWK; writer-key.ts imports SPKI (JWK's AKP is Node 24 only), so the encodings check each other. */
 const nodeMldsaPublic = (pk: Uint8Array) => createPublicKey({ key: { kty: 'AKP', alg: 'ML-DSA-65', pub: b64url(pk) }, format: 'jwk' });
 
 describe('ML-DSA-65 against the ACVP known answers (test/vectors/ml-dsa-65)', () => {

@@ -22,8 +22,12 @@ export const WRITER_SIGNATURE_LENGTH = MLDSA_SIGNATURE + ED_SIGNATURE;
 // (id-ml-dsa-65, 2.16.840.1.101.3.4.3.18; RFC 9881).
 const ED_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const MLDSA_PKCS8_SEED_PREFIX = Buffer.from('3034020100300b060960864801650304031204228020', 'hex');
+// SubjectPublicKeyInfo of an ML-DSA-65 public key, up to the key itself (RFC 9881): portable where JWK's AKP is not.
+const MLDSA_SPKI_PREFIX = Buffer.from('308207b2300b0609608648016503040312038207a100', 'hex');
 
 const nodeMldsaKey = (seed: Uint8Array): KeyObject => createPrivateKey({ key: Buffer.concat([MLDSA_PKCS8_SEED_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+const nodeMldsaPublic = (publicKey: Uint8Array): KeyObject => createPublicKey({ key: Buffer.concat([MLDSA_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+const mldsaPublicOf = (key: KeyObject): Uint8Array => new Uint8Array(createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(MLDSA_SPKI_PREFIX.length));
 
 /** A writer's public half, as a verifier knows it. */
 export interface WriterPublic {
@@ -47,12 +51,16 @@ export interface WriterSigner extends WriterPublic {
 export type MldsaBackend = 'node' | 'noble';
 
 let nativeMldsa: boolean | undefined;
-/** True when this Node's crypto has ML-DSA (Node ≥ 24.7 with OpenSSL 3.5). */
+/**
+ * True when this Node's crypto signs and verifies with ML-DSA (Node ≥ 24.7 with OpenSSL 3.5). Node 22 with
+ * OpenSSL 3.5 reads the key but cannot sign with it, so the probe is a whole round trip.
+ */
 export function hasNativeMldsa(): boolean {
   if (nativeMldsa === undefined) {
     try {
-      nodeMldsaKey(new Uint8Array(32));
-      nativeMldsa = true;
+      const key = nodeMldsaKey(new Uint8Array(32));
+      const probe = new Uint8Array(1);
+      nativeMldsa = nodeVerify(null, probe, nodeMldsaPublic(mldsaPublicOf(key)), nodeSign(null, probe, key));
     } catch {
       nativeMldsa = false;
     }
@@ -86,8 +94,7 @@ export function writerFromSecret(secret: Uint8Array, backend?: MldsaBackend, det
 function mldsaFromSeed(seed: Uint8Array, backend: MldsaBackend, deterministic: boolean): { publicKey: Uint8Array; sign(m: Uint8Array): Uint8Array } {
   if (backend === 'node') {
     const key = nodeMldsaKey(seed);
-    const { pub } = createPublicKey(key).export({ format: 'jwk' }) as { pub?: string };
-    return { publicKey: fromB64url(pub ?? '', 'ML-DSA-65 public key'), sign: (m) => new Uint8Array(nodeSign(null, m, key)) };
+    return { publicKey: mldsaPublicOf(key), sign: (m) => new Uint8Array(nodeSign(null, m, key)) };
   }
   const { publicKey, secretKey } = ml_dsa65.keygen(seed);
   return { publicKey, sign: (m) => ml_dsa65.sign(m, secretKey, deterministic ? { extraEntropy: false } : {}) };
@@ -104,7 +111,7 @@ export function verifyWriterSignature(writer: WriterPublic, message: Uint8Array,
   if (!keys) {
     const mldsaPublic = writer.publicKey.subarray(0, MLDSA_PUBLIC);
     keys = {
-      mldsa: use === 'node' ? createPublicKey({ key: { kty: 'AKP', alg: 'ML-DSA-65', pub: b64url(mldsaPublic) }, format: 'jwk' }) : mldsaPublic,
+      mldsa: use === 'node' ? nodeMldsaPublic(mldsaPublic) : mldsaPublic,
       ed: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(writer.publicKey.subarray(MLDSA_PUBLIC)) }, format: 'jwk' }),
     };
     if (verifiers.size > 1000) verifiers.clear();

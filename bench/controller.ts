@@ -43,7 +43,7 @@ import { encodeTrustFile } from '../core/crypto/writer-file.js';
 import { generateWriterSecret, writerFromSecret } from '../core/crypto/writer-key.js';
 import { devSetup } from '../kms/service/dev-setup.js';
 import { PooledKubeConfig } from '../controller/pooled-kube-config.js';
-import { median, note, peakRssMb, shellLine, spawnGitseal, type Goal, type Workspace } from './harness.js';
+import { deploymentNodeOptions, median, note, peakRssMb, shellLine, spawnGitseal, type Goal, type Workspace } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LARGE = Math.max(10, Number(process.env.BENCH_OBJECTS ?? 50_000));
@@ -102,14 +102,6 @@ interface Obj {
 interface ListOf<T> {
   items: T[];
   metadata?: { resourceVersion?: string; _continue?: string; continue?: string };
-}
-
-/** NODE_OPTIONS of the controller in examples/deploy/base/controller.yaml. */
-function deploymentNodeOptions(): string {
-  type Doc = { kind?: string; spec?: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } };
-  const docs = parseAllDocuments(readFileSync(join(ROOT, 'examples/deploy/base/controller.yaml'), 'utf8')).map((d) => d.toJS() as Doc);
-  const env = docs.find((d) => d.kind === 'Deployment')?.spec?.template.spec.containers[0]?.env;
-  return env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
 }
 
 // ---------------------------------------------------------------- processes
@@ -414,7 +406,7 @@ export async function controller(ws: Workspace): Promise<Goal[]> {
   const serve = await spawnGitseal(serveArgs, { ...ws.env, ...dev.serviceEnv }, /rewrap service on (https:\/\/\S+)/);
   const ctlEnv: NodeJS.ProcessEnv = { ...ws.env, ...dev.clientEnv, GITSEAL_SERVER: serve.match[1]! };
   // By default the controller runs with the Node options the shipped Deployment gives it.
-  const nodeArgs = (process.env.BENCH_CONTROLLER_NODE_ARGS ?? deploymentNodeOptions()).split(' ').filter(Boolean);
+  const nodeArgs = (process.env.BENCH_CONTROLLER_NODE_ARGS ?? deploymentNodeOptions('examples/deploy/base/controller.yaml')).split(' ').filter(Boolean);
   const envText = ['GITSEAL_SERVER', 'GITSEAL_SERVER_CA', 'GITSEAL_SIGNING_KEY', 'GITSEAL_SIGNING_KEY_ID'].map((k) => `${k}=${ctlEnv[k]}`).join(' ');
   const doubleArgv = (kubeconfig: string) => ['node', '--import', 'tsx', 'bench/api-double-process.ts', '--kubeconfig', kubeconfig];
   // With BENCH_SIGNATURES=required, a writer the controller trusts signs every document.

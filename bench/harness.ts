@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseAllDocuments } from 'yaml';
 
 export interface Stats {
   readonly median: number;
@@ -34,7 +35,7 @@ export interface Goal {
   readonly what: string;
   /** Measured value in `unit` (a ratio, ms or MB). */
   readonly measured: number | null;
-  readonly unit: '×' | 'ms' | 'MB' | 'runs';
+  readonly unit: '×' | 'ms' | 'MB' | 'runs' | 'records';
   readonly limit: number;
   /** Why there is no measurement, when measured is null. */
   readonly note?: string;
@@ -214,7 +215,7 @@ export function note(text: string): void {
 
 export const fmtRatio = (r: number): string => `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
 export const fmtVal = (g: Pick<Goal, 'measured' | 'unit'>): string =>
-  g.measured === null ? '—' : g.unit === '×' ? fmtRatio(g.measured) : g.unit === 'runs' ? String(g.measured) : g.unit === 'MB' ? `${Math.round(g.measured)} MB` : `${fmtMs(g.measured)} ms`;
+  g.measured === null ? '—' : g.unit === '×' ? fmtRatio(g.measured) : g.unit === 'runs' ? String(g.measured) : g.unit === 'records' ? `${g.measured} records` : g.unit === 'MB' ? `${Math.round(g.measured)} MB` : `${fmtMs(g.measured)} ms`;
 export const verdict = (g: Goal): string => (g.measured === null ? 'SKIP' : g.measured <= g.limit ? 'PASS' : 'MISS');
 
 export function goalTable(goals: readonly Goal[], withBench = false): void {
@@ -249,3 +250,17 @@ export function spawnGitseal(args: readonly string[], env: NodeJS.ProcessEnv, re
 
 /** Peak resident set of a process, from /proc (kB → MB). */
 export const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+/** NODE_OPTIONS of the first container of the Deployment in `file` (relative to the repository), or ''. */
+export function deploymentNodeOptions(file: string): string {
+  type Doc = { kind?: string; spec?: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } };
+  const docs = parseAllDocuments(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8')).map((d) => d.toJS() as Doc);
+  const env = docs.find((d) => d.kind === 'Deployment')?.spec?.template.spec.containers[0]?.env;
+  return env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+}
+
+/** CPU seconds a process (all its threads) has used, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+}

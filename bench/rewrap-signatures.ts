@@ -40,7 +40,7 @@ import { signedFieldsOfItem, signerOfSignature } from '../kms/protocol/rewrap-it
 import type { RewrapItem, SignedItemFields } from '../kms/protocol/types.js';
 import { devSetup, DEV_KEY_ID } from '../kms/service/dev-setup.js';
 import { decodeOrgKeys } from '../kms/service/org-key-file.js';
-import { note, type Goal, type Workspace } from './harness.js';
+import { cpuSeconds, note, type Goal, type Workspace } from './harness.js';
 
 const BATCH = 1000;
 const ROUNDS = 3;
@@ -115,11 +115,7 @@ export async function rewrapSignatures(ws: Workspace): Promise<Goal[]> {
     if (refused && !refused.ok) throw new Error(`the service refused an item: ${refused.wire}: ${refused.message}`);
     for (const r of results) if (r.ok) r.dek.fill(0);
   };
-  /** CPU seconds the service process (main thread and workers) has used, from /proc. */
-  const serviceCpu = (): number => {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
-  };
+  const serviceCpu = (): number => cpuSeconds(child.pid!);
   const cpu = { plain: 0, signed: 0 };
   const deks = { plain: 0, signed: 0 };
   /** DEKs per second with two batches in flight for `seconds`; the service's CPU time and DEKs are added to `kind`. */

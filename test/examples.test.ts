@@ -382,6 +382,7 @@ const METRICS: Record<string, Record<string, readonly string[]>> = {
   gitseal_rewrap_items_total: { result: ['ok', ...WIRE_CODES] },
   gitseal_auth_failures_total: {},
   gitseal_rate_limited_total: {},
+  gitseal_connections_refused_total: {},
   gitseal_audit_errors_total: {},
   gitseal_org_keys: { state: KEY_STATES },
   gitseal_root_state: { state: ['ready', 'root_revoked', 'root_unavailable', 'starting'] },

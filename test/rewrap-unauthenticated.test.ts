@@ -2,11 +2,13 @@
  * Unauthenticated callers against the real rewrap service (issue 15,
  * finding 3): a junk bearer token is refused before its body is read, so
  * bodies do not pile up in memory, and a flood of bad tokens from one
- * address meets 429 after a low threshold and leaves counted audit
- * records, while a legitimate caller goes on being served.
+ * address meets 429 after a low threshold, then has its connections closed
+ * before the TLS handshake until its budget refills, and leaves counted
+ * audit records, while a legitimate caller goes on being served.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,18 +43,58 @@ describe('rewrap service against unauthenticated callers', () => {
     await svc?.close();
   });
 
-  const options = (headers: Record<string, string>): RequestOptions => ({ method: 'POST', ca, headers, agent: false });
+  /** The legitimate caller comes from another loopback address than the flood, as it would from another host. */
+  const LEGIT_ADDRESS = '127.0.0.2';
+  const options = (headers: Record<string, string>, localAddress = '127.0.0.1'): RequestOptions => ({ method: 'POST', ca, headers, agent: false, localAddress });
+
+  function getMetrics(): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const req = request(`${svc.url}/metrics`, { ...options({}, LEGIT_ADDRESS), method: 'GET' }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+  const refusedConnections = (metrics: string): number => Number(/^gitseal_connections_refused_total (\d+)$/m.exec(metrics)?.[1] ?? 0);
+
+  /** Whether the request's connection got through its TLS handshake; tracked from the request's start. */
+  const handshakes = new WeakMap<ClientRequest, boolean>();
+  const tracked = (req: ClientRequest): ClientRequest => {
+    handshakes.set(req, false);
+    req.on('socket', (socket) => socket.once('secureConnect', () => handshakes.set(req, true)));
+    return req;
+  };
+  const secured = (req: ClientRequest): boolean => handshakes.get(req) === true;
+
+  /** One POST with a junk token: its status, or 'dropped' when the connection was closed before the TLS handshake. */
+  function junkPost(): Promise<number | 'dropped'> {
+    return new Promise((resolve, reject) => {
+      const req = tracked(request(`${svc.url}/v1/rewrap`, options(JUNK), (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      }));
+      req.on('error', (e) => (secured(req) ? reject(e) : resolve('dropped')));
+      req.end('{}');
+    });
+  }
 
   /** Sends the headers and a first slice of `body`, and the rest only once asked; resolves with the status and whether the body was all sent by then. */
-  function refusedEarly(body: Buffer): Promise<{ status: number; sentAll: boolean }> {
+  function refusedEarly(body: Buffer): Promise<{ status: number | 'dropped'; sentAll: boolean }> {
     return new Promise((resolve, reject) => {
       let sentAll = false;
-      const req = request(`${svc.url}/v1/rewrap`, options({ ...JUNK, 'content-length': String(body.length) }), (res) => {
+      const req = tracked(request(`${svc.url}/v1/rewrap`, options({ ...JUNK, 'content-length': String(body.length) }), (res) => {
         res.resume();
         resolve({ status: res.statusCode ?? 0, sentAll });
         req.destroy();
+      }));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        if (sentAll) reject(e);
+        // Closed before the TLS handshake: the address had spent its budget of failed authentications.
+        else if (!secured(req)) resolve({ status: 'dropped', sentAll });
       });
-      req.on('error', (e) => (sentAll ? reject(e) : undefined));
       req.write(body.subarray(0, 64 * 1024));
       setTimeout(() => {
         sentAll = true;
@@ -69,7 +111,7 @@ describe('rewrap service against unauthenticated callers', () => {
     const privateKey = loadSigningKey(readFileSync(join(svc.dir, 'alice.pem'), 'utf8')).keyObject;
     const authorization = signRequest({ method: 'POST', path: '/v1/rewrap', body: Buffer.from(body), keyId: 'alice', privateKey, now: Date.now() });
     return new Promise((resolve, reject) => {
-      const req = request(`${svc.url}/v1/rewrap`, options({ authorization, 'content-type': 'application/json' }), (res) => {
+      const req = request(`${svc.url}/v1/rewrap`, options({ authorization, 'content-type': 'application/json' }, LEGIT_ADDRESS), (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
@@ -84,39 +126,37 @@ describe('rewrap service against unauthenticated callers', () => {
     const answers = await Promise.all(Array.from({ length: 40 }, () => refusedEarly(body)));
     const after = process.memoryUsage();
     for (const a of answers) expect(a.sentAll).toBe(false);
-    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([401, 429]));
+    expect(answers.filter((a) => a.status === 401).length).toBe(10);
+    for (const a of answers) expect([401, 429, 'dropped']).toContain(a.status);
     // Read, the bodies would be 80 MiB; a few MiB of TLS and socket buffers are all that may appear.
     expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(40 * BODY_BYTES * 0.25);
     expect(after.heapUsed - before.heapUsed).toBeLessThan(40 * BODY_BYTES * 0.25);
   });
 
-  it('gives 300 bad tokens from one address 429 after a low threshold, counts them in the audit log, and keeps serving a signed caller', async () => {
+  it('gives 300 bad tokens from one address 429 after a low threshold, then closes its connections before TLS; counts them all in the audit log, and keeps serving a signed caller', async () => {
     await new Promise((r) => setTimeout(r, 12_000)); // the previous test spent this address's budget
     const linesBefore = readAudit(svc).length;
-    const statuses: number[] = [];
+    const droppedBefore = refusedConnections(await getMetrics());
+    const answers: Array<number | 'dropped'> = [];
     const legit: number[] = [];
     for (let i = 0; i < 300; i++) {
-      statuses.push(
-        await new Promise<number>((resolve, reject) => {
-          const req = request(`${svc.url}/v1/rewrap`, options(JUNK), (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          });
-          req.on('error', reject);
-          req.end('{}');
-        }),
-      );
+      answers.push(await junkPost());
       if (i % 50 === 0) legit.push(await signedRewrap());
     }
-    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(250);
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(answers.slice(10).every((a) => a === 429 || a === 'dropped')).toBe(true);
+    expect(answers.filter((a) => a === 'dropped').length).toBeGreaterThan(250);
     expect(legit).toEqual(Array(6).fill(200));
+    expect(refusedConnections(await getMetrics()) - droppedBefore).toBe(answers.filter((a) => a === 'dropped').length);
+    await new Promise((r) => setTimeout(r, 1_500)); // one failed authentication's worth of budget comes back
+    expect(await junkPost()).toBe(401);
     await svc.running.close();
     const refusals = readAudit(svc)
       .slice(linesBefore)
       .filter((r) => r['operation'] === 'authenticate');
-    expect(refusals.length).toBeLessThanOrEqual(4);
+    expect(refusals.length).toBeLessThanOrEqual(6);
+    expect(new Set(refusals.map((r) => r['reason']))).toEqual(new Set(['malformed', 'address_blocked']));
     const counted = refusals.reduce((n, r) => n + (typeof r['count'] === 'number' ? r['count'] : 1), 0);
-    expect(counted).toBe(300);
+    expect(counted).toBe(301);
   }, 60_000);
 });

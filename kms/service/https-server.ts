@@ -3,12 +3,13 @@
  * TLS 1.3 only, optional mTLS, bounded connections, bodies read only
  * after authentication and a bounded number of them in flight, header/body
  * timeouts, per-subject rate limits, a per-address limit on failed
- * authentications and their audit records counted (refusal-audit.ts), and the routes of schemas/rewrap.openapi.yaml
+ * authentications (past it, the address's new connections are closed before
+ * the TLS handshake) and their audit records counted (refusal-audit.ts), and the routes of schemas/rewrap.openapi.yaml
  * (server.ts). Every answer carries a wire code; nothing from the request
  * body or its credentials is echoed or logged.
  */
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { answerClientError } from './client-error.js';
 import { RateLimiter } from './rate-limit.js';
 import { RefusalAudit } from './refusal-audit.js';
@@ -59,18 +60,27 @@ export function startRewrapServer(deps: ServerDeps, host = '127.0.0.1', port = 0
   let closing = false;
   const isClosing = (): boolean => closing;
   const refusals = new RefusalAudit(deps.audit, undefined, () => deps.metrics.auditErrors.inc());
+  const failures = new RateLimiter(limits.failedAuth);
   const answer = routeHandlers(deps, {
     maxBodyBytes: limits.maxBodyBytes,
     limiter: new RateLimiter(limits.rate),
-    failures: new RateLimiter(limits.failedAuth),
+    failures,
     refusals,
-    bodies: new BodyGate(limits.maxBodiesInFlight),
+    bodies: new BodyGate(limits.maxBodiesInFlight, limits.bodyBytesInFlight),
     isClosing,
   });
   const handle = requestHandler({ answer, isClosing, metrics: deps.metrics, log: deps.log });
 
   const server = httpsServer(deps.tls, limits);
   server.maxConnections = limits.maxConnections;
+  // An address past its failed-authentication budget costs no TLS handshake until the budget refills.
+  server.on('connection', (socket: Socket) => {
+    const remote = socket.remoteAddress ?? 'unknown';
+    if (!failures.exhausted(`ip:${remote}`)) return;
+    deps.metrics.connectionsRefused.inc();
+    void refusals.refused('address_blocked', remote, 'connection', false);
+    socket.destroy();
+  });
   server.on('request', (req, res) => void handle(req, res));
   server.on('clientError', answerClientError(deps.metrics));
 

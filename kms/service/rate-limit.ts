@@ -39,6 +39,12 @@ export class RateLimiter {
     return Math.ceil((cost - b.tokens) / rate);
   }
 
+  /** True when `subject` could not spend one token now; spends nothing. */
+  exhausted(subject: string): boolean {
+    const b = this.#buckets.get(subject);
+    return b !== undefined && b.tokens + ((this.now() - b.at) / 1000) * this.config.rate < 1;
+  }
+
   #prune(t: number): void {
     const full = (this.config.burst / this.config.rate) * 1000;
     for (const [k, b] of this.#buckets) if (t - b.at > full) this.#buckets.delete(k);

@@ -16,6 +16,8 @@ export type BodySource = Readable & { headers: IncomingHttpHeaders };
 export function readBody(req: BodySource, max: number, onChunk?: (c: Buffer) => void): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > max) return Promise.reject(new RewrapFault('too_large', 413, `the body is over ${max} bytes`));
+  // A request whose connection went while it waited for the gate sends no more events.
+  if (req.destroyed) return Promise.reject(new RewrapFault('timeout', 408, 'the request body did not arrive in time'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -30,28 +32,56 @@ export function readBody(req: BodySource, max: number, onChunk?: (c: Buffer) => 
       chunks.push(c);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.on('error', () => reject(new RewrapFault('timeout', 408, 'the request body did not arrive in time')));
+    const gone = (): void => reject(new RewrapFault('timeout', 408, 'the request body did not arrive in time'));
+    req.on('error', gone);
+    req.on('close', gone); // after 'end' this changes nothing: a promise settles once
     req.resume(); // RequestBody pauses it until it is wanted
   });
 }
 
-/** Slots for bodies being read and handled at once; a request past them waits for one (its socket is not read meanwhile). */
+/**
+ * Bodies being read and handled at once, bounded twice: by count, and by the bytes they declare (a body
+ * without a Content-Length counts as the largest allowed), so many small requests run side by side while
+ * large ones take turns. Requests past either bound wait in arrival order (their sockets are not read
+ * meanwhile); a large one at the head is not overtaken by small ones behind it.
+ */
 export class BodyGate {
-  #free: number;
-  readonly #waiting: Array<() => void> = [];
-  constructor(slots: number) {
-    this.#free = slots;
+  #slots: number;
+  #bytes: number;
+  readonly #waiting: Array<{ cost: number; go: () => void }> = [];
+  constructor(
+    slots: number,
+    private readonly maxBytes = Infinity,
+  ) {
+    this.#slots = slots;
+    this.#bytes = maxBytes;
   }
 
-  async enter(): Promise<void> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  /** Waits for a slot and `cost` bytes (at most the byte bound); returns what `leave` must give back. */
+  async enter(bytes = 0): Promise<number> {
+    const cost = Math.min(bytes, this.maxBytes);
+    if (this.#waiting.length === 0 && this.#fits(cost)) this.#take(cost);
+    else await new Promise<void>((go) => this.#waiting.push({ cost, go }));
+    return cost;
   }
 
-  leave(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#free++;
+  leave(cost = 0): void {
+    this.#slots++;
+    this.#bytes += cost;
+    while (this.#waiting.length > 0 && this.#fits(this.#waiting[0]!.cost)) {
+      const next = this.#waiting.shift()!;
+      this.#take(next.cost);
+      next.go();
+    }
+  }
+
+  #fits(cost: number): boolean {
+    return this.#slots > 0 && this.#bytes >= cost;
+  }
+
+  #take(cost: number): void {
+    this.#slots--;
+    this.#bytes -= cost;
   }
 }
 
@@ -59,7 +89,8 @@ export class BodyGate {
 export class RequestBody {
   #read: Promise<Buffer> | null = null;
   #digest: Uint8Array | null = null;
-  #entered = false;
+  /** What the gate counts for this body while it holds a place, else null. */
+  #cost: number | null = null;
   constructor(
     private readonly req: BodySource,
     private readonly max: number,
@@ -82,14 +113,14 @@ export class RequestBody {
   }
 
   release(): void {
-    if (this.#entered) this.gate?.leave();
-    this.#entered = false;
+    if (this.#cost !== null) this.gate?.leave(this.#cost);
+    this.#cost = null;
   }
 
   async #start(): Promise<Buffer> {
     if (this.gate) {
-      await this.gate.enter();
-      this.#entered = true;
+      const declared = Number(this.req.headers['content-length']);
+      this.#cost = await this.gate.enter(Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, this.max) : this.max);
     }
     const hash = createHash('sha256');
     const body = await readBody(this.req, this.max, (c) => hash.update(c));

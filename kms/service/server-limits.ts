@@ -9,8 +9,14 @@ export interface ServerLimits {
   maxBodyBytes: number;
   /** Open connections; Node drops the ones past it. */
   maxConnections: number;
-  /** Bodies read and handled at once (each up to maxBodyBytes); later requests wait for a slot. */
+  /** Bodies read and handled at once; later requests wait for a slot. */
   maxBodiesInFlight: number;
+  /**
+   * Bytes those bodies may declare together (a body without a Content-Length counts as maxBodyBytes).
+   * Parsed, a body takes about its size again on the heap: this bounds the service's memory, with the
+   * heap limit of examples/deploy/base/rewrap.yaml in mind.
+   */
+  bodyBytesInFlight: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
@@ -22,7 +28,9 @@ export interface ServerLimits {
 export const DEFAULT_LIMITS: ServerLimits = {
   maxBodyBytes: MAX_BATCH * ITEM_BYTES,
   maxConnections: 1024,
-  maxBodiesInFlight: 16,
+  maxBodiesInFlight: 64,
+  // Four full batches: two workers keep busy with two, the other two are read meanwhile.
+  bodyBytesInFlight: 4 * MAX_BATCH * ITEM_BYTES,
   headersTimeoutMs: 5_000,
   requestTimeoutMs: 15_000,
   keepAliveTimeoutMs: 60_000,

@@ -40,6 +40,9 @@ describe('service configuration', () => {
     expect(c.listen).toEqual({ host: '127.0.0.1', port: 8443 });
     expect(c.limits.rate.burst).toBeGreaterThanOrEqual(1000);
     expect(c.kemBackend).toBe('auto');
+    expect(c.limits.bodyBytesInFlight).toBe(4 * c.limits.maxBodyBytes);
+    // A larger body limit raises the default bytes in flight with it, so a full body can still be read.
+    expect(parseServiceConfig(MINIMAL + 'limits: {maxBodyBytes: 60000000}\n', '/srv/service.yaml').limits.bodyBytesInFlight).toBe(60_000_000);
   });
 
   it('reads the writer key file relative to it, and the writers it knows', () => {
@@ -57,6 +60,7 @@ describe('service configuration', () => {
     ['writers that are not a list', MINIMAL + 'writers: {subject: dev:a}\n'],
     ['no TLS', MINIMAL.replace('tls: {cert: s.pem, key: k.pem}\n', '')],
     ['a burst smaller than one batch', MINIMAL + 'limits: {rate: {rate: 10, burst: 10}}\n'],
+    ['bytes in flight that a full body does not fit in', MINIMAL + 'limits: {maxBodyBytes: 1000000, bodyBytesInFlight: 999999}\n'],
     ['a port out of range', MINIMAL + 'listen: {port: 70000}\n'],
     ['an unknown KEM backend', MINIMAL + 'kemBackend: fast\n'],
     ['no version', MINIMAL.replace('gitseal-service: 1\n', '')],

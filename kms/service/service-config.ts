@@ -92,6 +92,9 @@ export function parseServiceConfig(text: string, file: string): ServiceConfig {
   const limits = isFields(c['limits']) ? c['limits'] : {};
   const rate = isFields(limits['rate']) ? limits['rate'] : {};
   const failedAuth = isFields(limits['failedAuth']) ? limits['failedAuth'] : {};
+  const maxBodyBytes = num(limits, 'maxBodyBytes', file, 'limits', DEFAULT_LIMITS.maxBodyBytes, 64 * 1024 * 1024);
+  const bodyBytesInFlight = num(limits, 'bodyBytesInFlight', file, 'limits', Math.max(DEFAULT_LIMITS.bodyBytesInFlight, maxBodyBytes));
+  if (bodyBytesInFlight < maxBodyBytes) bad(file, 'limits.bodyBytesInFlight must be at least limits.maxBodyBytes, or a full body would never be read');
   const kemBackend = c['kemBackend'] ?? 'auto';
   if (kemBackend !== 'auto' && kemBackend !== 'liboqs' && kemBackend !== 'noble') return bad(file, 'kemBackend must be auto, liboqs or noble');
   const workers = c['workers'];
@@ -113,9 +116,10 @@ export function parseServiceConfig(text: string, file: string): ServiceConfig {
     writers: parseServiceWriters(c['writers'], file),
     auth: parseAuthConfig(c['auth'] ?? {}),
     limits: {
-      maxBodyBytes: num(limits, 'maxBodyBytes', file, 'limits', DEFAULT_LIMITS.maxBodyBytes, 64 * 1024 * 1024),
+      maxBodyBytes,
       maxConnections: num(limits, 'maxConnections', file, 'limits', DEFAULT_LIMITS.maxConnections),
       maxBodiesInFlight: num(limits, 'maxBodiesInFlight', file, 'limits', DEFAULT_LIMITS.maxBodiesInFlight),
+      bodyBytesInFlight,
       headersTimeoutMs: num(limits, 'headersTimeoutMs', file, 'limits', DEFAULT_LIMITS.headersTimeoutMs),
       requestTimeoutMs: num(limits, 'requestTimeoutMs', file, 'limits', DEFAULT_LIMITS.requestTimeoutMs),
       keepAliveTimeoutMs: num(limits, 'keepAliveTimeoutMs', file, 'limits', DEFAULT_LIMITS.keepAliveTimeoutMs),

@@ -10,6 +10,7 @@ export interface ServiceMetrics {
   latency: Histogram;
   authFailures: Counter;
   rateLimited: Counter;
+  connectionsRefused: Counter;
   auditErrors: Counter;
 }
 
@@ -25,6 +26,9 @@ export function serviceMetrics(keyring: () => Keyring | undefined): ServiceMetri
     latency: registry.add(new Histogram('gitseal_request_duration_seconds', 'Request latency by route', LATENCY_BUCKETS)),
     authFailures: registry.add(new Counter('gitseal_auth_failures_total', 'Refused credentials by reason')),
     rateLimited: registry.add(new Counter('gitseal_rate_limited_total', 'Requests refused by the per-subject rate limit')),
+    connectionsRefused: registry.add(
+      new Counter('gitseal_connections_refused_total', 'Connections closed before the TLS handshake: their address is past its failed-authentication budget'),
+    ),
     auditErrors: registry.add(new Counter('gitseal_audit_errors_total', 'Audit writes that failed (the request was refused)')),
   };
   registry.add(

@@ -40,6 +40,11 @@ export async function repoTop(cwd: string): Promise<string> {
   }
 }
 
+/** The git folder the work trees of this repository share, absolute. */
+export async function commonGitDir(top: string): Promise<string> {
+  return resolve(top, (await gitAt(top).revparse(['--git-common-dir'])).trim());
+}
+
 /** The hooks folder git uses (`core.hooksPath` when set), absolute. */
 export async function hooksDir(top: string): Promise<string> {
   return resolve(top, (await gitAt(top).revparse(['--git-path', 'hooks'])).trim());

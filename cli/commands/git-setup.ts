@@ -1,7 +1,8 @@
 /**
  * `gitseal git setup`: in the current repository, the `.gitattributes`
  * block, the diff and merge drivers in the repository's git config, and the
- * pre-commit guard. Idempotent: a second run changes nothing.
+ * pre-commit guard, all calling gitseal through one launcher in the git
+ * folder (git-launcher.ts). Idempotent: a second run changes nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,13 +10,18 @@ import { findConfig } from '../config.js';
 import { writeAtomic } from '../files.js';
 import { planAttributes, renderBlock, withBlock } from '../git-attributes.js';
 import { installPreCommit } from '../git-hook.js';
-import { gitForDriverConfig, hooksDir, repoTop } from '../git-repo.js';
-import { selfCommand } from '../self-command.js';
+import { installLauncher } from '../git-launcher.js';
+import { commonGitDir, gitForDriverConfig, hooksDir, repoTop } from '../git-repo.js';
+import { selfCommand, shellQuote } from '../self-command.js';
+import { VERSION } from '../version.js';
 
 export async function run(): Promise<void> {
   const top = await repoTop(process.cwd());
-  const command = selfCommand();
+  const self = selfCommand(top);
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  const launcher = installLauncher(await commonGitDir(top), self, VERSION);
+  const command = shellQuote(launcher.path);
+  say(`launcher: ${launcher.changed ? 'written' : 'unchanged'} (${launcher.path} runs ${self.command})`);
 
   const plan = planAttributes(findConfig(top), top);
   const attributesFile = join(top, '.gitattributes');
@@ -39,7 +45,7 @@ export async function run(): Promise<void> {
     await git.addConfig(key, value, false, 'local');
     changed++;
   }
-  say(`git config: ${changed ? `${changed} setting(s) written` : 'unchanged'} (diff.gitseal, merge.gitseal → ${command})`);
+  say(`git config: ${changed ? `${changed} setting(s) written` : 'unchanged'} (diff.gitseal, merge.gitseal → the launcher)`);
 
   const hooks = await hooksDir(top);
   const hook = installPreCommit(hooks, command);

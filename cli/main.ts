@@ -18,10 +18,14 @@ export function reportError(e: unknown): number {
   return EXIT_CODES.E_INTERNAL;
 }
 
-const args = process.argv.slice(2);
-try {
-  if (args.length === 1 && args[0] === '--version') process.stdout.write(`${VERSION}\n`);
-  else await (await import('./command-table.js')).runCli(args);
-} catch (e) {
-  process.exitCode = reportError(e);
+// Not top-level await: the single executable (build-binary.mjs) is a CommonJS bundle of this file.
+async function main(args: string[]): Promise<void> {
+  try {
+    if (args.length === 1 && args[0] === '--version') process.stdout.write(`${VERSION}\n`);
+    else await (await import('./command-table.js')).runCli(args);
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
 }
+
+void main(process.argv.slice(2));

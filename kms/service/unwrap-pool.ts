@@ -25,6 +25,7 @@ import { isRecipientAlg, RECIPIENT_KINDS } from '../../core/crypto/recipients/in
 import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
 import { RESPONSE_KEY_LENGTH } from '../../core/crypto/rewrap-seal.js';
 import { WRITER_SECRET_LENGTH, type WriterPublic } from '../../core/crypto/writer-key.js';
+import { embeddedText, isSingleExecutable, UNWRAP_WORKER_ASSET } from '../../runtime/single-executable.js';
 import type { BackendPreference } from './kem-backend.js';
 import type { RewrapResult, WireCode } from '../protocol/types.js';
 import type { FromWorker, ToWorker, WorkerInit, WorkerItem } from './unwrap-worker.js';
@@ -81,14 +82,23 @@ interface Slot {
   dead: boolean;
 }
 
+/** The worker script: a file, or the source itself (`eval`). */
+interface WorkerScript {
+  script: URL | string;
+  eval: boolean;
+  execArgv: string[];
+}
+
 /** Where the worker script is and how to run it. */
-function defaultWorker(): { url: URL; execArgv: string[] } {
+function defaultWorker(): WorkerScript {
+  // The single executable has no files beside it: the worker's bundle is built into it.
+  if (isSingleExecutable()) return { script: embeddedText(UNWRAP_WORKER_ASSET), eval: true, execArgv: [] };
   // In the bundle this code sits in dist/ or dist/chunks/, the worker in dist/unwrap-worker.mjs.
   for (const name of ['./unwrap-worker.mjs', '../unwrap-worker.mjs', './unwrap-worker.js']) {
     const url = new URL(name, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { url, execArgv: [] };
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { script: url, eval: false, execArgv: [] };
   }
-  return { url: new URL('./unwrap-worker.ts', import.meta.url), execArgv: tsxArgv() };
+  return { script: new URL('./unwrap-worker.ts', import.meta.url), eval: false, execArgv: tsxArgv() };
 }
 
 /**
@@ -127,8 +137,7 @@ const copyBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b);
 const revokedResult = (error: WireCode, message: string): RewrapResult => ({ ok: false, error, message });
 
 export class UnwrapPool {
-  readonly #url: URL;
-  readonly #execArgv: string[];
+  readonly #worker: WorkerScript;
   readonly #init: WorkerInit;
   readonly #slots: Slot[] = [];
   /** Chunks of small calls go before those of big batches. */
@@ -152,9 +161,8 @@ export class UnwrapPool {
   #backoff = 100;
   #respawn: NodeJS.Timeout | undefined;
 
-  private constructor(url: URL, execArgv: string[], init: WorkerInit) {
-    this.#url = url;
-    this.#execArgv = execArgv;
+  private constructor(worker: WorkerScript, init: WorkerInit) {
+    this.#worker = worker;
     this.#init = init;
   }
 
@@ -162,8 +170,8 @@ export class UnwrapPool {
   static async start(opts: UnwrapPoolOptions = {}): Promise<UnwrapPool> {
     const threads = opts.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError('threads must be a positive integer');
-    const where = opts.workerUrl ? { url: opts.workerUrl, execArgv: /\.[cm]?ts$/.test(opts.workerUrl.pathname) ? tsxArgv() : [] } : defaultWorker();
-    const pool = new UnwrapPool(where.url, where.execArgv, { backend: opts.backend ?? 'auto' });
+    const where = opts.workerUrl ? { script: opts.workerUrl, eval: false, execArgv: /\.[cm]?ts$/.test(opts.workerUrl.pathname) ? tsxArgv() : [] } : defaultWorker();
+    const pool = new UnwrapPool(where, { backend: opts.backend ?? 'auto' });
     try {
       const ready = await Promise.all(Array.from({ length: threads }, () => pool.#spawn()));
       // The same checks run in every worker; name the weakest outcome should one of them have fallen back.
@@ -311,7 +319,8 @@ export class UnwrapPool {
   /** A new worker; resolves when it has loaded its backend, rejects when it dies first. */
   #spawn(): Promise<Extract<FromWorker, { type: 'ready' }>> {
     // A worker holds a few chunks at a time: small heaps keep the service's memory down (issue 5: RSS ≤ 150 MB).
-    const worker = new Worker(this.#url, { workerData: this.#init, execArgv: this.#execArgv, resourceLimits: WORKER_HEAP });
+    const { script, eval: isSource, execArgv } = this.#worker;
+    const worker = new Worker(script, { eval: isSource, workerData: this.#init, execArgv, resourceLimits: WORKER_HEAP });
     const slot: Slot = { worker, jobs: new Map(), chunks: 0, items: 0, dead: false };
     this.#slots.push(slot);
     return new Promise((resolve, reject) => {

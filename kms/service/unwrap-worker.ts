@@ -10,7 +10,7 @@
  * Bundled as its own entry point (dist/unwrap-worker.mjs); under tests it
  * runs from source through tsx.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { b64url, fromB64url, wipe } from '../../core/bytes.js';
 import { isGitsealError } from '../../core/errors.js';
 import { identityFromSecret, isRecipientAlg } from '../../core/crypto/recipients/index.js';
@@ -53,9 +53,9 @@ export type FromWorker =
 const port = parentPort;
 if (!port) throw new Error('unwrap-worker.ts runs only as a worker thread of UnwrapPool');
 
-// Messages that arrive while the backend loads wait in the port: it starts with the listener at the end.
 const init = workerData as WorkerInit | undefined;
-const backend: KemBackend = await loadDecapsulator(init?.backend ?? 'auto');
+/** Set by start() before any message is handled. */
+let backend: KemBackend;
 let identities = new Map<string, Identity>();
 let writers = new Map<string, WriterPublic>();
 let signer: WriterSigner | null = null;
@@ -185,7 +185,15 @@ function handle(msg: ToWorker): FromWorker {
   }
 }
 
-port.on('message', (msg: ToWorker) => port.postMessage(handle(msg)));
-const ready: FromWorker = { type: 'ready', backend: backend.name };
-if (backend.fallbackReason !== undefined) ready.fallbackReason = backend.fallbackReason;
-port.postMessage(ready);
+// Not top-level await: the single executable (build-binary.mjs) runs a CommonJS bundle of this file.
+// Messages that arrive while the backend loads wait in the port: it starts with the listener.
+async function start(port: MessagePort): Promise<void> {
+  backend = await loadDecapsulator(init?.backend ?? 'auto');
+  port.on('message', (msg: ToWorker) => port.postMessage(handle(msg)));
+  const ready: FromWorker = { type: 'ready', backend: backend.name };
+  if (backend.fallbackReason !== undefined) ready.fallbackReason = backend.fallbackReason;
+  port.postMessage(ready);
+}
+
+// A backend that fails to load is an unhandled rejection: the worker exits with it, as the pool expects.
+void start(port);

@@ -1,6 +1,6 @@
 /** `gitseal git setup` on real repositories: what it writes, that a second run changes nothing, and hook chaining. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snapshotTree } from './helpers/tree.js';
@@ -19,7 +19,7 @@ describe('gitseal git setup', () => {
     expect(attributes).not.toContain('\n*.yaml ');
 
     const command = join(repo.dir, '.git', 'gitseal', 'gitseal');
-    expect(readFileSync(command, 'utf8')).toContain(`then exec node ${gitsealCli()} "$@"; fi`);
+    expect(readFileSync(command, 'utf8')).toContain(`then exec node ${realpathSync(gitsealCli())} "$@"; fi`);
     expect(repo.ok('config', '--local', 'diff.gitseal.textconv').trim()).toBe(`${command} git textconv`);
     expect(repo.ok('config', '--local', 'diff.gitseal.cachetextconv').trim()).toBe('false');
     expect(repo.ok('config', '--local', 'merge.gitseal.driver').trim()).toBe(`${command} git merge %O %A %B %P`);

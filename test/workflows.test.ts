@@ -133,6 +133,55 @@ describe('GitHub workflows and actions', () => {
     expect(steps.some((s) => /\bnpm test\b|bash \.ci\/run/.test(s.run ?? ''))).toBe(true);
   });
 
+  describe('the release workflow', () => {
+    const wf = load(join(GITHUB, 'workflows', 'release.yml'));
+    const jobs = wf.jobs as Record<string, Obj>;
+    const steps = (job: string): Step[] => (jobs[job]?.steps ?? []) as Step[];
+    const text = (job: string): string => JSON.stringify(jobs[job]);
+
+    it('publishes to npm with provenance from the changesets job, after the tests, and keeps a changelog', () => {
+      expect(wf.permissions).toEqual({ contents: 'read' });
+      const changesets = steps('changesets');
+      const tests = changesets.findIndex((s) => /\bnpm test\b/.test(s.run ?? ''));
+      const publish = changesets.findIndex((s) => s.uses?.startsWith('changesets/action@'));
+      expect(tests).toBeGreaterThanOrEqual(0);
+      expect(publish).toBeGreaterThan(tests);
+      expect(changesets[publish]!.env?.['NPM_CONFIG_PROVENANCE']).toBe('true');
+      expect(jobs.changesets!.permissions).toMatchObject({ 'id-token': 'write' });
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      expect(pkg.scripts[String(changesets[publish]!.with?.['publish']).replace('npm run ', '')]).toMatch(/changeset publish/);
+      expect(pkg.scripts[String(changesets[publish]!.with?.['version']).replace('npm run ', '')]).toMatch(/changeset version/);
+      expect(existsSync(join(ROOT, '.changeset', 'config.json'))).toBe(true);
+      expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(/^# gitseal\n\n## \d+\.\d+\.\d+/);
+    });
+
+    it('builds binaries for linux and darwin on x64 and arm64, runs each, and attaches them with signed checksums', () => {
+      const matrix = ((jobs.binaries!.strategy as Obj).matrix as Obj).include as Array<{ os: string; target: string }>;
+      expect(matrix.map((m) => m.target).sort()).toEqual(['darwin-arm64', 'darwin-x64', 'linux-arm64', 'linux-x64']);
+      expect(text('binaries')).toMatch(/npm run build:binary/);
+      expect(text('binaries')).toMatch(/dist-bin\/gitseal --version/);
+      const attach = steps('attach-binaries').map((s) => s.run ?? '').join('\n');
+      expect(attach).toMatch(/sha256sum gitseal-\* > SHA256SUMS/);
+      expect(attach).toMatch(/cosign sign-blob --yes/);
+      expect(attach).toMatch(/gh release upload/);
+    });
+
+    it('pushes a multi-arch image with an SBOM and provenance, signed keyless by digest', () => {
+      const build = steps('image').find((s) => s.uses?.startsWith('docker/build-push-action@'));
+      expect(build?.with).toMatchObject({ platforms: 'linux/amd64,linux/arm64', sbom: true, push: true });
+      expect(String(build?.with?.['provenance'])).toMatch(/mode=max/);
+      expect(steps('image').some((s) => /cosign sign --yes "ghcr\.io\/gitseal\/gitseal@\$DIGEST"/.test(s.run ?? ''))).toBe(true);
+      expect(jobs.image!.permissions).toEqual({ packages: 'write', 'id-token': 'write' });
+    });
+
+    it('grants OIDC tokens only to the jobs that sign or publish', () => {
+      for (const [id, job] of Object.entries(jobs)) {
+        const oidc = (job.permissions as Obj | undefined)?.['id-token'] === 'write';
+        expect(oidc, id).toBe(['changesets', 'attach-binaries', 'image'].includes(id));
+      }
+    });
+  });
+
   it('the review script needs nothing but node: builtins', () => {
     const script = readFileSync(join(GITHUB, 'actions', 'gitseal-review', 'review.mjs'), 'utf8');
     const imports = [...script.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);

@@ -40,14 +40,7 @@ strip "$rootfs/usr/local/bin/node"
 mkdir -p "$rootfs/usr/share/doc/node" && cp "$work/node/LICENSE" "$rootfs/usr/share/doc/node/"
 
 step "app: the bundle with the KMS SDKs inside, and pkcs11js (a native addon)"
-node "$ROOT/image/bundle.mjs" "$rootfs/app/dist"
-pkcs11=$ROOT/node_modules/pkcs11js
-[ -f "$pkcs11/build/Release/pkcs11.node" ] || { echo "pkcs11js is not built in $ROOT/node_modules: run npm ci" >&2; exit 1; }
-mkdir -p "$rootfs/app/node_modules/pkcs11js/build/Release"
-cp "$pkcs11/package.json" "$pkcs11/index.js" "$pkcs11/LICENSE" "$rootfs/app/node_modules/pkcs11js/"
-cp "$pkcs11/build/Release/pkcs11.node" "$rootfs/app/node_modules/pkcs11js/build/Release/"
-strip --strip-unneeded "$rootfs/app/node_modules/pkcs11js/build/Release/pkcs11.node"
-cp "$ROOT/LICENSE" "$rootfs/app/"
+"$ROOT/image/stage-app.sh" "$rootfs/app"
 
 step "shared libraries from Debian's packages"
 # gcc-12-base holds the copyright of libstdc++6 and libgcc-s1.

@@ -91,8 +91,12 @@ buildah config \
   --label org.opencontainers.image.licenses=Apache-2.0 \
   --label "io.gitseal.node.version=$node_version" \
   "$ctr"
-buildah commit --quiet --format oci --rm "$ctr" "$TAG" >/dev/null
+previous=$(buildah images --quiet --no-trunc "$TAG" 2>/dev/null || true)
+previous=${previous#sha256:}
+image=$(buildah commit --quiet --format oci --rm "$ctr" "$TAG")
 ctr=''
+# A rebuild leaves the previous image untagged: remove it rather than pile them up.
+if [ -n "$previous" ] && [ "$previous" != "$image" ]; then buildah rmi "$previous" >/dev/null 2>&1 || true; fi
 
 # The image is this one layer (plus a config of a few hundred bytes).
 size=$(stat -c %s "$work/rootfs.tar")

@@ -28,7 +28,7 @@ function podmanArgs(image: string, args: readonly string[], opts: RunOptions): s
     '--runtime', 'runc', 'run', '--rm', '--read-only',
     '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024',
     '--network', opts.hostNetwork ? 'host' : 'none',
-    ...(opts.name ? ['--name', opts.name] : []),
+    ...(opts.name ? ['--name', opts.name, '--replace'] : []),
     ...Object.entries(opts.volumes ?? {}).flatMap(([host, inside]) => ['-v', `${host}:${inside}`]),
     ...Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
     ...(opts.entrypoint ? ['--entrypoint', opts.entrypoint] : []),

@@ -46,7 +46,9 @@ step "shared libraries from Debian's packages"
 # gcc-12-base holds the copyright of libstdc++6 and libgcc-s1.
 packages=(libc6 libstdc++6 libgcc-s1 gcc-12-base ca-certificates)
 mkdir "$work/debs" "$work/pkg"
-(cd "$work/debs" && apt-get download -q "${packages[@]}" >&2 2>/dev/null)
+download() { (cd "$work/debs" && apt-get download -q "${packages[@]}" >&2 2>/dev/null); }
+# A machine whose package lists were never fetched knows no versions to download.
+download || { apt-get update -q >&2 && download; }
 for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$work/pkg"; done
 # The libraries' names are the ones the dynamic linker asks for (ldd on this
 # Debian 12 machine resolves them as the image's libc will).

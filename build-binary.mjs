@@ -1,6 +1,7 @@
 // Builds dist-bin/gitseal: one executable for this platform that needs neither Node nor node_modules (a Node
-// single-executable application). Options: --node PATH (or GITSEAL_BINARY_NODE) picks the Node binary to
-// copy, default the Node running this script; --no-strip keeps its symbols; --code-cache embeds V8's code cache.
+// single-executable application, https://nodejs.org/api/single-executable-applications.html).
+// Options: --node PATH (or GITSEAL_BINARY_NODE) picks the Node binary to copy, default the Node running this
+// script; --no-strip keeps its symbols (strip saves megabytes; postject warns about the section names it drops).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,6 @@ const { values: opts } = parseArgs({
   options: {
     node: { type: 'string', default: process.env.GITSEAL_BINARY_NODE || process.execPath },
     'no-strip': { type: 'boolean', default: false },
-    'code-cache': { type: 'boolean', default: false },
   },
 });
 
@@ -22,25 +22,43 @@ process.chdir(dirname(fileURLToPath(import.meta.url)));
 const OUT = 'dist-bin';
 const WORK = join(OUT, 'build');
 const BINARY = join(OUT, 'gitseal');
-// The name runtime/single-executable.ts reads the worker under (UNWRAP_WORKER_ASSET).
-const WORKER_ASSET = 'unwrap-worker.cjs';
+// The names runtime/single-executable.ts reads them under (ASSETS).
+const ASSETS = { cli: 'gitseal.cjs', cliCodeCache: 'gitseal.cjs.code-cache', unwrapWorker: 'unwrap-worker.cjs' };
+
+// pkcs11js is a native addon, which a SEA cannot load from inside itself, and the Google Cloud SDK reads its
+// protobuf descriptors from its own folder at run time: in the binary they are missing packages, which
+// runtime/optional-package.ts reports. The other three are optional speed-ups that their users try to load.
+const NOT_IN_BINARY = ['pkcs11js', '@google-cloud/kms', '@aws-sdk/signature-v4-crt', 'bufferutil', 'utf-8-validate'];
+const missingPackages = {
+  name: 'not-in-binary',
+  setup(b) {
+    const filter = new RegExp(`^(${NOT_IN_BINARY.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'not-in-binary' }));
+    b.onLoad({ filter: /.*/, namespace: 'not-in-binary' }, (args) => ({
+      // module.exports marks the stub CommonJS, so esbuild does not warn about the names imported from it.
+      contents: `module.exports = {}; throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}'`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
-// A SEA runs one CommonJS script whose `require` loads only Node's own modules: everything else is bundled.
-// import.meta.url (the liboqs loader's createRequire) becomes the executable's URL.
+// A SEA runs one CommonJS script whose `require` loads only Node's own modules: everything else is bundled,
+// and import() becomes require(). import.meta.url (the liboqs loader's createRequire) is the executable's URL.
 const cjs = {
   ...sharedOptions,
   format: 'cjs',
+  supported: { 'dynamic-import': false },
   define: { ...sharedOptions.define, 'import.meta.url': '__gitsealModuleUrl' },
   banner: { js: "var __gitsealModuleUrl = require('node:url').pathToFileURL(process.execPath).href;" },
-  // pkcs11js is a native addon, which a SEA cannot load from inside itself; runtime/optional-package.ts explains.
-  // The Google Cloud SDK reads its protobuf descriptors from its own folder at run time, so it cannot be bundled either.
-  external: ['pkcs11js', '@google-cloud/kms'],
+  plugins: [missingPackages],
 };
-await build({ ...cjs, entryPoints: ['cli/main.ts'], outfile: join(WORK, 'gitseal.cjs') });
-await build({ ...cjs, entryPoints: ['kms/service/unwrap-worker.ts'], outfile: join(WORK, WORKER_ASSET) });
+await build({ ...cjs, entryPoints: ['cli/binary-main.ts'], outfile: join(WORK, 'main.cjs') });
+await build({ ...cjs, entryPoints: ['cli/main.ts'], outfile: join(WORK, 'cli.cjs') });
+await build({ ...cjs, entryPoints: ['kms/service/unwrap-worker.ts'], outfile: join(WORK, ASSETS.unwrapWorker) });
+writeFileSync(join(WORK, ASSETS.cli), `(function (exports, require, module) {${readFileSync(join(WORK, 'cli.cjs'), 'utf8')}\n})`);
 
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -48,19 +66,23 @@ const run = (cmd, args) => {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status})`);
 };
 
-const blob = join(WORK, 'sea-prep.blob');
+// V8 takes a code cache only from its own version: the Node that goes into the binary makes it.
+const makeCache = `const { Script } = require('node:vm'); const fs = require('node:fs');
+const [source, filename, out] = process.argv.slice(1);
+fs.writeFileSync(out, new Script(fs.readFileSync(source, 'utf8'), { filename }).createCachedData());`;
+run(opts.node, ['-e', makeCache, join(WORK, ASSETS.cli), ASSETS.cli, join(WORK, ASSETS.cliCodeCache)]);
+
 const config = join(WORK, 'sea-config.json');
+const blob = join(WORK, 'sea-prep.blob');
 writeFileSync(
   config,
   JSON.stringify({
-    main: join(WORK, 'gitseal.cjs'),
+    main: join(WORK, 'main.cjs'),
     output: blob,
     disableExperimentalSEAWarning: true,
-    useCodeCache: opts['code-cache'],
-    assets: { [WORKER_ASSET]: join(WORK, WORKER_ASSET) },
+    assets: Object.fromEntries(Object.values(ASSETS).map((name) => [name, join(WORK, name)])),
   }),
 );
-// The blob must come from the very Node it goes into.
 run(opts.node, ['--experimental-sea-config', config]);
 
 const staged = join(WORK, 'gitseal');

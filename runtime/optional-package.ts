@@ -4,9 +4,12 @@
  * addon and needs python3, make and a C++ compiler) and
  * `npm ci --omit=optional` leaves them out (the cloud SDKs are large).
  * Features import them through `loadOptional`, so a missing one is
- * E_MISSING_FEATURE with the command that adds it, not a stack trace.
+ * E_MISSING_FEATURE with the command that adds it, not a stack trace. The
+ * single executable (build-binary.mjs) holds the AWS SDK but neither
+ * pkcs11js nor the Google Cloud SDK: it points to the image or npm instead.
  */
 import { fail } from '../core/errors.js';
+import { isSingleExecutable } from './single-executable.js';
 
 const OPTIONAL = {
   pkcs11js: { feature: 'The PKCS#11 (HSM) root of trust', needs: ' (it compiles a native addon: python3, make and a C++ compiler)' },
@@ -36,6 +39,9 @@ export async function loadOptional<T>(name: OptionalPackage, load: () => Promise
   } catch (e) {
     if (!isMissing(e, name)) throw e;
     const { feature, needs } = OPTIONAL[name];
+    // The single executable loads nothing from disk (build-binary.mjs leaves these packages out of it).
+    if (isSingleExecutable())
+      return fail('E_MISSING_FEATURE', `${feature} needs the package ${name}, which the single-executable gitseal does not contain: use the gitseal container image, or gitseal from npm: "npm install -g gitseal" installs ${name} with it${needs}`);
     return fail('E_MISSING_FEATURE', `${feature} needs the optional package ${name}, which is not installed or does not load on this Node: run "npm install ${name}" where gitseal is installed${needs}`);
   }
 }

@@ -4,8 +4,15 @@
  */
 import { getAsset, isSea } from 'node:sea';
 
-/** The unwrap worker's CommonJS bundle, embedded by build-binary.mjs under this name. */
-export const UNWRAP_WORKER_ASSET = 'unwrap-worker.cjs';
+/** The names build-binary.mjs embeds its files under. */
+export const ASSETS = {
+  /** The CLI's CommonJS bundle, wrapped as `(function (exports, require, module) {…})`. */
+  cli: 'gitseal.cjs',
+  /** V8's code cache of `cli`, made by the Node the binary is a copy of. */
+  cliCodeCache: 'gitseal.cjs.code-cache',
+  /** The unwrap worker's CommonJS bundle. */
+  unwrapWorker: 'unwrap-worker.cjs',
+} as const;
 
 export function isSingleExecutable(): boolean {
   return isSea();
@@ -14,4 +21,8 @@ export function isSingleExecutable(): boolean {
 /** An embedded file's text; throws when this is not the single executable or it has no such file. */
 export function embeddedText(name: string): string {
   return getAsset(name, 'utf8');
+}
+
+export function embeddedBytes(name: string): Buffer {
+  return Buffer.from(getAsset(name));
 }

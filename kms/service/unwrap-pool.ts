@@ -25,7 +25,7 @@ import { isRecipientAlg, RECIPIENT_KINDS } from '../../core/crypto/recipients/in
 import type { RecipientAlg } from '../../core/crypto/recipients/types.js';
 import { RESPONSE_KEY_LENGTH } from '../../core/crypto/rewrap-seal.js';
 import { WRITER_SECRET_LENGTH, type WriterPublic } from '../../core/crypto/writer-key.js';
-import { embeddedText, isSingleExecutable, UNWRAP_WORKER_ASSET } from '../../runtime/single-executable.js';
+import { ASSETS, embeddedText, isSingleExecutable } from '../../runtime/single-executable.js';
 import type { BackendPreference } from './kem-backend.js';
 import type { RewrapResult, WireCode } from '../protocol/types.js';
 import type { FromWorker, ToWorker, WorkerInit, WorkerItem } from './unwrap-worker.js';
@@ -92,7 +92,7 @@ interface WorkerScript {
 /** Where the worker script is and how to run it. */
 function defaultWorker(): WorkerScript {
   // The single executable has no files beside it: the worker's bundle is built into it.
-  if (isSingleExecutable()) return { script: embeddedText(UNWRAP_WORKER_ASSET), eval: true, execArgv: [] };
+  if (isSingleExecutable()) return { script: embeddedText(ASSETS.unwrapWorker), eval: true, execArgv: [] };
   // In the bundle this code sits in dist/ or dist/chunks/, the worker in dist/unwrap-worker.mjs.
   for (const name of ['./unwrap-worker.mjs', '../unwrap-worker.mjs', './unwrap-worker.js']) {
     const url = new URL(name, import.meta.url);

@@ -1,11 +1,12 @@
 // Builds dist-bin/gitseal: one executable for this platform that needs neither Node nor node_modules (a Node
 // single-executable application, https://nodejs.org/api/single-executable-applications.html).
 // Options: --node PATH (or GITSEAL_BINARY_NODE) picks the Node binary to copy, default the Node running this
-// script; --no-strip keeps its symbols (strip saves megabytes; postject warns about the section names it drops).
+// script; --no-strip keeps its symbols (strip saves megabytes; postject warns about the section names it drops);
+// --out DIR writes DIR/gitseal instead (tests build their own, not the developer's dist-bin).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { inject } from 'postject';
@@ -15,11 +16,12 @@ const { values: opts } = parseArgs({
   options: {
     node: { type: 'string', default: process.env.GITSEAL_BINARY_NODE || process.execPath },
     'no-strip': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'dist-bin' },
   },
 });
 
+const OUT = resolve(opts.out);
 process.chdir(dirname(fileURLToPath(import.meta.url)));
-const OUT = 'dist-bin';
 const WORK = join(OUT, 'build');
 const BINARY = join(OUT, 'gitseal');
 // The names runtime/single-executable.ts reads them under (ASSETS).
@@ -42,7 +44,8 @@ const missingPackages = {
   },
 };
 
-rmSync(OUT, { recursive: true, force: true });
+rmSync(WORK, { recursive: true, force: true });
+rmSync(BINARY, { force: true });
 mkdirSync(WORK, { recursive: true });
 
 // A SEA runs one CommonJS script whose `require` loads only Node's own modules: everything else is bundled,
@@ -93,4 +96,4 @@ await inject(staged, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: 'NODE_
 renameSync(staged, BINARY);
 rmSync(WORK, { recursive: true, force: true });
 const hostVersion = spawnSync(opts.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-console.log(`${BINARY}: gitseal for ${process.platform}-${process.arch}, Node ${hostVersion}`);
+console.log(`${join(opts.out, 'gitseal')}: gitseal for ${process.platform}-${process.arch}, Node ${hostVersion}`);

@@ -4,7 +4,8 @@
 # happens in a throwaway folder; no server is needed.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-gitseal="node $here/dist/gitseal.mjs"
+# DEMO_GITSEAL runs another gitseal, e.g. the single executable (npm run build:binary).
+gitseal=${DEMO_GITSEAL:-"node $here/dist/gitseal.mjs"}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { gitsealCli, runGitseal } from './helpers/cli.js';
+import { gitsealCommand, runGitseal } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gitseal-dev-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,8 @@ stringData:
 `;
 
 it('serves a development rewrap service that the CLI decrypts through', async () => {
-  const child = spawn(process.execPath, [gitsealCli(), 'serve', '--dev', join(dir, 'svc'), '--port', '0'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir } });
+  const command = gitsealCommand(['serve', '--dev', join(dir, 'svc'), '--port', '0']);
+  const child = spawn(command.file, command.args, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir } });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));

@@ -1,5 +1,6 @@
 /**
- * Runs the real, built `gitseal` (dist/gitseal.mjs) as a child process.
+ * Runs the real, built `gitseal` (dist/gitseal.mjs) as a child process, or
+ * the single executable that GITSEAL_TEST_BINARY names (gitsealCommand).
  *
  * `npm test` builds before vitest; when dist is missing (e.g. `npx vitest`
  * alone) the first caller builds it. The bundle is then copied to a private
@@ -9,7 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -83,6 +84,16 @@ export function gitsealCli(): string {
   throw new Error('dist/gitseal.mjs is missing or keeps changing: run node build.mjs');
 }
 
+/**
+ * How to start gitseal with `args`: the single executable named by
+ * GITSEAL_TEST_BINARY (npm run build:binary; read at each call), else node
+ * with this worker's copy of the bundle.
+ */
+export function gitsealCommand(args: readonly string[]): { file: string; args: string[] } {
+  const binary = process.env.GITSEAL_TEST_BINARY;
+  return binary ? { file: resolvePath(ROOT, binary), args: [...args] } : { file: process.execPath, args: [gitsealCli(), ...args] };
+}
+
 /** Removes this worker's copy of the CLI (also done at exit); the next run makes a new one. */
 export function disposeCliSnapshot(): void {
   if (snapshot) rmSync(snapshot, { recursive: true, force: true });
@@ -124,9 +135,9 @@ export function runGitseal(args: readonly string[], opts: RunOptions): Promise<R
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const cli = gitsealCli();
+  const command = gitsealCommand(args);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command.file, command.args, { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -91,7 +91,10 @@ run(opts.node, ['--experimental-sea-config', config]);
 const staged = join(WORK, 'gitseal');
 copyFileSync(opts.node, staged);
 chmodSync(staged, 0o755);
-if (!opts['no-strip']) run('strip', [staged]);
+if (!opts['no-strip']) {
+  const stripped = spawnSync('strip', [staged], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (stripped.error || stripped.status !== 0) console.warn(`strip failed (${stripped.error?.message ?? stripped.status}): the binary keeps its symbols (binutils has strip)`);
+}
 await inject(staged, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
 renameSync(staged, BINARY);
 rmSync(WORK, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Builds dist-bin/gitseal: one executable for this platform that needs neither Node nor node_modules (a Node
 // single-executable application, https://nodejs.org/api/single-executable-applications.html).
 // Options: --node PATH (or GITSEAL_BINARY_NODE) picks the Node binary to copy, default the Node running this
-// script; --no-strip keeps its symbols (strip saves megabytes; postject warns about the section names it drops);
+// script; --no-strip keeps its symbols (strip saves 10-12 MB; postject then warns "Can't find string offset", harmlessly);
 // --out DIR writes DIR/gitseal instead (tests build their own, not the developer's dist-bin).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';

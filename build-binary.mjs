@@ -6,6 +6,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,13 @@ const ASSETS = { cli: 'gitseal.cjs', cliCodeCache: 'gitseal.cjs.code-cache', unw
 // protobuf descriptors from its own folder at run time: in the binary they are missing packages, which
 // runtime/optional-package.ts reports. The other three are optional speed-ups that their users try to load.
 const NOT_IN_BINARY = ['pkcs11js', '@google-cloud/kms', '@aws-sdk/signature-v4-crt', 'bufferutil', 'utf-8-validate'];
+// The AWS SDK goes in (about 0.5 MB) when it is installed; after `npm ci --omit=optional` the binary lacks it too.
+try {
+  createRequire(import.meta.url).resolve('@aws-sdk/client-kms');
+} catch {
+  console.warn('@aws-sdk/client-kms is not installed: the binary will not contain it');
+  NOT_IN_BINARY.push('@aws-sdk/client-kms');
+}
 const missingPackages = {
   name: 'not-in-binary',
   setup(b) {

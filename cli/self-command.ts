@@ -9,6 +9,7 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, join, relative, sep } from 'node:path';
 import { fail } from '../core/errors.js';
+import { isSingleExecutable } from '../runtime/single-executable.js';
 
 const real = (p: string): string | null => {
   try {
@@ -46,7 +47,7 @@ export interface SelfCommand {
 
 /** `top`: the work tree git will run the command from. */
 export function selfCommand(top: string): SelfCommand {
-  // A single executable has no script: process.argv[1] is the first argument, and execPath is gitseal itself.
+  // In a single executable, execPath is gitseal itself (process.argv[1] is the command as typed).
   const binary = isSingleExecutable();
   const self = binary ? real(process.execPath) : process.argv[1] ? real(process.argv[1]) : null;
   if (!self) return fail('E_INTERNAL', 'cannot tell where this gitseal is installed');
@@ -64,14 +65,4 @@ export function selfCommand(top: string): SelfCommand {
   const nodeCommand = node && real(node) === real(process.execPath) ? 'node' : shellQuote(process.execPath);
   const nodeThere = nodeCommand === 'node' ? 'command -v node >/dev/null 2>&1' : `[ -x ${nodeCommand} ]`;
   return { command: `${nodeCommand} ${shellQuote(self)}`, present: `${nodeThere} && [ -f ${shellQuote(self)} ]` };
-}
-
-function isSingleExecutable(): boolean {
-  try {
-    // node:sea exists from Node 20.12; older Nodes cannot be a single executable anyway.
-    const sea = process.getBuiltinModule?.('node:sea') as { isSea(): boolean } | undefined;
-    return sea?.isSea() ?? false;
-  } catch {
-    return false;
-  }
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../cli/exit-codes.js';
 import { describeRun, gitsealCli, ROOT, runGitseal } from './helpers/cli.js';
+import { startDevService } from './helpers/dev-service.js';
 import { hasOptional } from './helpers/optional.js';
 
 const postjectMissing = ((): string | null => {
@@ -81,24 +82,9 @@ describe.skipIf(postjectMissing !== null)(`single executable${postjectMissing ? 
   });
 
   it('serves the development rewrap service (worker threads, WebAssembly backend) and decrypts through it', async () => {
-    const child = spawn(binary, ['serve', '--dev', join(dir, 'svc'), '--port', '0'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir } });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const service = await startDevService(binary, ['serve', '--dev', join(dir, 'svc'), '--port', '0'], dir, 60_000);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve --dev did not start: ${err}`)), 60_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('Stop with Ctrl-C')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
-      const env = Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
-      const recipient = /gitseal init -r (\S+)/.exec(out)![1]!;
+      const { env, recipient } = service;
       const work = join(dir, 'served');
       mkdirSync(work);
       expect((await runGitseal(['init', '-r', recipient], { cwd: work })).status).toBe(0);
@@ -107,11 +93,10 @@ describe.skipIf(postjectMissing !== null)(`single executable${postjectMissing ? 
       expect((await runGitseal(['encrypt', '-i', 's.yaml'], { cwd: work })).status).toBe(0);
       const d = await runGitseal(['decrypt', 's.yaml'], { cwd: work, env });
       expect(d.stdout, d.stderr).toBe(secret);
-      expect(err).toContain('"kemBackend":"liboqs"');
+      expect(service.log()).toContain('"kemBackend":"liboqs"');
     } finally {
-      child.kill('SIGTERM');
+      expect(await service.stop()).toBe(0);
     }
-    expect(await exited).toBe(0);
   });
 
   describe('roots of trust', () => {

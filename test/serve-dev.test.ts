@@ -4,12 +4,12 @@
  * point the CLI at it, and a file encrypted to the printed recipient then
  * decrypts through it. SIGTERM stops it cleanly.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { gitsealCommand, runGitseal } from './helpers/cli.js';
+import { startDevService } from './helpers/dev-service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gitseal-dev-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,27 +25,12 @@ stringData:
 
 it('serves a development rewrap service that the CLI decrypts through', async () => {
   const command = gitsealCommand(['serve', '--dev', join(dir, 'svc'), '--port', '0']);
-  const child = spawn(command.file, command.args, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir } });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const service = await startDevService(command.file, command.args, dir, 30_000);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve --dev did not start: ${err}`)), 30_000);
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('Stop with Ctrl-C')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    const env = Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    const { env, recipient } = service;
     expect(Object.keys(env).sort()).toEqual(['GITSEAL_SERVER', 'GITSEAL_SERVER_CA', 'GITSEAL_SIGNING_KEY', 'GITSEAL_SIGNING_KEY_ID']);
     expect(statSync(env.GITSEAL_SIGNING_KEY!).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'svc', 'org-keys.yaml')).mode & 0o777).toBe(0o600);
-    const recipient = /gitseal init -r (\S+)/.exec(out)![1]!;
     const work = join(dir, 'repo');
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work);
@@ -55,9 +40,8 @@ it('serves a development rewrap service that the CLI decrypts through', async ()
     const d = await runGitseal(['decrypt', 'web.yaml'], { cwd: work, env });
     expect(d.stderr).toBe('gitseal: web.yaml#1 shop/web: unsigned (warning: anyone with the public key can write such a document; requireSignatures: true refuses it)\n');
     expect(d.stdout).toBe(SECRET);
-    expect(err).toContain('rewrap service listening');
+    expect(service.log()).toContain('rewrap service listening');
   } finally {
-    child.kill('SIGTERM');
+    expect(await service.stop()).toBe(0);
   }
-  expect(await exited).toBe(0);
 });

@@ -13,11 +13,13 @@ import { RewrapFault } from './rewrap-request.js';
 /** An IncomingMessage as the body reader uses it. */
 export type BodySource = Readable & { headers: IncomingHttpHeaders };
 
+const bodyTimeout = (): RewrapFault => new RewrapFault('timeout', 408, 'the request body did not arrive in time');
+
 export function readBody(req: BodySource, max: number, onChunk?: (c: Buffer) => void): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > max) return Promise.reject(new RewrapFault('too_large', 413, `the body is over ${max} bytes`));
   // A request whose connection went while it waited for the gate sends no more events.
-  if (req.destroyed) return Promise.reject(new RewrapFault('timeout', 408, 'the request body did not arrive in time'));
+  if (req.destroyed) return Promise.reject(bodyTimeout());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -32,7 +34,7 @@ export function readBody(req: BodySource, max: number, onChunk?: (c: Buffer) => 
       chunks.push(c);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    const gone = (): void => reject(new RewrapFault('timeout', 408, 'the request body did not arrive in time'));
+    const gone = (): void => reject(bodyTimeout());
     req.on('error', gone);
     req.on('close', gone); // after 'end' this changes nothing: a promise settles once
     req.resume(); // RequestBody pauses it until it is wanted

@@ -36,7 +36,11 @@ describe('the npm package', () => {
     const unpacked = join(w.dir, 'unpacked');
     mkdirSync(unpacked);
     expect(spawnSync('tar', ['-xzf', join(out, result!.filename), '-C', unpacked]).status).toBe(0);
-    const bin = join(unpacked, 'package', (JSON.parse(readFileSync(join(unpacked, 'package', 'package.json'), 'utf8')) as { bin: { gitseal: string } }).bin.gitseal);
+    const manifest = JSON.parse(readFileSync(join(unpacked, 'package', 'package.json'), 'utf8')) as { bin: { gitseal: string }; dependencies?: object; optionalDependencies?: object };
+    // dist/ bundles every library it runs, so `npm install gitseal` fetches only the optional native addon and KMS SDKs.
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(Object.keys(manifest.optionalDependencies ?? {}).sort()).toEqual(['@aws-sdk/client-kms', '@google-cloud/kms', 'pkcs11js']);
+    const bin = join(unpacked, 'package', manifest.bin.gitseal);
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(statSync(bin).mode & 0o111).not.toBe(0);
 

@@ -148,7 +148,12 @@ describe('GitHub workflows and actions', () => {
       expect(publish).toBeGreaterThan(tests);
       expect(changesets[publish]!.env?.['NPM_CONFIG_PROVENANCE']).toBe('true');
       expect(jobs.changesets!.permissions).toMatchObject({ 'id-token': 'write' });
-      const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; repository?: { url?: string } };
+      // npm refuses a provenance statement whose package.json does not name the repository the workflow ran in;
+      // that repository is the one the README's cosign verification names as the signer.
+      const signer = /--certificate-identity-regexp\s+'(https:\/\/github\.com\/[^/]+\/[^/']+)\//.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1];
+      expect(signer).toBeDefined();
+      expect(pkg.repository?.url).toBe(`git+${signer}.git`);
       expect(pkg.scripts[String(changesets[publish]!.with?.['publish']).replace('npm run ', '')]).toMatch(/changeset publish/);
       expect(pkg.scripts[String(changesets[publish]!.with?.['version']).replace('npm run ', '')]).toMatch(/changeset version/);
       expect(existsSync(join(ROOT, '.changeset', 'config.json'))).toBe(true);

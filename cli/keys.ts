@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { decodeKeystore, isKeystoreSealed } from '../core/crypto/keystore.js';
 import type { Identity } from '../core/crypto/recipients/types.js';
-import { promptHidden } from './prompt.js';
+import { promptHidden, promptNewPassphrase } from './prompt.js';
 
 export function defaultKeyFile(): string {
   const base = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
@@ -29,6 +29,18 @@ export async function passphraseFor(file: string): Promise<string> {
   if (env !== undefined) return env;
   if (process.stdin.isTTY) return promptHidden(`Passphrase for ${file}: `);
   return fail('E_PASSPHRASE', `${file} is sealed with a passphrase: set GITSEAL_PASSPHRASE or run on a terminal`);
+}
+
+/**
+ * The passphrase that seals a new keystore: GITSEAL_PASSPHRASE, else typed
+ * twice on the terminal (a typo would seal a key nobody can open). Throws
+ * E_PASSPHRASE without either, or when the two never match.
+ */
+export async function newPassphraseFor(file: string): Promise<string> {
+  const env = process.env.GITSEAL_PASSPHRASE;
+  if (env !== undefined) return env;
+  if (process.stdin.isTTY) return promptNewPassphrase(file);
+  return fail('E_PASSPHRASE', `a passphrase for ${file} is needed: set GITSEAL_PASSPHRASE or run on a terminal`);
 }
 
 /** True when a key is at hand: a keystore, or the rewrap service (GITSEAL_SERVER). */

@@ -5,7 +5,7 @@ import { fail } from '../../core/errors.js';
 import { encodeKeystore } from '../../core/crypto/keystore.js';
 import { formatRecipient, generateIdentity } from '../../core/crypto/recipients/index.js';
 import { writeAtomic } from '../files.js';
-import { defaultKeyFile, passphraseFor } from '../keys.js';
+import { defaultKeyFile, newPassphraseFor } from '../keys.js';
 import type { KeygenOptions } from './keygen.command.js';
 import { writerKeyPath } from '../writer.js';
 
@@ -39,10 +39,11 @@ export async function run(opts: KeygenOptions): Promise<void> {
   if (opts.writer) return writerKey(opts.output ?? writerKeyPath(), opts.name ?? `${userInfo().username}@${hostname()}`, opts.force === true);
   const out = opts.output ?? defaultKeyFile();
   if (existsSync(out) && !opts.force) fail('E_IO', `${out} exists: pass --force to replace it (the old key can no longer decrypt anything)`);
+  // Asked first: a passphrase that is refused leaves nothing behind.
+  const passphrase = opts.passphrase ? await newPassphraseFor(out) : undefined;
+  if (passphrase === '') fail('E_PASSPHRASE', 'the passphrase is empty');
   mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
   const { identity, secret } = generateIdentity(opts.alg);
-  const passphrase = opts.passphrase ? await passphraseFor(out) : undefined;
-  if (passphrase === '') fail('E_PASSPHRASE', 'the passphrase is empty');
   writeAtomic(out, encodeKeystore([{ identity, secret, created: new Date().toISOString() }], passphrase), 0o600);
   secret.fill(0);
   process.stderr.write(`gitseal: wrote key ${identity.kid} to ${out} (mode 0600); its public recipient follows\n`);

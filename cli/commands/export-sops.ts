@@ -2,7 +2,10 @@
  * `gitseal export sops FILE --age RECIPIENT...`: decrypts a gitseal file
  * and writes it as a SOPS file (age recipients, MAC, lastmodified), which
  * `sops -d` and `gitseal import sops` read back. The output holds no
- * plaintext value; comments are left out (SOPS would encrypt them).
+ * plaintext value; comments are left out (SOPS would encrypt them). Values
+ * are written as SOPS itself writes them: integers exact (refused past 64
+ * bits), floats as Go formats them (+Inf, -Inf, NaN too), !!binary as the
+ * string of its bytes.
  */
 import { randomBytes } from 'node:crypto';
 import { fail } from '../../core/errors.js';
@@ -30,6 +33,8 @@ export async function run(opts: ExportSopsOptions): Promise<void> {
       version: EXPORT_VERSION,
     });
     if (sealed.droppedComments) process.stderr.write(`gitseal: note: ${sealed.droppedComments} comment line(s) left out of the SOPS file\n`);
+    if (sealed.binaryValues)
+      process.stderr.write(`gitseal: note: ${sealed.binaryValues} !!binary value(s) written as the string of their bytes, as SOPS writes them (SOPS has no binary type)\n`);
     emitOutput(sealed.text, { file, output: opts.output });
   } finally {
     dataKey.fill(0);

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { fail } from '../../core/errors.js';
 import { encryptRule, parseMetadata, type SopsMetadata } from './metadata.js';
 import { checkMac, newMac, type OpenedSops, type OpenOptions } from './tree.js';
-import { aadOf, decryptValue, isEncValue, macText } from './values.js';
+import { aadOf, decryptValue, isEncValue, macText, type SopsValue } from './values.js';
 
 type Entry = { readonly kind: 'comment'; readonly text: string } | { readonly kind: 'value'; readonly key: string; readonly value: string };
 
@@ -62,9 +62,13 @@ export function parseSopsDotenv(text: string): SopsDotenvFile {
   return { format: 'dotenv', metadata: parseMetadata(raw), entries };
 }
 
+/** The value as the YAML package writes it: a float as its number, bytes that are not text as !!binary. */
+const yamlValue = (v: SopsValue) => (typeof v !== 'object' ? v : 'float' in v ? v.float : v.bytes);
+
 export function openSopsDotenv(f: SopsDotenvFile, key: Uint8Array, opts: OpenOptions = {}): OpenedSops {
   const rule = encryptRule(f.metadata);
   const hash = newMac(f.metadata.macOnlyEncrypted);
+  let undecryptedComments = 0;
   const out: string[] = [];
   for (const e of f.entries) {
     if (e.kind === 'comment') {
@@ -74,7 +78,7 @@ export function openSopsDotenv(f: SopsDotenvFile, key: Uint8Array, opts: OpenOpt
         try {
           text = String(decryptValue(t, key, aadOf([])).value);
         } catch {
-          /* kept as it is */
+          undecryptedComments++; // kept as it is
         }
       }
       out.push(`#${text}`);
@@ -82,9 +86,9 @@ export function openSopsDotenv(f: SopsDotenvFile, key: Uint8Array, opts: OpenOpt
     }
     const encrypted = rule([e.key]);
     const v = encrypted && isEncValue(e.value) ? decryptValue(e.value, key, aadOf([e.key])).value : e.value;
-    if (!f.metadata.macOnlyEncrypted || encrypted) hash.update(macText(v), 'utf8');
-    out.push(stringify({ [e.key]: typeof v === 'object' ? v.float : v }, { lineWidth: 0 }).trimEnd());
+    if (!f.metadata.macOnlyEncrypted || encrypted) hash.update(macText(v));
+    out.push(stringify({ [e.key]: yamlValue(v) }, { lineWidth: 0, customTags: ['binary'] }).trimEnd());
   }
   const macOk = checkMac(f.metadata, key, hash.digest('hex').toUpperCase(), opts);
-  return { plaintext: `${out.join('\n')}\n`, format: 'dotenv', macOk };
+  return { plaintext: `${out.join('\n')}\n`, format: 'dotenv', macOk, undecryptedComments };
 }

@@ -1,15 +1,17 @@
 /**
  * SOPS YAML (multi-document too) and JSON files: parse, open with the data
  * key (checking the MAC), and write (export). The MAC is SHA-512 over every
- * leaf value's cleartext in tree order — unencrypted ones too, unless
- * `mac_only_encrypted` — with comments and nulls left out; it is stored as
- * uppercase hex, encrypted with lastmodified as additional data. Pure.
+ * leaf value's cleartext in tree order, across all documents — unencrypted
+ * ones too, unless `mac_only_encrypted` — with comments and nulls left out;
+ * it is stored as uppercase hex, encrypted with lastmodified as additional
+ * data. Integers are read as bigints so that none is rounded. Pure.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Node } from 'yaml';
 import { fail } from '../../core/errors.js';
+import { jsonText } from './json-text.js';
 import { encryptRule, macAad, parseMetadata, type EncryptRule, type SopsMetadata } from './metadata.js';
-import { aadOf, decryptValue, encryptValue, isEncValue, macText, type SopsValue } from './values.js';
+import { aadOf, decryptValue, encryptValue, isEncValue, isInt64, macText, type SopsValue } from './values.js';
 
 export type SopsTreeFormat = 'yaml' | 'json';
 
@@ -28,13 +30,17 @@ export interface OpenedSops {
   readonly format: SopsTreeFormat | 'dotenv';
   /** Whether the stored MAC matched (false only with ignoreMac). */
   readonly macOk: boolean;
+  /** Comments that look SOPS-encrypted but do not decrypt, kept as they are (SOPS warns about them too). */
+  readonly undecryptedComments: number;
 }
 
-const looksJson = (text: string) => /^\s*[{[]/.test(text);
+export const looksJson = (text: string) => /^\s*[{[]/.test(text);
+
+const BINARY_TAG = 'tag:yaml.org,2002:binary';
 
 export function parseSopsTree(text: string): SopsTreeFile {
   const format: SopsTreeFormat = looksJson(text) ? 'json' : 'yaml';
-  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  const docs = parseAllDocuments(text, { uniqueKeys: false, intAsBigInt: true, customTags: ['binary'] });
   if (!Array.isArray(docs)) fail('E_SOPS', 'the SOPS file is empty');
   for (const d of docs) if (d.errors.length) fail('E_YAML', `the SOPS file is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${d.errors[0]!.message.split('\n')[0]}`);
   const first = docs[0];
@@ -46,7 +52,8 @@ export function parseSopsTree(text: string): SopsTreeFile {
 /** Every candidate additional data for a comment at `path`, innermost first (SOPS binds comments to their enclosing mapping). */
 const commentAads = (path: readonly string[]) => Array.from({ length: path.length + 1 }, (_, i) => aadOf(path.slice(0, path.length - i)));
 
-function openComment(text: string | null | undefined, path: readonly string[], key: Uint8Array): string | undefined {
+/** Decrypts the SOPS-encrypted lines of a comment; `undecrypted` is called for each that does not open. */
+function openComment(text: string | null | undefined, path: readonly string[], key: Uint8Array, undecrypted: () => void): string | undefined {
   if (!text) return text ?? undefined;
   return text
     .split('\n')
@@ -61,6 +68,7 @@ function openComment(text: string | null | undefined, path: readonly string[], k
         }
       }
       // A comment that does not open is kept as it is, never dropped.
+      undecrypted();
       return line;
     })
     .join('\n');
@@ -105,18 +113,28 @@ function walk(node: unknown, path: readonly string[], rule: EncryptRule, w: Walk
 function scalarValue(node: Scalar): SopsValue {
   const v = node.value;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
   if (typeof v === 'number') return !Number.isInteger(v) || (node.minFractionDigits ?? 0) > 0 || /[.eE]/.test(node.source ?? '') ? { float: v } : v;
-  if (typeof v === 'bigint') return v.toString();
+  // !!binary: yaml.v3 reads it as the string of its bytes, which SOPS encrypts as str.
+  if (v instanceof Uint8Array) return { bytes: v };
   if (v instanceof Date) return v.toISOString();
   return String(v);
 }
 
+/** Go's JSON store reads every number as a float64, so an unencrypted JSON number counts in the MAC as one. */
+const asJsonNumber = (v: SopsValue): SopsValue => (typeof v === 'number' || typeof v === 'bigint' ? { float: Number(v) } : v);
+
 function setScalar(node: Scalar, v: SopsValue): void {
   node.type = undefined;
-  if (typeof v === 'object') {
+  if (typeof v !== 'object') node.value = v;
+  else if ('float' in v) {
     node.value = v.float;
     node.minFractionDigits = Number.isInteger(v.float) ? 1 : 0;
-  } else node.value = v;
+  } else {
+    // A decrypted string that is not UTF-8 text, written back as yaml.v3 (sops -d) writes it.
+    node.value = v.bytes;
+    node.tag = BINARY_TAG;
+  }
 }
 
 /**
@@ -134,22 +152,25 @@ export function newMac(macOnlyEncrypted: boolean) {
 export function openSopsTree(f: SopsTreeFile, key: Uint8Array, opts: OpenOptions = {}): OpenedSops {
   const rule = encryptRule(f.metadata);
   const hash = newMac(f.metadata.macOnlyEncrypted);
+  let undecryptedComments = 0;
+  const undecrypted = () => void undecryptedComments++;
   for (const doc of f.docs) {
     const docComments = (n: { commentBefore?: string | null; comment?: string | null }, path: readonly string[]) => {
-      const before = openComment(n.commentBefore, path, key);
-      const after = openComment(n.comment, path, key);
+      const before = openComment(n.commentBefore, path, key, undecrypted);
+      const after = openComment(n.comment, path, key, undecrypted);
       if (n.commentBefore !== undefined || before !== undefined) n.commentBefore = before ?? null;
       if (n.comment !== undefined || after !== undefined) n.comment = after ?? null;
     };
     docComments(doc, []);
     walk(doc.contents, [], rule, {
       leaf(node, path, encrypted) {
-        let v = scalarValue(node);
+        const v = scalarValue(node);
+        let mac = f.format === 'json' ? asJsonNumber(v) : v;
         if (encrypted && typeof v === 'string' && isEncValue(v)) {
-          v = decryptValue(v, key, aadOf(path)).value;
-          setScalar(node, v);
+          mac = decryptValue(v, key, aadOf(path)).value;
+          setScalar(node, mac);
         }
-        if (!f.metadata.macOnlyEncrypted || encrypted) hash.update(macText(v), 'utf8');
+        if (!f.metadata.macOnlyEncrypted || encrypted) hash.update(macText(mac));
       },
       comments: docComments,
     }, true);
@@ -158,9 +179,9 @@ export function openSopsTree(f: SopsTreeFile, key: Uint8Array, opts: OpenOptions
   const macOk = checkMac(f.metadata, key, hash.digest('hex').toUpperCase(), opts);
   if (f.format === 'json') {
     const js = f.docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
-    return { plaintext: `${JSON.stringify(js.length === 1 ? js[0] : js, null, 2)}\n`, format: 'json', macOk };
+    return { plaintext: `${jsonText(js.length === 1 ? js[0] : js, '  ', 'E_SOPS')}\n`, format: 'json', macOk, undecryptedComments };
   }
-  return { plaintext: joinDocs(f.docs, {}), format: 'yaml', macOk };
+  return { plaintext: joinDocs(f.docs, {}), format: 'yaml', macOk, undecryptedComments };
 }
 
 /** A YAML stream: every document after the first starts with "---". */
@@ -207,6 +228,8 @@ export interface SealedSops {
   readonly text: string;
   /** How many comments were left out (SOPS would encrypt them; gitseal writes none). */
   readonly droppedComments: number;
+  /** How many !!binary values were written as the string of their bytes, as SOPS writes them. */
+  readonly binaryValues: number;
 }
 
 export function metadataBlock(opts: SealSopsOptions, mac: string): Record<string, unknown> {
@@ -222,12 +245,13 @@ export function metadataBlock(opts: SealSopsOptions, mac: string): Record<string
 /** Encrypts a plaintext YAML stream or JSON document as a SOPS file with `key`. */
 export function sealSopsTree(plaintext: string, key: Uint8Array, opts: SealSopsOptions): SealedSops {
   const json = looksJson(plaintext);
-  const docs = parseAllDocuments(plaintext, { uniqueKeys: false });
+  const docs = parseAllDocuments(plaintext, { uniqueKeys: false, intAsBigInt: true });
   if (!Array.isArray(docs) || docs.length === 0) fail('E_YAML', 'nothing to export');
   const random = opts.random ?? ((n: number) => randomBytes(n));
   const rule = encryptRule({ unencryptedSuffix: opts.unencryptedSuffix ?? '_unencrypted' });
   const hash = createHash('sha512');
   let dropped = 0;
+  let binaryValues = 0;
   for (const doc of docs) {
     if (doc.errors.length) fail('E_YAML', 'the decrypted file is not valid YAML');
     if (!isMap(doc.contents)) fail('E_NOT_MAPPING', 'a SOPS document must be a mapping');
@@ -241,10 +265,14 @@ export function sealSopsTree(plaintext: string, key: Uint8Array, opts: SealSopsO
     walk(doc.contents, [], rule, {
       leaf(node, path, encrypted) {
         const v = scalarValue(node);
-        hash.update(macText(v), 'utf8');
+        // Go's int is 64 bits: SOPS refuses a larger integer or rounds it to a float.
+        if (typeof v === 'bigint' && !isInt64(v)) fail('E_UNSUPPORTED', `the integer at "${path.join('.')}" does not fit in 64 bits, which SOPS cannot hold: quote it to export it as a string`);
+        if (typeof v === 'object' && 'bytes' in v) binaryValues++;
+        hash.update(macText(json && !encrypted ? asJsonNumber(v) : v));
         if (encrypted) {
           node.value = encryptValue(v, key, aadOf(path), random(32));
           node.type = Scalar.PLAIN;
+          node.tag = undefined;
           node.minFractionDigits = 0;
         }
       },
@@ -257,7 +285,7 @@ export function sealSopsTree(plaintext: string, key: Uint8Array, opts: SealSopsO
   if (json) {
     const js = docs.map((d) => ({ ...(d.toJS() as Record<string, unknown>), sops: meta }));
     if (js.length !== 1) fail('E_UNSUPPORTED', 'a JSON SOPS file holds one document');
-    return { text: `${JSON.stringify(js[0], null, 4)}\n`, droppedComments: dropped };
+    return { text: `${jsonText(js[0], '    ', 'E_UNSUPPORTED')}\n`, droppedComments: dropped, binaryValues };
   }
   for (const d of docs) {
     visit(d, { Map: (_k, n) => void (n.flow = false), Seq: (_k, n) => void (n.flow = false) });
@@ -267,5 +295,5 @@ export function sealSopsTree(plaintext: string, key: Uint8Array, opts: SealSopsO
     (d.contents as { set(k: unknown, v: unknown): void }).set('sops', node);
   }
   const text = joinDocs(docs, { indent: 4, indentSeq: true });
-  return { text, droppedComments: dropped };
+  return { text, droppedComments: dropped, binaryValues };
 }

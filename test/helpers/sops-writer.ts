@@ -2,16 +2,27 @@
  * An independent SOPS writer for tests: @noble/ciphers AES-GCM, @noble/hashes
  * SHA-512 and age-encryption, sharing no code with migrate/sops (the reader),
  * so a misreading of the format on one side cannot hide on the other.
- * Written from the SOPS format: 32-byte IVs, AAD "a:b:", MAC = uppercase
- * hex SHA-512 over every non-null leaf (booleans as True/False) in order,
- * encrypted with lastmodified as AAD.
+ * Written from Go sops's source (sops.go Tree.Encrypt, aes/cipher.go,
+ * stores/yaml and stores/json):
+ * - values: AES-256-GCM, 32-byte IVs, AAD "a:b:" (the key path; sequence
+ *   items use their parent's), types str, int (strconv.Itoa), float
+ *   (strconv.FormatFloat(v, 'f', -1, 64): "+Inf", "-Inf", "NaN" included),
+ *   bool ("true"/"false"); an empty string stays empty;
+ * - MAC: uppercase hex SHA-512 over every non-null leaf (ToBytes: booleans as
+ *   "True"/"False", a string as its bytes) in tree order, one hash across all
+ *   documents of a file; with mac_only_encrypted, 32 fixed bytes first and
+ *   then only the values that get encrypted; encrypted with lastmodified as AAD;
+ * - multi-document YAML: every document carries the same `sops` block, last
+ *   (EmitEncryptedFile); SOPS reads the first document's;
+ * - binary files: the JSON store with one "data" key holding the whole file.
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { armor, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { stringify } from 'yaml';
 
-export type Leaf = string | number | boolean | null | { float: number };
+/** `bytes`: a Go string that is not text (what YAML !!binary decodes to). */
+export type Leaf = string | number | bigint | boolean | null | { float: number } | { bytes: Uint8Array };
 export type Tree = Leaf | Tree[] | { [k: string]: Tree };
 
 export interface WriterOptions {
@@ -33,9 +44,12 @@ export interface WriterOptions {
 const te = new TextEncoder();
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const isFloat = (v: unknown): v is { float: number } => typeof v === 'object' && v !== null && !Array.isArray(v) && 'float' in v && Object.keys(v).length === 1;
+const isBytes = (v: unknown): v is { bytes: Uint8Array } => typeof v === 'object' && v !== null && !Array.isArray(v) && 'bytes' in v && Object.keys(v).length === 1;
 
 function fmtFloat(n: number): string {
-  // Go 'f', -1: no exponent. Good enough for the values tests use.
+  // Go 'f', -1: no exponent, and the specials as strconv spells them. Good enough for the values tests use.
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
   const s = String(n);
   if (!/e/.test(s)) return s;
   return n.toFixed(20).replace(/\.?0+$/, '');
@@ -54,39 +68,41 @@ export class SopsWriter {
     return this.o.fixedIvs ? new Uint8Array(32).fill(this.ivCounter) : crypto.getRandomValues(new Uint8Array(32));
   }
 
-  enc(plain: string, type: string, aad: string): string {
-    if (plain === '' && type === 'str') return '';
+  enc(plain: string | Uint8Array, type: string, aad: string): string {
+    if (plain.length === 0 && type === 'str') return '';
     const iv = this.iv();
-    const out = gcm(this.key, iv, te.encode(aad)).encrypt(te.encode(plain));
+    const out = gcm(this.key, iv, te.encode(aad)).encrypt(typeof plain === 'string' ? te.encode(plain) : plain);
     return `ENC[AES256_GCM,data:${b64(out.subarray(0, out.length - 16))},iv:${b64(iv)},tag:${b64(out.subarray(out.length - 16))},type:${type}]`;
   }
 
   private shouldEncrypt(path: string[]): boolean {
-    const suf = this.o.unencryptedSuffix ?? '_unencrypted';
-    if (path.some((k) => k.endsWith(suf))) return false;
+    // SOPS writes one rule: with encrypted_regex there is no unencrypted_suffix.
     if (this.o.encryptedRegex) {
       const re = new RegExp(this.o.encryptedRegex);
       return path.some((k) => re.test(k));
     }
-    return true;
+    const suf = this.o.unencryptedSuffix ?? '_unencrypted';
+    return !path.some((k) => k.endsWith(suf));
   }
 
   private leaf(v: Exclude<Leaf, null>, path: string[]): Tree {
-    const [plain, type, macStr] =
+    const [plain, type, macStr]: [string | Uint8Array, string, string | Uint8Array] =
       typeof v === 'string' ? [v, 'str', v]
       : typeof v === 'boolean' ? [String(v), 'bool', v ? 'True' : 'False']
+      : typeof v === 'bigint' ? [v.toString(), 'int', v.toString()]
       : typeof v === 'number' ? (Number.isInteger(v) ? [String(v), 'int', String(v)] : [fmtFloat(v), 'float', fmtFloat(v)])
+      : isBytes(v) ? [v.bytes, 'str', v.bytes]
       : [fmtFloat(v.float), 'float', fmtFloat(v.float)];
     const encrypted = this.shouldEncrypt(path);
-    if (!this.o.macOnlyEncrypted || encrypted) this.mac.push(te.encode(macStr));
-    if (!encrypted) return isFloat(v) ? v.float : v;
+    if (!this.o.macOnlyEncrypted || encrypted) this.mac.push(typeof macStr === 'string' ? te.encode(macStr) : macStr);
+    if (!encrypted) return isFloat(v) ? v.float : isBytes(v) ? (v.bytes as unknown as Tree) : v;
     return this.enc(plain, type, `${path.join(':')}:`);
   }
 
   private walk(t: Tree, path: string[]): Tree {
     if (t === null) return null;
     if (Array.isArray(t)) return t.map((x) => this.walk(x, path));
-    if (typeof t === 'object' && !isFloat(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, this.walk(v, [...path, k])]));
+    if (typeof t === 'object' && !isFloat(t) && !isBytes(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, this.walk(v, [...path, k])]));
     return this.leaf(t, path);
   }
 
@@ -125,6 +141,12 @@ export class SopsWriter {
   json(doc: Tree): string {
     const { docs: enc, meta } = this.encryptDocs([doc]);
     return JSON.stringify({ ...(enc[0] as object), sops: meta }, null, 4) + '\n';
+  }
+
+  /** `sops -e` on a file that is not YAML, JSON, dotenv or INI: the binary store, JSON with one "data" value. */
+  binary(content: string): string {
+    const { docs: enc, meta } = this.encryptDocs([{ data: content }]);
+    return JSON.stringify({ ...(enc[0] as object), sops: meta }, null, '\t') + '\n';
   }
 
   dotenv(entries: Record<string, string>): string {

@@ -27,6 +27,8 @@ function newValue(opts: SetOptions): NewValue {
 }
 
 export async function run(opts: SetOptions): Promise<void> {
+  // Standard input can be read once: the file would take it all and the value would silently be empty.
+  if (opts.file === '-' && opts.value === '-') fail('E_USAGE', 'FILE and VALUE cannot both be standard input (-): name the file, and pipe the value');
   const f = await openFile(opts.file, opts.key);
   const path = parsePathExpression(opts.path);
   const value = newValue(opts);

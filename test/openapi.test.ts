@@ -140,6 +140,7 @@ describe('rewrap.openapi.yaml', () => {
       '/v1/rewrap': ['post'],
       '/v1/sign': ['post'],
       '/v1/keys': ['get'],
+      '/v1/recipient': ['get'],
       '/v1/keys/rotate': ['post'],
       '/v1/keys/{kid}/revoke': ['post'],
       '/v1/keys/{kid}/destroy': ['post'],
@@ -368,6 +369,10 @@ describe('rewrap.openapi.yaml', () => {
       expect(errorsOf(schema('KeyResponse'), { key: { ...key, state: 'retired' } })).toEqual([]);
       expect(schema('OrgKey')({ ...key, state: 'deleted' })).toBe(false);
       expect(schema('OrgKey')({ ...key, created: 'yesterday' })).toBe(false);
+      const answer = { kid: key.kid, alg: key.alg, recipient: key.recipient };
+      expect(errorsOf(schema('RecipientResponse'), answer)).toEqual([]);
+      expect(schema('RecipientResponse')({ ...answer, state: 'active' })).toBe(false);
+      expect(schema('RecipientResponse')({ kid: key.kid, alg: key.alg })).toBe(false);
       expect(errorsOf(schema('Health'), { ok: false, reason: 'root_revoked: the key is disabled' })).toEqual([]);
     });
   });

@@ -81,6 +81,8 @@ export function routeHandlers(deps: RouteDeps, settings: RouteSettings): AnswerR
         return status.readyz();
       case 'keys':
         return status.keys();
+      case 'recipient':
+        return status.recipient();
       case 'audit.head':
         return status.auditHead();
       case 'metrics':

@@ -20,6 +20,8 @@ describe('route table', () => {
     expect(matchRoute('GET', '/readyz')).toEqual({ route: 'readyz' });
     expect(matchRoute('GET', '/metrics')).toEqual({ route: 'metrics' });
     expect(matchRoute('GET', '/v1/keys')).toEqual({ route: 'keys' });
+    expect(matchRoute('GET', '/v1/recipient')).toEqual({ route: 'recipient' });
+    expect(matchRoute('HEAD', '/v1/recipient')).toEqual({ route: 'recipient' });
     expect(matchRoute('POST', '/v1/rewrap')).toEqual({ route: 'rewrap' });
     expect(matchRoute('POST', '/v1/sign')).toEqual({ route: 'sign' });
     expect(matchRoute('POST', '/v1/keys/rotate')).toEqual({ route: 'keys.rotate' });
@@ -33,7 +35,7 @@ describe('route table', () => {
   });
 
   it('refuses other methods with 405 before anything else', () => {
-    for (const path of ['/healthz', '/readyz', '/metrics', '/v1/keys'])
+    for (const path of ['/healthz', '/readyz', '/metrics', '/v1/keys', '/v1/recipient'])
       expect(refusal('POST', path)).toEqual({ code: 'method_not_allowed', status: 405, message: 'use GET' });
     for (const path of ['/v1/rewrap', '/v1/sign', '/v1/keys/rotate', '/v1/keys/k1/revoke', '/v1/keys/k1/destroy'])
       expect(refusal('GET', path)).toEqual({ code: 'method_not_allowed', status: 405, message: 'use POST' });

@@ -32,9 +32,9 @@ export const STATUS: Record<WireCode, number> = {
 
 export type KeyAdminRoute = { route: 'keys.rotate' } | { route: 'keys.revoke' | 'keys.destroy'; kid: string };
 /** A route's name is also its label in the request metrics. */
-export type RouteMatch = { route: 'healthz' | 'readyz' | 'keys' | 'audit.head' | 'metrics' | 'rewrap' | 'sign' } | KeyAdminRoute;
+export type RouteMatch = { route: 'healthz' | 'readyz' | 'keys' | 'recipient' | 'audit.head' | 'metrics' | 'rewrap' | 'sign' } | KeyAdminRoute;
 
-const READ_ONLY = new Set(['/healthz', '/readyz', '/metrics', '/v1/keys', '/v1/audit/head']);
+const READ_ONLY = new Set(['/healthz', '/readyz', '/metrics', '/v1/keys', '/v1/recipient', '/v1/audit/head']);
 const ADMIN_ROUTE = /^\/v1\/keys\/([\w.:-]{1,64})\/(revoke|destroy)$/;
 
 function postOnly<T extends RouteMatch>(method: string, match: T): T {
@@ -49,6 +49,7 @@ export function matchRoute(method: string, url: string): RouteMatch {
   if (path === '/healthz') return { route: 'healthz' };
   if (path === '/readyz') return { route: 'readyz' };
   if (path === '/v1/keys' && method === 'GET') return { route: 'keys' };
+  if (path === '/v1/recipient') return { route: 'recipient' };
   if (path === '/v1/audit/head') return { route: 'audit.head' };
   if (path === '/v1/rewrap') return postOnly(method, { route: 'rewrap' });
   if (path === '/v1/sign') return postOnly(method, { route: 'sign' });

@@ -31,6 +31,14 @@ describe('status routes', () => {
     expect(r.keys()).toEqual({ status: 200, body: { keys: [KEY], writer } });
   });
 
+  it('/v1/recipient answers the active key only, whatever the root state, and 503 when there is none', () => {
+    const retired: PublicOrgKey = { ...KEY, kid: 'k0', recipient: 'gitseal1:old', state: 'retired' };
+    const r = statusRoutes({ keyring: { state: 'root_revoked', lastError: null, keys: () => [retired, KEY] }, registry: new Registry(), isClosing: () => false });
+    expect(r.recipient()).toEqual({ status: 200, body: { kid: 'k1', alg: 'mlkem1024-x25519', recipient: KEY.recipient } });
+    const none = statusRoutes({ keyring: { state: 'ready', lastError: null, keys: () => [retired] }, registry: new Registry(), isClosing: () => false });
+    expect(() => none.recipient()).toThrow(expect.objectContaining({ code: 'unavailable', status: 503 }));
+  });
+
   it('readyz is ok only when the keys are in memory, nothing else objects and the server is not closing', () => {
     expect(routes().readyz()).toEqual({ status: 200, body: { ok: true } });
     expect(routes({ notReady: () => null }).readyz()).toEqual({ status: 200, body: { ok: true } });

@@ -1,6 +1,6 @@
 /**
- * `.gitseal.yaml`: recipients, default scope, readable paths and creation
- * rules by path regex. The nearest file above the target wins, as with
+ * `.gitseal.yaml`: recipients (inline, or `{file: PATH}` beside it), default
+ * scope, readable paths and creation rules by path regex. The nearest file above the target wins, as with
  * SOPS's `.sops.yaml`.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +12,9 @@ import { parsePathExpression } from '../core/format/plain-document.js';
 import { parseScope, type Scope } from '../core/format/scope.js';
 import { parseWriterList } from '../core/crypto/writer-file.js';
 import type { TrustedWriter } from '../core/crypto/writer-key.js';
+import { isRecord } from '../core/is-record.js';
+import { workTreeOf } from './files.js';
+import { readRecipientFileWithin } from './recipient-file.js';
 
 export const CONFIG_FILE = '.gitseal.yaml';
 export const DEFAULT_READABLE = ['apiVersion', 'kind', 'metadata.name', 'metadata.namespace'];
@@ -64,6 +67,39 @@ const strings = (v: unknown, what: string): string[] => {
   return v as string[];
 };
 
+/**
+ * A `recipients:` list: recipient strings, and `{file: PATH}` entries whose
+ * lines are read in their place (cli/recipient-file.ts: PATH is relative to
+ * the `.gitseal.yaml` and must stay inside the repository).
+ */
+function recipientList(v: unknown, what: string, file: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) fail('E_CONFIG', `${file}: ${what} must be a list`);
+  const dir = dirname(resolve(file));
+  return v.flatMap((entry: unknown, i: number): string[] => {
+    if (typeof entry === 'string') return [entry];
+    if (isRecord(entry) && typeof entry.file === 'string' && Object.keys(entry).length === 1)
+      return readRecipientFileWithin(entry.file, file, dir, workTreeOf(dir) ?? dir);
+    return fail('E_CONFIG', `${file}: ${what} entry ${i + 1} must be a recipient (gitseal1:…) or {file: PATH}`);
+  });
+}
+
+/**
+ * The `{file: PATH}` entries of a `.gitseal.yaml`'s recipient lists, top level and creation rules,
+ * as written (relative to it); what is not such an entry, or text that does not parse, names none.
+ */
+export function recipientFilesNamed(text: string): string[] {
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 10 });
+  } catch {
+    return [];
+  }
+  if (!isRecord(raw)) return [];
+  const lists = [raw.recipients, ...(Array.isArray(raw.creation_rules) ? raw.creation_rules.map((r: unknown) => (isRecord(r) ? r.recipients : undefined)) : [])];
+  return lists.flatMap((l) => (Array.isArray(l) ? l.flatMap((e: unknown) => (isRecord(e) && typeof e.file === 'string' ? [e.file] : [])) : []));
+}
+
 export function loadConfig(file: string): Config {
   let raw: unknown;
   try {
@@ -86,7 +122,7 @@ export function loadConfig(file: string): Config {
   return {
     file,
     dir: dirname(file),
-    recipients: strings(o.recipients, 'recipients'),
+    recipients: recipientList(o.recipients, 'recipients', file),
     scope: scopeOf(o.scope, 'scope') ?? 'strict',
     readable: o.readable === undefined ? DEFAULT_READABLE : strings(o.readable, 'readable'),
     requireSignatures: o.requireSignatures === undefined || typeof o.requireSignatures === 'boolean' ? o.requireSignatures === true : fail('E_CONFIG', `${file}: requireSignatures must be true or false`),
@@ -103,7 +139,7 @@ export function loadConfig(file: string): Config {
       }
       return {
         pathRegex,
-        recipients: rr.recipients === undefined ? undefined : strings(rr.recipients, `creation rule ${i + 1} recipients`),
+        recipients: rr.recipients === undefined ? undefined : recipientList(rr.recipients, `creation rule ${i + 1} recipients`, file),
         scope: scopeOf(rr.scope, `creation rule ${i + 1} scope`),
         readable: rr.readable === undefined ? undefined : strings(rr.readable, `creation rule ${i + 1} readable`),
       };

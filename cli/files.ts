@@ -15,7 +15,7 @@ export const setFollowSymlinks = (on: boolean): void => {
 };
 
 /** The git work tree holding `dir` (looked up by name, as the path reads), or null. */
-function workTreeOf(dir: string): string | null {
+export function workTreeOf(dir: string): string | null {
   for (let d = dir; ; d = dirname(d)) {
     if (existsSync(join(d, '.git'))) return d;
     if (dirname(d) === d) return null;

@@ -12,13 +12,13 @@
  * tree is compared with the one in force at the base.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../core/errors.js';
 import { isRecord } from '../core/is-record.js';
 import { parseWriterList } from '../core/crypto/writer-file.js';
 import type { TrustedWriter } from '../core/crypto/writer-key.js';
-import { CONFIG_FILE, loadConfig } from './config.js';
+import { CONFIG_FILE, loadConfig, recipientFilesNamed } from './config.js';
 import { gitAt, repoTop } from './git-repo.js';
 import type { Problem } from './verify-file.js';
 
@@ -61,10 +61,12 @@ export interface ConfigBaseline {
   configFolders(): string[];
   /**
    * Writes the base's `.gitseal.yaml` files under `dir`, each at its path from the top, so the
-   * creation rules and recipients of the base can be read as a work tree's (verify --review).
-   * Without one at the top, `{}` stands there, so the lookup stops at `dir`.
+   * creation rules and recipients of the base can be read as a work tree's (verify --review),
+   * with the recipient files they name as the base has them (a pull request that changes
+   * `keys/org.pub` is checked against main's). `dir` gets a `.git` so those paths are confined
+   * to it as to the repository. Without one at the top, `{}` stands there, so the lookup stops at `dir`.
    */
-  materialise(dir: string): void;
+  materialise(dir: string): Promise<void>;
 }
 
 const isProblem = (p: WriterPolicy | Problem): p is Problem => 'code' in p;
@@ -193,11 +195,20 @@ export async function configBaseline(cwd: string, baseRef: string | undefined): 
       const f = inRepo(dir) ? baseInForce(dir) : null;
       return f && !isProblem(f.policy) ? f.policy : null;
     },
-    materialise: (dir) => {
+    materialise: async (dir) => {
+      mkdirSync(join(dir, '.git'));
       if (!rawTexts.has(CONFIG_FILE)) writeFileSync(join(dir, CONFIG_FILE), '{}\n');
       for (const [file, text] of rawTexts) {
         mkdirSync(dirname(join(dir, file)), { recursive: true });
         writeFileSync(join(dir, file), text);
+        for (const named of recipientFilesNamed(text)) {
+          const path = posix.normalize(posix.join(posix.dirname(file), named));
+          // A path out of the repository, or a symbolic link at the base, is left out: loadConfig then refuses it there.
+          if (path === '..' || path.startsWith('../') || posix.isAbsolute(path)) continue;
+          if (!/^100\d{3} blob /.test(await git.raw(['ls-tree', '-z', base, '--', path]))) continue;
+          mkdirSync(dirname(join(dir, path)), { recursive: true });
+          writeFileSync(join(dir, path), await git.show([`${base}:${path}`]));
+        }
       }
     },
     configFolders: () => [...new Set([...atBase, ...inTree].map((f) => join(top, dirname(f))))],

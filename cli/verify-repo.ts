@@ -152,7 +152,7 @@ export async function verifyRepo(cwd: string, paths: readonly string[], identiti
   // Only .gitseal.yaml files (public recipients, rules, writer keys) are copied: nothing secret.
   const src: RuleSource = { base: review && baseline ? mkdtempSync(join(tmpdir(), 'gitseal-base-config-')) : null };
   try {
-    if (src.base) baseline!.materialise(src.base);
+    if (src.base) await baseline!.materialise(src.base);
     for (const rel of tracked) {
       const abs = join(top, rel);
       const rules = ruleFile(src, abs, rel);

@@ -85,6 +85,26 @@ describe.concurrent('verify --review', () => {
     expect(v.stdout).toContain(`recipient ${other.kid} is not in .gitseal.yaml`);
   });
 
+  it('recipient files come from the base too: a pull request that swaps keys/org.pub for its own key fails', async () => {
+    const { ws, dir, config, verify } = await repo();
+    ws.write('repo/keys/org.pub', `# the org key\n${ws.recipient}\n`);
+    ws.write('repo/.gitseal.yaml', config.replace(/^recipients:\n {2}- \S+$/m, 'recipients:\n  - {file: keys/org.pub}'));
+    commitAll(dir, 'recipients in a file');
+    const base = git(dir, 'rev-parse', 'HEAD').trim();
+    expect((await verify('--base', base, '--review')).status).toBe(0); // the base's file is read as the base has it
+
+    const other = await newWorkspace({ freshKey: true });
+    ws.write('repo/keys/org.pub', `${other.recipient}\n`);
+    const r = await ws.run(['encrypt', '-', '-o', 'apps/new-secret.enc.yaml'], { cwd: dir, input: plainSecret('new') });
+    expect(r.status, describeRun(['encrypt'], r)).toBe(0);
+    commitAll(dir, 'a recipient of my own, in the file');
+
+    expect((await verify('--base', base, 'apps/new-secret.enc.yaml')).status).toBe(0); // the work tree's file agrees with itself
+    const v = await verify('--base', base, '--review', 'apps/new-secret.enc.yaml');
+    expect(v.status).toBe(1);
+    expect(v.stdout).toContain(`recipient ${ws.kid} required by .gitseal.yaml is missing`);
+  });
+
   it('--review needs --all and --base: a usage error otherwise', async () => {
     const { ws, dir, verify } = await repo();
     expect((await verify('--review')).status).toBe(2);

@@ -87,6 +87,8 @@ creation_rules:
     scope: strict
     readable: [metadata.name]
   - path_regex: '(^|/)secrets?/'
+  - path_regex: '^staging/'
+    recipients: [{file: keys/staging.pub}, ${recipient}]
 `;
     expect(configSchema(parse(config)), JSON.stringify(configSchema.errors)).toBe(true);
   });
@@ -97,6 +99,9 @@ creation_rules:
     ['a recipient that is not gitseal1:', { recipients: ['age1qqqq'] }],
     ['a creation rule without path_regex', { creation_rules: [{ scope: 'strict' }] }],
     ['readable as a string', { readable: 'metadata.name' }],
+    ['a recipient file that is not a string', { recipients: [{ file: 7 }] }],
+    ['a recipient entry with another field', { recipients: [{ file: 'keys/org.pub', path: 'x' }] }],
+    ['an empty recipient file path', { recipients: [{ file: '' }] }],
   ])('rejects %s', (_, config) => {
     expect(configSchema(config)).toBe(false);
   });

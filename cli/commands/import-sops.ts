@@ -2,13 +2,14 @@
  * `gitseal import sops FILE...`: opens SOPS files (YAML, JSON, dotenv) with
  * an age identity or AWS/GCP KMS, checks the MAC, and re-encrypts the
  * plaintext with gitseal (a Secret becomes an EncryptedSecret). The
- * plaintext stays in memory; outputs are written atomically.
+ * plaintext stays in memory; outputs are written atomically, and only once
+ * every file has been opened and encrypted.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { fail } from '../../core/errors.js';
-import { openSops, parseSops } from '../../migrate/sops/index.js';
+import { basename, join } from 'node:path';
+import { fail, GitsealError, isGitsealError } from '../../core/errors.js';
+import { openSops, parseSops, type SopsFile } from '../../migrate/sops/index.js';
 import { encryptStream } from '../../core/format/stream.js';
 import { parseAgeIdentities, recoverDataKey } from '../../migrate/sops/keys.js';
 import { emitOutput, readInput } from '../files.js';
@@ -37,6 +38,32 @@ export function ageIdentities(explicit: readonly string[] | undefined, env: Node
 
 const asList = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
 
+const where = (file: string) => (file === '-' ? 'standard input' : file);
+
+/** Runs `f` so that a failure names the file it is about, as import sealed-secrets does. */
+function about<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isGitsealError(e) && e.code !== 'E_IO') throw new GitsealError(e.code, `${where(file)}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A dotenv file's name: .env, NAME.env, or .env.NAME (but not .env.yaml or .env.json). */
+const isDotenvName = (path: string): boolean => {
+  const b = basename(path);
+  return /\.env$/i.test(b) || (/^\.env\./i.test(b) && !/\.(ya?ml|json)$/i.test(b));
+};
+
+/** gitseal writes YAML (or JSON): never into a dotenv file, which would then be neither. */
+function refuseYamlIntoDotenv(file: string, parsed: SopsFile, inPlace: boolean, output: string | undefined): void {
+  const target = inPlace ? file : output;
+  if (target === undefined || target === '-') return;
+  if ((inPlace && parsed.format === 'dotenv') || isDotenvName(target))
+    fail('E_USAGE', `${target}: gitseal would write an encrypted YAML file into a dotenv file; import it with -o NAME.enc.yaml (or to standard output) instead`);
+}
+
 export async function run(opts: ImportSopsOptions): Promise<void> {
   const files = asList(opts.files) ?? [];
   const { output, inPlace } = opts;
@@ -44,14 +71,20 @@ export async function run(opts: ImportSopsOptions): Promise<void> {
   const ids = ageIdentities(asList(opts.ageKey), process.env);
   const format = opts.inputType;
   // Read, open and encrypt every file first, then write: a failure leaves every file unchanged.
+  const inputs = files.map((file) => {
+    const parsed = about(file, () => parseSops(readInput(file), format, file === '-' ? undefined : file));
+    refuseYamlIntoDotenv(file, parsed, inPlace === true, output);
+    return { file, parsed };
+  });
   const results: Array<{ file: string; text: string }> = [];
-  for (const file of files) {
-    const parsed = parseSops(readInput(file), format);
+  for (const { file, parsed } of inputs) {
     const dataKey = await recoverDataKey(parsed.metadata, { ageIdentities: ids, env: process.env });
     let plaintext: string;
     try {
-      const opened = openSops(parsed, dataKey, { ignoreMac: opts.ignoreMac === true });
-      if (!opened.macOk) process.stderr.write(`gitseal: warning: ${file}: the SOPS MAC was not verified (--ignore-mac)\n`);
+      const opened = about(file, () => openSops(parsed, dataKey, { ignoreMac: opts.ignoreMac === true }));
+      if (!opened.macOk) process.stderr.write(`gitseal: warning: ${where(file)}: the SOPS MAC was not verified (--ignore-mac)\n`);
+      if (opened.undecryptedComments)
+        process.stderr.write(`gitseal: warning: ${where(file)}: ${opened.undecryptedComments} comment(s) look SOPS-encrypted but do not decrypt with the file's data key; kept as they are\n`);
       plaintext = opened.plaintext;
     } finally {
       dataKey.fill(0);

@@ -21,6 +21,9 @@ type: Opaque
 stringData:
   username: admin
   password: "${password}"   # rotated quarterly
+  dsn: |
+    postgres://app@db:5432/app
+    ?sslmode=require
   api-token: ${token}
   region: eu-west-1
 `;
@@ -45,7 +48,13 @@ describe('gitseal git textconv', () => {
       expect(removed[0]).not.toBe(added[0]!.replace(/^\+/, '-'));
     }
     // The same value keeps its fingerprint: username did not change and is context.
-    expect(repo.ok('diff', 'HEAD~1', '--', 'app-secret.yaml')).toMatch(/^ {3}username: <fp:[0-9a-f]{16}>$/m);
+    const diff = repo.ok('diff', 'HEAD~1', '--', 'app-secret.yaml');
+    expect(diff).toMatch(/^ {3}username: <fp:[0-9a-f]{16}>$/m);
+    // The view has the decrypted file's lines, below one writer line: a block scalar keeps its lines (the next key
+    // ran onto its fingerprint, `dsn: <fp:…>api-token:`), and password, line 9 of the plaintext, is line 10.
+    expect(diff).toContain('\n@@ -7,7 +7,7 @@');
+    expect(diff).toMatch(/^\+ {2}password: .*\n {3}dsn: <fp:[0-9a-f]{16}>\n {5}<fp:\.\.\.>\n {5}<fp:\.\.\.>$/m);
+    expect(diff).not.toContain('postgres');
   });
 
   it('shows the encrypted text, unchanged, to someone without the key', async () => {

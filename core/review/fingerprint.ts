@@ -39,15 +39,17 @@ const fingerprintWith = (key: Uint8Array, plaintext: string): string =>
 /**
  * The documents' plaintext with every value replaced by `<fp:HEX>`: key
  * names, comments and layout as written, values never (the view
- * `gitseal git textconv` gives `git diff`). `headers[i]`, when given, is a
- * line put at the top of document i (after its `---`), such as its writer.
+ * `gitseal git textconv` gives `git diff`). It has the plaintext's lines,
+ * one for one (see `masked`), so a hunk's line numbers are the decrypted
+ * file's. `headers[i]`, when given, is a line put at the top of document i
+ * (after its `---`), such as its writer.
  */
 export function fingerprintedView(opened: readonly OpenedDocument[], headers: readonly string[] = []): string {
   return opened
     .map((o, i) => {
       const key = fingerprintKey(o.dek, o.doc.envelope.docId);
       const parts: string[] = [withHeader(o.chunks[0] ?? '', headers[i])];
-      o.raws.forEach((raw, i) => parts.push(`<fp:${fingerprintWith(key, raw)}>`, o.chunks[i + 1] ?? ''));
+      o.raws.forEach((raw, i) => parts.push(masked(raw, fingerprintWith(key, raw)), o.chunks[i + 1] ?? ''));
       wipe(key);
       return parts.join('');
     })
@@ -59,4 +61,26 @@ function withHeader(chunk: string, header: string | undefined): string {
   if (header === undefined) return chunk;
   const start = /^---[^\n]*\n/.exec(chunk)?.[0] ?? '';
   return `${start}${header}\n${chunk.slice(start.length)}`;
+}
+
+/** What a value's lines after its first show: the value goes on, and its text is hidden. */
+const CONTINUATION = '<fp:...>';
+
+/**
+ * A value's source replaced line for line: `<fp:HEX>` on its first line, and on each further line (a block
+ * scalar's body, a quoted or plain scalar that runs over lines) its indentation and CONTINUATION, blank lines
+ * and line endings (CRLF too) as they were. Without this a block scalar's body, which ends with its newline,
+ * collapsed into the fingerprint and the next key ran onto its line (`dsn: <fp:…>data:`).
+ */
+function masked(raw: string, hex: string): string {
+  return raw
+    .split('\n')
+    .map((line, i) => {
+      const cr = line.endsWith('\r') ? '\r' : '';
+      const body = cr ? line.slice(0, -1) : line;
+      if (i === 0) return `<fp:${hex}>${cr}`;
+      const indent = /^[ \t]*/.exec(body)?.[0] ?? '';
+      return body.length > indent.length ? `${indent}${CONTINUATION}${cr}` : line;
+    })
+    .join('\n');
 }

@@ -53,9 +53,10 @@ export interface Environment {
 
 /**
  * The variables of the documents, in order. Throws E_ENV for a refused name
- * not in `allowed`, and for a name two documents both give.
+ * not in `allowed` (`'all'` when nothing runs with them, as for a dotenv
+ * printout), and for a name two documents both give.
  */
-export function environmentOf(documents: readonly unknown[], allowed: ReadonlySet<string> = new Set()): Environment {
+export function environmentOf(documents: readonly unknown[], allowed: ReadonlySet<string> | 'all' = new Set()): Environment {
   const env: Record<string, string> = {};
   const from = new Map<string, number>();
   const skipped: string[] = [];
@@ -65,7 +66,7 @@ export function environmentOf(documents: readonly unknown[], allowed: ReadonlySe
         skipped.push(k);
         continue;
       }
-      if (isRefusedName(k) && !allowed.has(k))
+      if (allowed !== 'all' && isRefusedName(k) && !allowed.has(k))
         fail('E_ENV', `document ${i + 1} sets ${k}, which changes how programs load or run: refused (let it through with --allow-env ${k} if you trust every writer of this file)`);
       const first = from.get(k);
       if (first !== undefined && first !== i) fail('E_ENV', `documents ${first + 1} and ${i + 1} both set ${k}: refused, since one could override the other (keep the variables in one document)`);

@@ -18,6 +18,16 @@ export const withKey = <T>(y: Argv<T>) =>
 // nargs(1): yargs re-parses positionals as `--file -`, which without it turns "-" into "" (yargs/yargs-parser#381).
 export const withFile = <T>(y: Argv<T>) => y.positional('file', { type: 'string', describe: 'file to read, or - for stdin', demandOption: true }).nargs('file', 1);
 
+/**
+ * `<file> [more..]`: one file or several (`-` for stdin only alone); a command takes several only with -i.
+ * Two positionals because yargs drops a "-" from an array positional (as it would blank it without nargs(1)).
+ */
+export const withSomeFiles = <T>(y: Argv<T>, describe: string) =>
+  withFile(y).positional('more', { type: 'string', array: true, describe }).nargs('file', 1);
+
+/** The files of a `<file> [more..]` command line, in order. */
+export const filesOf = (opts: { file: string; more?: string[] | undefined }): string[] => [opts.file, ...(opts.more ?? [])];
+
 export const withFiles = <T>(y: Argv<T>) => y.positional('files', { type: 'string', array: true, describe: 'encrypted files', demandOption: true });
 
 /** `-r RECIPIENT`, repeatable. */

@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { withFile, withKey, withOutput, withRecipients } from '../shared-options.js';
+import { withKey, withOutput, withRecipients, withSomeFiles } from '../shared-options.js';
 
 const builder = (y: Argv) =>
-  withRecipients(withKey(withOutput(withFile(y)))).option('scope', {
+  withRecipients(withKey(withOutput(withSomeFiles(y, 'files to encrypt, or - for stdin; several need -i')))).option('scope', {
     choices: ['strict', 'namespace', 'cluster'] as const,
     describe: 'scope binding (default: .gitseal.yaml, else strict)',
   });
@@ -11,7 +11,7 @@ const builder = (y: Argv) =>
 export type EncryptOptions = OptionsOf<typeof builder>;
 
 export const encryptCommand = defineCommand({
-  command: 'encrypt <file>',
+  command: 'encrypt <file> [more..]',
   describe: 'encrypt the values of a YAML/JSON file (a Secret becomes an EncryptedSecret)',
   builder,
   load: () => import('./encrypt.js'),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isGitsealError } from '../../core/errors.js';
+import { fail, isGitsealError } from '../../core/errors.js';
 import type { OpenedDocument } from '../../core/format/seal.js';
 import { encryptStream, openStream } from '../../core/format/stream.js';
 import { emitOutput, readInput } from '../files.js';
@@ -8,6 +8,8 @@ import { policyOf, recipientsOf } from '../open-file.js';
 import { progress } from '../progress.js';
 import { finishSigning, writerSigner } from '../writer.js';
 import { unlinkCopy } from '../copied-file.js';
+import { rewriteAll } from '../file-batch.js';
+import { filesOf } from '../shared-options.js';
 import type { EncryptOptions } from './encrypt.command.js';
 
 /** An existing encrypted output is opened so unchanged values keep their ciphertext (schemas/FORMAT.md §4). */
@@ -25,8 +27,8 @@ async function previousVersion(target: string | undefined, keyFile: string | und
   }
 }
 
-export async function run(opts: EncryptOptions): Promise<void> {
-  const { file, output } = opts;
+/** The encrypted text of `file`; an existing `output` lends the ciphertexts of unchanged values. */
+async function encryptedText(file: string, output: string | undefined, opts: EncryptOptions, onDocument?: (done: number, total: number) => void): Promise<string> {
   const text = readInput(file);
   const policy = policyOf(output ?? file);
   const recipients = recipientsOf(opts.recipient, policy);
@@ -38,7 +40,15 @@ export async function run(opts: EncryptOptions): Promise<void> {
     previous,
     newIds: previous !== undefined && output !== undefined && (await unlinkCopy(output, previous)),
     signer: writerSigner(policy),
-    onDocument: progress('encrypting document'),
+    ...(onDocument ? { onDocument } : {}),
   });
-  emitOutput(await finishSigning(result, policy), { file, inPlace: opts.inPlace, output });
+  return finishSigning(result, policy);
+}
+
+export async function run(opts: EncryptOptions): Promise<void> {
+  const files = filesOf(opts);
+  if (opts.inPlace) return rewriteAll(files, 'encrypting', async (file) => ({ text: await encryptedText(file, undefined, opts) }));
+  if (files.length > 1) fail('E_USAGE', `${files.length} files: encrypt several in place with -i (-o and standard output take one file)`);
+  const file = files[0]!;
+  emitOutput(await encryptedText(file, opts.output, opts, progress('encrypting document')), { file, output: opts.output });
 }

@@ -1,8 +1,7 @@
 import { emitEncrypted } from '../../core/format/encrypted-store.js';
 import { dropsRecipient } from '../../core/format/seal.js';
-import { writeAtomic } from '../files.js';
+import { rewriteAll } from '../file-batch.js';
 import { openFile, recipientsOf } from '../open-file.js';
-import { progress } from '../progress.js';
 import { finishSigning, removedWriterOf, writerSigner } from '../writer.js';
 import { unlinkCopy } from '../copied-file.js';
 import { resealOpened } from '../reseal-opened.js';
@@ -14,8 +13,7 @@ import type { UpdatekeysOptions } from './updatekeys.command.js';
  */
 export async function run(opts: UpdatekeysOptions): Promise<void> {
   const files = opts.files;
-  const tick = progress('updating keys');
-  for (const [n, file] of files.entries()) {
+  await rewriteAll(files, 'updating keys', async (file) => {
     const f = await openFile(file, opts.key);
     const recipients = recipientsOf(opts.recipient, f.policy);
     const before = new Set(f.opened.flatMap((o) => o.doc.envelope.recipients.map((r) => r.kid)));
@@ -27,10 +25,8 @@ export async function run(opts: UpdatekeysOptions): Promise<void> {
     const added = [...after].filter((k) => !before.has(k));
     const removed = [...before].filter((k) => !after.has(k));
     const text = await finishSigning(emitEncrypted(docs, f.format), f.policy);
-    if (text !== f.text) writeAtomic(file, text);
     const change = added.length || removed.length ? `+[${added.join(', ')}] -[${removed.join(', ')}]` : 'recipients unchanged';
     const renewal = renewed && !copy ? `; new data key for ${renewed} of ${f.opened.length} document(s), since a recipient or its writer was removed: values sealed before stay readable to whoever kept the old key` : '';
-    process.stderr.write(`${file}: ${change}${renewal}\n`);
-    tick(n + 1, files.length);
-  }
+    return { text: text === f.text ? null : text, message: `${file}: ${change}${renewal}\n` };
+  });
 }

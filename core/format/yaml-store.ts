@@ -9,6 +9,7 @@ import { fail } from '../errors.js';
 import type { Leaf, PlainDocument } from './plain-document.js';
 import { formatPath } from './plain-document.js';
 import { scanSimpleYaml } from './fast-yaml.js';
+import { errorOffset } from './yaml-error-position.js';
 import type { Path } from './name-tokens.js';
 
 /** Alias expansions allowed when a document is turned into values (alias bombs). */
@@ -65,7 +66,10 @@ export function parseWithYamlPackage(text: string): ParsedPlain[] {
     const doc = docs[d]!;
     const ctx: WalkContext = { text, lines, leaves: [], cuts: [] };
     const err = doc.errors[0];
-    if (err) fail('E_YAML', `invalid YAML at ${where(ctx, err.pos[0])}: ${err.code.toLowerCase().replace(/_/g, ' ')}`);
+    if (err) {
+      const at = errorOffset(text, err.pos[0]);
+      fail('E_YAML', `invalid YAML at ${where(ctx, at.offset)}: ${at.unclosed ? 'a quote or bracket that opens here is not closed' : err.code.toLowerCase().replace(/_/g, ' ')}`);
+    }
     // An empty document (e.g. after a trailing `---`, common in Kubernetes manifests) is an empty null scalar: no values.
     const contents = isEmptyScalar(doc.contents) ? null : doc.contents;
     if (contents !== null && !isMap(contents)) {

@@ -78,8 +78,10 @@ function recipientList(v: unknown, what: string, file: string): string[] {
   const dir = dirname(resolve(file));
   return v.flatMap((entry: unknown, i: number): string[] => {
     if (typeof entry === 'string') return [entry];
-    if (isRecord(entry) && typeof entry.file === 'string' && Object.keys(entry).length === 1)
-      return readRecipientFileWithin(entry.file, file, dir, workTreeOf(dir) ?? dir);
+    if (isRecord(entry) && typeof entry.file === 'string' && Object.keys(entry).length === 1) {
+      const tree = workTreeOf(dir);
+      return tree ? readRecipientFileWithin(entry.file, file, dir, tree) : readRecipientFileWithin(entry.file, file, dir, dir, 'the folder of .gitseal.yaml');
+    }
     return fail('E_CONFIG', `${file}: ${what} entry ${i + 1} must be a recipient (gitseal1:…) or {file: PATH}`);
   });
 }

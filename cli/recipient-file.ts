@@ -72,12 +72,11 @@ const inside = (root: string, path: string): boolean => {
  * `{file: PATH}` in `.gitseal.yaml` (at `configFile`): PATH is relative to
  * the file's folder and must lead, symbolic links followed, to a file
  * inside `root` (the repository's work tree, or the config's folder outside
- * one). Throws E_CONFIG for a path that leaves it or does not exist, else as
+ * one; `where` names it in messages). Throws E_CONFIG for a path that leaves it or does not exist, else as
  * readRecipientFile.
  */
-export function readRecipientFileWithin(path: string, configFile: string, configDir: string, root: string): string[] {
+export function readRecipientFileWithin(path: string, configFile: string, configDir: string, root: string, where = 'the repository'): string[] {
   const shown = `${configFile}: recipient file ${JSON.stringify(path)}`;
-  const where = root === configDir ? 'the folder of .gitseal.yaml' : 'the repository';
   if (path === '' || isAbsolute(path) || path.includes('\0')) fail('E_CONFIG', `${shown} must be a path relative to .gitseal.yaml`);
   const target = resolve(configDir, path);
   if (!inside(resolve(root), target)) fail('E_CONFIG', `${shown} leads outside ${where}`);

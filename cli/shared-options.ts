@@ -43,5 +43,5 @@ export const withRecipients = <T>(y: Argv<T>, describe = 'recipient, repeatable 
       if (!argv.recipientFile?.length) return;
       // Imported only when -R is given: definitions load nothing else at start-up.
       const { readRecipientFile } = await import('./recipient-file.js');
-      argv.recipient = [...(argv.recipient ?? []), ...argv.recipientFile.flatMap(readRecipientFile)];
+      Object.assign(argv, { recipient: [...(argv.recipient ?? []), ...argv.recipientFile.flatMap(readRecipientFile)] });
     });

@@ -28,6 +28,7 @@ import { readInput } from './files.js';
 import { trackedFiles } from './tracked-files.js';
 import { configBaseline, type ConfigBaseline, type ConfigReport } from './verify-config.js';
 import { problemOf, verifyText, type FileReport } from './verify-file.js';
+import { progress } from './progress.js';
 
 export interface RepoSummary {
   /** Files git tracks under the paths asked for. */
@@ -153,11 +154,13 @@ export async function verifyRepo(cwd: string, paths: readonly string[], identiti
   const src: RuleSource = { base: review && baseline ? mkdtempSync(join(tmpdir(), 'gitseal-base-config-')) : null };
   try {
     if (src.base) await baseline!.materialise(src.base);
-    for (const rel of tracked) {
+    const tick = progress('verifying');
+    for (const [n, rel] of tracked.entries()) {
       const abs = join(top, rel);
       const rules = ruleFile(src, abs, rel);
       const report = checkTracked(abs, rel, src, policyFor(configIn(dirname(rules)), rules).matched, identities, baseline);
       if (report) files.push(report);
+      tick(n + 1, tracked.length);
     }
   } finally {
     if (src.base) rmSync(src.base, { recursive: true, force: true });

@@ -2,8 +2,9 @@
  * Issue 17: one command for many files (`encrypt -i`, `decrypt -i`, `rotate`, `updatekeys`), all or
  * nothing; and what decrypt prints (`--extract`, `--output-type yaml|json|dotenv`), through the built CLI.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { describeRun } from './helpers/cli.js';
+import { describeRun, gitsealCommand } from './helpers/cli.js';
 import { JSON_DOC, MULTI, SECRET } from './helpers/fixtures.js';
 import { useWorkspaces, type Workspace } from './helpers/workspace.js';
 
@@ -27,6 +28,19 @@ describe.concurrent('many files in one command', () => {
     names.forEach((n) => expect(ws.read(n)).not.toContain('canary-many'));
     await ok(ws, ['decrypt', '-i', ...names]);
     names.forEach((n, i) => expect(ws.read(n)).toBe(secretNamed(`s${i}`, `canary-many-${i}`)));
+  });
+
+  it('shows progress on a terminal (under script(1)), and none when stderr is a pipe', async () => {
+    const ws = await newWorkspace();
+    const names = ['p0.yaml', 'p1.yaml', 'p2.yaml'];
+    names.forEach((n, i) => ws.write(n, secretNamed(`p${i}`, 'v')));
+    const { file, args } = gitsealCommand(['encrypt', '-i', ...names]);
+    const quoted = [file, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const tty = spawnSync('script', ['-qec', quoted, '/dev/null'], { cwd: ws.dir, env: { ...process.env, ...ws.env }, encoding: 'utf8' });
+    expect(tty.status, tty.stdout + tty.stderr).toBe(0);
+    expect(tty.stdout).toContain('encrypting 3/3');
+    const piped = await ok(ws, ['verify', ...names]);
+    expect(piped.stderr).not.toMatch(/verifying \d/);
   });
 
   it('one bad file leaves every file as it was', async () => {

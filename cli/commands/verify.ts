@@ -8,6 +8,7 @@ import { fail, isGitsealError } from '../../core/errors.js';
 import type { Identity } from '../../core/crypto/recipients/types.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 import { loadIdentities } from '../keys.js';
+import { progress } from '../progress.js';
 import { configBaseline, type ConfigReport } from '../verify-config.js';
 import { verifyFile, type FileReport } from '../verify-file.js';
 import type { VerifyOptions } from './verify.command.js';
@@ -64,7 +65,12 @@ export async function run(opts: VerifyOptions): Promise<number> {
   const identities = await identitiesAtHand(opts);
   if (opts.all) return runAll(files, identities, Boolean(opts.json), opts.base, Boolean(opts.review));
   const baseline = await configBaseline(process.cwd(), opts.base);
-  const reports = files.map((file) => verifyFile(file, identities, baseline));
+  const tick = progress('verifying');
+  const reports = files.map((file, n) => {
+    const report = verifyFile(file, identities, baseline);
+    tick(n + 1, files.length);
+    return report;
+  });
   const config = baseline ? baseline.compare(files.map((f) => (f === '-' ? process.cwd() : dirname(resolve(f))))) : [];
   const ok = reports.every((r) => r.ok) && config.length === 0;
   if (opts.json) process.stdout.write(JSON.stringify({ ok, base: baseline?.base ?? null, config, files: reports }, null, 2) + '\n');

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isGitsealError } from '../core/errors.js';
+import { codeOf } from '../test/helpers/errors.js';
 import { extractValue, formatDecrypted, toJson } from './decrypted-output.js';
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return isGitsealError(e) ? e.code : 'not typed';
-  }
-  return undefined;
-};
 
 describe('decrypted output', () => {
   it('keeps a file in its own type byte for byte, and converts between YAML and JSON', () => {

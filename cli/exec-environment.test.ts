@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isGitsealError } from '../core/errors.js';
+import { codeOf } from '../test/helpers/errors.js';
 import { environmentOf, isRefusedName } from './exec-environment.js';
 
 const secret = (stringData: Record<string, unknown>, data: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData, data });
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return isGitsealError(e) ? e.code : 'not a GitsealError';
-  }
-  return undefined;
-};
-
 describe('exec-env variables', () => {
   it("exports a Secret's data (decoded) and stringData, a generic file's top-level values, and lists what it cannot export", () => {
     const out = environmentOf([secret({ user: 'app', port: 5432, 'tls.key': 'k' }, { password: Buffer.from('pw').toString('base64') }), { token: 't', nested: { a: 1 } }]);

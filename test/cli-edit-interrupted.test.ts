@@ -4,24 +4,18 @@
  * gitseal exits; a SIGKILL leaves it, and the next start sweeps it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeRun } from './helpers/cli.js';
+import { useRamFolders } from './helpers/ram-folder.js';
 import { useWorkspaces } from './helpers/workspace.js';
 
 const newWorkspace = useWorkspaces();
 const CANARY = 'canary-edit-4c1d';
 const SECRET = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: payments\nstringData:\n  password: ${CANARY}\n`;
-const rams: string[] = [];
-afterAll(() => rams.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A RAM folder of the test's own (tmpfs under /dev/shm), so what gitseal leaves there is visible. */
-function ramFolder(): string {
-  const d = mkdtempSync('/dev/shm/gitseal-test-');
-  rams.push(d);
-  return d;
-}
+const ramFolder = useRamFolders();
 
 describe.concurrent('edit interrupted', () => {
   for (const [signal, status] of [['TERM', 143], ['HUP', 129]] as const) {

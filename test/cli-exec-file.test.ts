@@ -2,22 +2,17 @@
  * `gitseal exec-file` (issue 17, sops's exec-file): the command gets the decrypted file as a 0600 file
  * in a RAM folder, which is wiped when it exits or when gitseal is told to stop.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { describeRun } from './helpers/cli.js';
+import { useRamFolders } from './helpers/ram-folder.js';
 import { useWorkspaces } from './helpers/workspace.js';
 
 const newWorkspace = useWorkspaces();
 const CANARY = 'canary-exec-file-9b2e';
 const SECRET = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: payments\nstringData:\n  password: ${CANARY}\n`;
-const rams: string[] = [];
-afterAll(() => rams.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function ramFolder(): string {
-  const d = mkdtempSync('/dev/shm/gitseal-test-');
-  rams.push(d);
-  return d;
-}
+const ramFolder = useRamFolders();
 
 describe.concurrent('exec-file', () => {
   it('gives the command the decrypted file at {} in RAM, mode 0600, under its plain name, and wipes it after; the exit status is the command\'s', async () => {

@@ -26,7 +26,8 @@ function readFile(env: NodeJS.ProcessEnv, name: string): Buffer | undefined {
 }
 
 
-export function clientFromEnv(env: NodeJS.ProcessEnv = process.env, extra: Partial<RewrapClientOptions> = {}): RewrapClient {
+/** The service and how its certificate is checked (its CA, else the system's), with a client certificate when one is set. */
+function connectionFromEnv(env: NodeJS.ProcessEnv, extra: Partial<RewrapClientOptions>): { opts: RewrapClientOptions; clientCert: boolean } {
   const server = env['GITSEAL_SERVER'] ?? fail('E_USAGE', 'GITSEAL_SERVER is not set');
   const opts: RewrapClientOptions = { server, ...extra };
   const ca = readFile(env, 'GITSEAL_SERVER_CA');
@@ -34,6 +35,21 @@ export function clientFromEnv(env: NodeJS.ProcessEnv = process.env, extra: Parti
   const cert = readFile(env, 'GITSEAL_CLIENT_CERT');
   const key = readFile(env, 'GITSEAL_CLIENT_KEY');
   if (cert && key) Object.assign(opts, { cert, key });
+  return { opts, clientCert: cert !== undefined && key !== undefined };
+}
+
+/**
+ * A client for the routes that need no credential (GET /v1/recipient): the
+ * service's certificate is checked as for every other call, and a client
+ * certificate is presented when set (a service may ask for one in the
+ * handshake), but no token or signing key is needed or sent.
+ */
+export function publicClientFromEnv(env: NodeJS.ProcessEnv = process.env): RewrapClient {
+  return new RewrapClient(connectionFromEnv(env, {}).opts);
+}
+
+export function clientFromEnv(env: NodeJS.ProcessEnv = process.env, extra: Partial<RewrapClientOptions> = {}): RewrapClient {
+  const { opts, clientCert } = connectionFromEnv(env, extra);
   const tokenFile = env['GITSEAL_TOKEN_FILE'];
   const token = env['GITSEAL_TOKEN'];
   if (tokenFile) opts.token = () => readFile(env, 'GITSEAL_TOKEN_FILE')!.toString('utf8').trim();
@@ -43,7 +59,7 @@ export function clientFromEnv(env: NodeJS.ProcessEnv = process.env, extra: Parti
     const keyId = env['GITSEAL_SIGNING_KEY_ID'] ?? fail('E_USAGE', 'GITSEAL_SIGNING_KEY needs GITSEAL_SIGNING_KEY_ID (the name the service knows the key by)');
     opts.signingKey = { keyId, privateKey: loadSigningKey(signing.toString('utf8')).keyObject };
   }
-  if (!opts.token && !opts.signingKey && !(cert && key))
+  if (!opts.token && !opts.signingKey && !clientCert)
     fail('E_AUTH', 'GITSEAL_SERVER is set but no credentials are: set GITSEAL_TOKEN_FILE, GITSEAL_TOKEN, GITSEAL_SIGNING_KEY or GITSEAL_CLIENT_CERT/KEY');
   return new RewrapClient(opts);
 }

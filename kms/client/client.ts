@@ -13,8 +13,8 @@ import { x25519Ephemeral } from '../../core/crypto/recipients/x25519.js';
 import { clientResponseKey, openFromService } from '../../core/crypto/rewrap-seal.js';
 import { signRequest } from '../auth/request-signature.js';
 import { AcceptedSignatures } from './accepted-signatures.js';
-import type { PublicOrgKey, PublicWriterKey, SignItem } from '../protocol/types.js';
-import { parseRewrapResponse, parseSignResponse, parseWireError, parseWriterKeyOf } from '../protocol/parse.js';
+import type { PublicOrgKey, PublicWriterKey, RecipientAnswer, SignItem } from '../protocol/types.js';
+import { parseRecipientAnswer, parseRewrapResponse, parseSignResponse, parseWireError, parseWriterKeyOf } from '../protocol/parse.js';
 import { MAX_BATCH, type RewrapItem, type WireCode } from '../protocol/types.js';
 
 export interface RewrapClientOptions {
@@ -111,6 +111,16 @@ export class RewrapClient {
     const keys = (body as { keys?: unknown }).keys;
     if (!Array.isArray(keys)) fail('E_SERVER', 'the rewrap service answered /v1/keys with an unexpected body');
     return keys as PublicOrgKey[];
+  }
+
+  /** The active org key's recipient, as the service states it (GET /v1/recipient, no credential needed). Throws E_SERVER for an answer that is not one. */
+  async recipient(): Promise<RecipientAnswer> {
+    const body = await this.#call('GET', '/v1/recipient');
+    try {
+      return parseRecipientAnswer(body);
+    } catch {
+      return fail('E_SERVER', 'the rewrap service answered /v1/recipient with an unexpected body');
+    }
   }
 
   /** The service's own writer key (to trust with `signsFor`), or null when it has none. */

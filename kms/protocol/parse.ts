@@ -2,7 +2,7 @@
  * Validation of the rewrap service's answers (schemas/rewrap.openapi.yaml), for
  * its clients. Messages name the field, never echo its value.
  */
-import { WIRE_CODES, type PublicWriterKey, type RewrapResponse, type RewrapResult, type SignResult, type WireCode } from './types.js';
+import { WIRE_CODES, type PublicWriterKey, type RecipientAnswer, type RewrapResponse, type RewrapResult, type SignResult, type WireCode } from './types.js';
 import { isRecord } from '../../core/is-record.js';
 
 const isWireCode = (v: unknown): v is WireCode => typeof v === 'string' && (WIRE_CODES as readonly string[]).includes(v);
@@ -40,6 +40,13 @@ export function parseWriterKeyOf(body: unknown): PublicWriterKey | null {
   if (w === undefined) return null;
   if (!isRecord(w) || typeof w['kid'] !== 'string' || typeof w['key'] !== 'string') throw new Error('the writer of the keys answer is malformed');
   return { kid: w['kid'], key: w['key'] };
+}
+
+/** The answer of GET /v1/recipient; throws Error when it is not one. The recipient itself is checked by whoever uses it. */
+export function parseRecipientAnswer(body: unknown): RecipientAnswer {
+  if (!isRecord(body) || typeof body['kid'] !== 'string' || typeof body['alg'] !== 'string' || typeof body['recipient'] !== 'string')
+    throw new Error('the recipient answer is malformed');
+  return { kid: body['kid'], alg: body['alg'], recipient: body['recipient'] };
 }
 
 /** Parses a non-2xx body; unknown shapes become 'internal'. */

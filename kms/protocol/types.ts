@@ -120,6 +120,13 @@ export interface PublicWriterKey {
   key: string;
 }
 
+/** GET /v1/recipient: the active org key's public recipient, as the service states it (a client recomputes the kid). */
+export interface RecipientAnswer {
+  kid: string;
+  alg: string;
+  recipient: string;
+}
+
 /** An org key as GET /v1/keys lists it: public parts only. */
 export interface PublicOrgKey {
   kid: string;

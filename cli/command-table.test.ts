@@ -7,9 +7,10 @@ import { VERSION } from './version.js';
 const COMMANDS_DIR = join(import.meta.dirname, 'commands');
 
 describe('the command table', () => {
-  it('asks for a command, and refuses unknown ones', async () => {
+  it('asks for a command, and refuses unknown ones with the nearest', async () => {
     await expectUsageError([], 'name a command: gitseal --help lists them');
-    await expectUsageError(['nope'], 'Unknown argument: nope');
+    await expectUsageError(['nope'], 'unknown command nope: gitseal --help lists them');
+    await expectUsageError(['decrpyt', 'x.yaml'], 'unknown command decrpyt; did you mean decrypt?');
   });
 
   it.each([
@@ -20,13 +21,13 @@ describe('the command table', () => {
     ['audit', 'name an audit subcommand: verify'],
   ])('%s asks for its subcommand', async (group, message) => {
     await expectUsageError([group], message);
-    await expectUsageError([group, 'nope'], 'Unknown argument: nope');
+    await expectUsageError([group, 'nope'], `unknown command ${group} nope: gitseal ${group} --help lists them`);
   });
 
   it('--help lists every command and runs none', async () => {
     const { invocation, output } = await parse(['--help']);
     expect(invocation).toBeNull();
-    for (const name of ['keygen', 'init', 'encrypt', 'decrypt', 'edit', 'set', 'unset', 'updatekeys', 'rotate', 'verify', 'exec-env', 'diff', 'git', 'serve', 'controller', 'keys', 'policy', 'import', 'export', 'audit'])
+    for (const name of ['keygen', 'init', 'encrypt', 'decrypt', 'edit', 'set', 'unset', 'updatekeys', 'rotate', 'verify', 'exec-env', 'diff', 'git', 'serve', 'controller', 'keys', 'policy', 'import', 'export', 'audit', 'help', 'completion'])
       expect(output).toMatch(new RegExp(`^ {2}gitseal ${name}\\b`, 'm'));
   });
 

@@ -48,6 +48,6 @@ describe('gitseal controller', () => {
   });
 
   it('refuses unknown options', async () => {
-    await expectUsageError(['controller', '--bogus'], 'Unknown argument: bogus');
+    await expectUsageError(['controller', '--bogus'], 'unknown option --bogus for controller: gitseal controller --help lists them');
   });
 });

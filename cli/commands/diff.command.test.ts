@@ -19,6 +19,6 @@ describe('gitseal diff', () => {
 
   it('parses --show-values with --without-key (the command refuses the pair) and refuses unknown options', async () => {
     expect(await optionsFor(diffCommand, ['diff', '--show-values', '--without-key'])).toMatchObject({ showValues: true, withoutKey: true });
-    await expectUsageError(['diff', 'a', 'b', '--color'], 'Unknown argument: color');
+    await expectUsageError(['diff', 'a', 'b', '--color'], 'unknown option --color for diff: gitseal diff --help lists them');
   });
 });

@@ -8,7 +8,7 @@ describe('gitseal edit', () => {
   });
 
   it('has no output options and needs a file', async () => {
-    await expectUsageError(['edit', 's.yaml', '-i'], 'Unknown argument: i');
+    await expectUsageError(['edit', 's.yaml', '-i'], 'unknown option -i for edit: gitseal edit --help lists them');
     await expectUsageError(['edit'], 'Not enough non-option arguments: got 0, need at least 1');
   });
 });

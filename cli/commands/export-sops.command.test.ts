@@ -10,7 +10,7 @@ describe('gitseal export sops', () => {
   });
 
   it('has no -i, and needs the file', async () => {
-    await expectUsageError(['export', 'sops', 's.yaml', '-i'], 'Unknown argument: i');
+    await expectUsageError(['export', 'sops', 's.yaml', '-i'], 'unknown option -i for export sops: gitseal export sops --help lists them');
     await expectUsageError(['export', 'sops'], 'Not enough non-option arguments: got 0, need at least 1');
   });
 });

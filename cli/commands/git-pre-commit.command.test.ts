@@ -8,6 +8,6 @@ describe('gitseal git pre-commit', () => {
   });
 
   it('refuses options', async () => {
-    await expectUsageError(['git', 'pre-commit', '--key', 'k'], 'Unknown argument: key');
+    await expectUsageError(['git', 'pre-commit', '--key', 'k'], 'unknown option --key for git pre-commit: gitseal git pre-commit --help lists them');
   });
 });

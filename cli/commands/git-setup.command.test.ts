@@ -8,6 +8,6 @@ describe('gitseal git setup', () => {
   });
 
   it('takes no arguments', async () => {
-    await expectUsageError(['git', 'setup', 'extra'], 'Unknown argument: extra');
+    await expectUsageError(['git', 'setup', 'extra'], 'unexpected argument extra for git setup (gitseal git setup)');
   });
 });

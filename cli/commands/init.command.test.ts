@@ -18,7 +18,7 @@ describe('gitseal init', () => {
   });
 
   it('takes one value per -r, and only known scopes', async () => {
-    await expectUsageError(['init', '-r', 'age1a', 'age1b'], 'Unknown argument: age1b');
+    await expectUsageError(['init', '-r', 'age1a', 'age1b'], 'unexpected argument age1b for init (gitseal init)');
     await expectUsageError(['init', '--scope', 'wide'], 'Invalid values:\n  Argument: scope, Given: "wide", Choices: "strict", "namespace", "cluster"');
   });
 });

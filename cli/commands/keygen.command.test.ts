@@ -20,6 +20,6 @@ describe('gitseal keygen', () => {
 
   it('refuses an unknown algorithm and stray arguments', async () => {
     await expectUsageError(['keygen', '--alg', 'rsa'], 'Invalid values:\n  Argument: alg, Given: "rsa", Choices: "mlkem1024-x25519", "mlkem1024"');
-    await expectUsageError(['keygen', 'extra'], 'Unknown argument: extra');
+    await expectUsageError(['keygen', 'extra'], 'unexpected argument extra for keygen (gitseal keygen)');
   });
 });

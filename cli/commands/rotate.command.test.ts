@@ -6,7 +6,7 @@ import { run } from './rotate.js';
 describe('gitseal rotate', () => {
   it('takes files and --key; recipients come from .gitseal.yaml only', async () => {
     expect(await optionsFor(rotateCommand, ['rotate', 'a.yaml', 'b.yaml', '--key', 'k.yaml'])).toMatchObject({ files: ['a.yaml', 'b.yaml'], key: 'k.yaml' });
-    await expectUsageError(['rotate', 'a.yaml', '-r', 'x'], 'Unknown argument: r');
+    await expectUsageError(['rotate', 'a.yaml', '-r', 'x'], 'unknown option -r for rotate: gitseal rotate --help lists them');
   });
 
   it('needs a file, or --all (which may name folders to limit it to)', async () => {

@@ -17,6 +17,6 @@ describe('gitseal set', () => {
 
   it('needs all three positionals', async () => {
     await expectUsageError(['set', 's.yaml'], 'Not enough non-option arguments: got 1, need at least 3');
-    await expectUsageError(['set', 's.yaml', 'a', 'b', 'c'], 'Unknown argument: c');
+    await expectUsageError(['set', 's.yaml', 'a', 'b', 'c'], 'unexpected argument c for set (gitseal set <file> <path> <value>)');
   });
 });

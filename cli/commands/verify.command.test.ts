@@ -28,6 +28,6 @@ describe('gitseal verify', () => {
   });
 
   it('refuses unknown options', async () => {
-    await expectUsageError(['verify', '--bogus'], 'Unknown argument: bogus');
+    await expectUsageError(['verify', '--bogus'], 'unknown option --bogus for verify: gitseal verify --help lists them');
   });
 });

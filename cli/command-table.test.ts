@@ -27,7 +27,7 @@ describe('the command table', () => {
   it('--help lists every command and runs none', async () => {
     const { invocation, output } = await parse(['--help']);
     expect(invocation).toBeNull();
-    for (const name of ['keygen', 'init', 'encrypt', 'decrypt', 'edit', 'set', 'unset', 'updatekeys', 'rotate', 'verify', 'exec-env', 'diff', 'git', 'serve', 'controller', 'keys', 'policy', 'import', 'export', 'audit', 'help', 'completion'])
+    for (const name of ['keygen', 'init', 'encrypt', 'decrypt', 'edit', 'set', 'unset', 'updatekeys', 'rotate', 'verify', 'exec-env', 'diff', 'git', 'serve', 'controller', 'keys', 'recipient', 'policy', 'import', 'export', 'audit', 'help', 'completion'])
       expect(output).toMatch(new RegExp(`^ {2}gitseal ${name}\\b`, 'm'));
   });
 

@@ -27,6 +27,7 @@ import { importSopsCommand } from './commands/import-sops.command.js';
 import { initCommand } from './commands/init.command.js';
 import { keygenCommand } from './commands/keygen.command.js';
 import { keysCommand } from './commands/keys.command.js';
+import { recipientCommand } from './commands/recipient.command.js';
 import { policyCheckCommand } from './commands/policy-check.command.js';
 import { rotateCommand } from './commands/rotate.command.js';
 import { serveCommand } from './commands/serve.command.js';
@@ -86,6 +87,7 @@ const TASKS: readonly Task[] = [
       serveCommand,
       controllerCommand,
       keysCommand,
+      recipientCommand,
       defineGroup({ command: 'policy', describe: 'the rewrap service policy', subcommands: [policyCheckCommand], demand: 'name a policy subcommand: check' }),
       defineGroup({ command: 'audit', describe: 'the rewrap service audit log', subcommands: [auditVerifyCommand], demand: 'name an audit subcommand: verify' }),
     ],

@@ -4,7 +4,7 @@
  * with zeros and removed afterwards. Its folder is named after the process
  * (`gitseal-<pid>-…`), so a later start can sweep what a killed one left.
  */
-import { closeSync, existsSync, fstatSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fstatSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 
@@ -26,6 +26,8 @@ export function ramDirectory(): string {
 export interface RamFile {
   readonly path: string;
   read(): string;
+  /** Replaces the contents (the old ones overwritten with zeros first), mode 0600. */
+  write(contents: string): void;
   /** Overwrites the contents with zeros and removes the file and its folder. */
   wipe(): void;
 }
@@ -89,6 +91,13 @@ export function createRamFile(name: string, contents: string): RamFile {
   return {
     path,
     read: () => readFileSync(path, 'utf8'),
+    write: (text) => {
+      wipeFile(path);
+      const out = openSync(path, 'w', 0o600);
+      fchmodSync(out, 0o600); // the editor may have replaced the file with one of another mode
+      writeSync(out, text);
+      closeSync(out);
+    },
     wipe: () => {
       for (const f of existsSync(dir) ? readdirSync(dir) : []) wipeFile(join(dir, f)); // editors leave swap and backup files beside it
       rmSync(dir, { recursive: true, force: true });

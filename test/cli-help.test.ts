@@ -67,8 +67,8 @@ describe('gitseal --help and gitseal help', () => {
     }
   });
 
-  it.concurrent.each([[[]], [['git', 'setup']]])('gitseal help %j prints what --help prints', async (path) => {
-    const [help, flag] = await Promise.all([gitseal(['help', ...path]), gitseal([...path, '--help'])]);
+  it.concurrent('gitseal help git setup prints what gitseal git setup --help prints', async () => {
+    const [help, flag] = await Promise.all([gitseal(['help', 'git', 'setup']), gitseal(['git', 'setup', '--help'])]);
     expect(help.status).toBe(0);
     expect(help.stderr).toBe('');
     expect(help.stdout).toBe(flag.stdout);
@@ -137,7 +137,6 @@ describe('mistakes on the command line', () => {
   it.concurrent.each([
     [['decrpyt', 'x.yaml'], 'unknown command decrpyt; did you mean decrypt?'],
     [['decrypt', 'x.yaml', '--inPlce'], 'unknown option --inPlce for decrypt; did you mean --in-place?'],
-    [['frobnicate'], 'unknown command frobnicate: gitseal --help lists them'],
   ])('%j: named as typed, exit 2', async (args, message) => {
     const r = await gitseal(args);
     expect(r.status).toBe(2);

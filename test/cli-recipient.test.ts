@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 /** No credential at all: only where the service is and whom to trust for its certificate. */
-const envOf = (s: TestService, ca: string | undefined = s.caFile) => ({ GITSEAL_SERVER: s.url, GITSEAL_SERVER_CA: ca });
+const envOf = (s: TestService, ca: string | null = s.caFile) => ({ GITSEAL_SERVER: s.url, GITSEAL_SERVER_CA: ca ?? undefined });
 const recipient = (args: string[], env: Record<string, string | undefined>) => runGitseal(['recipient', ...args], { cwd: dir, env });
 
 function fetch(s: TestService, method: string, path: string): Promise<{ status: number; text: string }> {
@@ -58,7 +58,7 @@ describe('GET /v1/recipient', () => {
   });
 });
 
-describe('gitseal recipient', () => {
+describe.concurrent('gitseal recipient', () => {
   it('prints the recipient on stdout and its kid on stderr, with no credential set', async () => {
     const r = await recipient([], envOf(svc));
     expect(r.status, describeRun(['recipient'], r)).toBe(0);
@@ -85,7 +85,7 @@ describe('gitseal recipient', () => {
   });
 
   it("checks the service's certificate: without its CA the answer is refused (E_SERVER, exit 60), and with another service's CA too", async () => {
-    const noCa = await recipient([], envOf(svc, undefined));
+    const noCa = await recipient([], envOf(svc, null));
     expect(noCa.status).toBe(60);
     expect(noCa.stdout).toBe('');
     const wrongCa = await recipient([], envOf(svc, impostor.caFile));

@@ -7,9 +7,7 @@ import { fail } from '../core/errors.js';
 import { MAX_ALIAS_COUNT } from '../core/format/yaml-store.js';
 import { formatPath, parsePathExpression } from '../core/format/plain-document.js';
 import { environmentOf } from './exec-environment.js';
-
-export const OUTPUT_TYPES = ['yaml', 'json', 'dotenv'] as const;
-export type OutputType = (typeof OUTPUT_TYPES)[number];
+import type { OutputType } from './shared-options.js';
 
 /** The decrypted documents as values: integers past 2^53 stay exact (bigint), `!!binary` stays bytes. */
 function documentsOf(plain: string): unknown[] {

@@ -45,3 +45,7 @@ export const withRecipients = <T>(y: Argv<T>, describe = 'recipient, repeatable 
       const { readRecipientFile } = await import('./recipient-file.js');
       Object.assign(argv, { recipient: [...(argv.recipient ?? []), ...argv.recipientFile.flatMap(readRecipientFile)] });
     });
+
+/** What `decrypt --output-type` and `exec-file --output-type` write (cli/decrypted-output.ts). */
+export const OUTPUT_TYPES = ['yaml', 'json', 'dotenv'] as const;
+export type OutputType = (typeof OUTPUT_TYPES)[number];

@@ -1,7 +1,6 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { OUTPUT_TYPES } from '../decrypted-output.js';
-import { withKey, withOutput, withSomeFiles } from '../shared-options.js';
+import { OUTPUT_TYPES, withKey, withOutput, withSomeFiles } from '../shared-options.js';
 
 const builder = (y: Argv) =>
   withKey(withOutput(withSomeFiles(y, 'encrypted files, or - for stdin; several need -i')))

@@ -1,7 +1,6 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { OUTPUT_TYPES } from '../decrypted-output.js';
-import { withFile, withKey } from '../shared-options.js';
+import { OUTPUT_TYPES, withFile, withKey } from '../shared-options.js';
 
 const builder = (y: Argv) =>
   withKey(withFile(y))

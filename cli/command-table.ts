@@ -39,6 +39,7 @@ import { updatekeysCommand } from './commands/updatekeys.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 import { VERSION } from './version.js';
 import { setFollowSymlinks } from './files.js';
+import { chooseConfig } from './config.js';
 import { groupCommands, type TaskHeading } from './help-groups.js';
 import { usageMistake } from './usage-mistake.js';
 
@@ -120,7 +121,12 @@ function taskHeadings(): TaskHeading[] {
 export function buildCli(args: string[], runner: Runner = loadAndRun): Argv {
   return registerAll(yargs(args).scriptName('gitseal').usage('$0 <command>: keep Kubernetes secrets in Git without trusting Git'), COMMANDS, runner)
     .parserConfiguration({ 'populate--': true })
-    .middleware((argv) => setFollowSymlinks(argv.followSymlinks === true))
+    .option('config', { global: true, type: 'string', describe: '.gitseal.yaml to use for every file instead of the nearest one above it (default: $GITSEAL_CONFIG)' })
+    .middleware((argv) => {
+      setFollowSymlinks(argv.followSymlinks === true);
+      // serve's --config is its own configuration file, not a .gitseal.yaml.
+      if (argv._[0] !== 'serve') chooseConfig(typeof argv.config === 'string' ? argv.config : undefined);
+    })
     .demandCommand(1, 'name a command: gitseal --help lists them')
     .strict()
     .version(VERSION)

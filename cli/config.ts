@@ -12,7 +12,7 @@ import { parsePathExpression } from '../core/format/plain-document.js';
 import { parseScope, type Scope } from '../core/format/scope.js';
 import { parseWriterList } from '../core/crypto/writer-file.js';
 import type { TrustedWriter } from '../core/crypto/writer-key.js';
-import { isRecord } from '../core/is-record.js';
+import { isRecord, unknownField } from '../core/is-record.js';
 import { workTreeOf } from './files.js';
 import { readRecipientFileWithin } from './recipient-file.js';
 
@@ -50,7 +50,22 @@ export interface FilePolicy {
   readonly declaredWriters: readonly TrustedWriter[];
 }
 
+let chosen: string | undefined;
+
+/** `--config FILE`: every file's rules come from this `.gitseal.yaml` instead of the nearest one above it. */
+export function chooseConfig(file: string | undefined): void {
+  chosen = file;
+}
+
+/** The `.gitseal.yaml` that `--config` or `$GITSEAL_CONFIG` names, if any. */
+export const chosenConfig = (): string | undefined => chosen ?? (process.env.GITSEAL_CONFIG || undefined);
+
 export function findConfig(start: string): Config | null {
+  const named = chosenConfig();
+  if (named !== undefined) {
+    if (!existsSync(named)) fail('E_CONFIG', `${named} (from --config or GITSEAL_CONFIG) does not exist`);
+    return loadConfig(resolve(named));
+  }
   let dir = resolve(start);
   for (;;) {
     const file = join(dir, CONFIG_FILE);
@@ -102,6 +117,15 @@ export function recipientFilesNamed(text: string): string[] {
   return lists.flatMap((l) => (Array.isArray(l) ? l.flatMap((e: unknown) => (isRecord(e) && typeof e.file === 'string' ? [e.file] : [])) : []));
 }
 
+const TOP_FIELDS = ['recipients', 'scope', 'readable', 'creation_rules', 'requireSignatures', 'writers'];
+const RULE_FIELDS = ['path_regex', 'recipients', 'scope', 'readable'];
+
+/** A misspelt field would be ignored, and `requireSignature: true` would then require nothing. */
+function refuseUnknown(o: Record<string, unknown>, known: readonly string[], file: string, what: string): void {
+  const unknown = unknownField(o, known);
+  if (unknown !== undefined) fail('E_CONFIG', `${file}: ${what} gitseal does not know, ${JSON.stringify(unknown)} (known: ${known.join(', ')})`);
+}
+
 export function loadConfig(file: string): Config {
   let raw: unknown;
   try {
@@ -111,6 +135,7 @@ export function loadConfig(file: string): Config {
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('E_CONFIG', `${file} must be a mapping`);
   const o = raw as Record<string, unknown>;
+  refuseUnknown(o, TOP_FIELDS, file, 'a field');
   const scopeOf = (v: unknown, what: string): Scope | undefined => {
     if (v === undefined) return undefined;
     try {
@@ -132,6 +157,7 @@ export function loadConfig(file: string): Config {
     rules: rules.map((r: unknown, i: number): CreationRule => {
       if (r === null || typeof r !== 'object') fail('E_CONFIG', `creation rule ${i + 1} must be a mapping`);
       const rr = r as Record<string, unknown>;
+      refuseUnknown(rr, RULE_FIELDS, file, `creation rule ${i + 1} has a field`);
       if (typeof rr.path_regex !== 'string') fail('E_CONFIG', `creation rule ${i + 1} needs path_regex`);
       let pathRegex: RegExp;
       try {

@@ -8,6 +8,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseAllDocuments, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderConfig } from '../cli/config.js';
+import { formatWriter, writerFromSecret } from '../core/crypto/writer-key.js';
 import type { FileVectorSet } from './vectors/files.js';
 import { fixedKey, VECTOR_DIR } from './vectors/kit.js';
 
@@ -78,7 +79,12 @@ describe('.gitseal.yaml schema', () => {
   });
 
   it('accepts every field', () => {
+    const writer = formatWriter(writerFromSecret(new Uint8Array(64).fill(7)));
     const config = `recipients: [${recipient}]
+requireSignatures: true
+writers:
+  - {name: alice, key: ${writer}}
+  - {name: rewrap-service, key: ${writer}, signsFor: true}
 scope: namespace
 readable: [apiVersion, kind, metadata.name, 'spec["x.y"]']
 creation_rules:
@@ -102,6 +108,9 @@ creation_rules:
     ['a recipient file that is not a string', { recipients: [{ file: 7 }] }],
     ['a recipient entry with another field', { recipients: [{ file: 'keys/org.pub', path: 'x' }] }],
     ['an empty recipient file path', { recipients: [{ file: '' }] }],
+    ['requireSignature (a typo)', { requireSignature: true }],
+    ['requireSignatures as a string', { requireSignatures: 'yes' }],
+    ['a writer without a key', { writers: [{ name: 'alice' }] }],
   ])('rejects %s', (_, config) => {
     expect(configSchema(config)).toBe(false);
   });

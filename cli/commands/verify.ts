@@ -6,6 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { fail, isGitsealError } from '../../core/errors.js';
 import type { Identity } from '../../core/crypto/recipients/types.js';
+import { chosenConfig } from '../config.js';
 import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 import { loadIdentities } from '../keys.js';
 import { progress } from '../progress.js';
@@ -62,6 +63,8 @@ export async function run(opts: VerifyOptions): Promise<number> {
   if (!opts.all && files.length === 0) fail('E_USAGE', 'name the files to verify, or pass --all to verify the git repository');
   // The base's rules are what a pull request cannot change: without an explicit base there is nothing to hold it to.
   if (opts.review && (!opts.all || opts.base === undefined)) fail('E_USAGE', '--review needs --all and --base, e.g. gitseal verify --all --base main --review');
+  // A review holds each file to the base commit's own .gitseal.yaml files; one named file would replace them.
+  if (opts.review && chosenConfig() !== undefined) fail('E_USAGE', '--review takes the rules from the base commit: it does not go with --config or GITSEAL_CONFIG');
   const identities = await identitiesAtHand(opts);
   if (opts.all) return runAll(files, identities, Boolean(opts.json), opts.base, Boolean(opts.review));
   const baseline = await configBaseline(process.cwd(), opts.base);

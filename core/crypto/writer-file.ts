@@ -6,7 +6,7 @@
 import { parse, stringify } from 'yaml';
 import { b64url, fromB64url } from '../bytes.js';
 import { fail } from '../errors.js';
-import { isRecord } from '../is-record.js';
+import { isRecord, unknownField } from '../is-record.js';
 import { isPrintableSubject } from '../subject.js';
 import { formatWriter, parseWriter, writerFromSecret, type TrustedWriter, type WriterSigner } from './writer-key.js';
 
@@ -65,7 +65,7 @@ export function parseWriterList(v: unknown, where: string): TrustedWriter[] {
 
 /** A misspelt field (`requireSignature: true`) must not leave signatures silently optional. */
 function refuseUnknown(o: Record<string, unknown>, known: readonly string[], where: string): void {
-  const odd = Object.keys(o).find((k) => !known.includes(k));
+  const odd = unknownField(o, known);
   if (odd !== undefined) fail('E_WRITER_KEY', `${where}: unknown field ${JSON.stringify(odd)} (known: ${known.join(', ')})`);
 }
 

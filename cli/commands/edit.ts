@@ -1,43 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
 import { basename } from 'node:path';
 import { fail, GitsealError, isGitsealError, type ErrorCode } from '../../core/errors.js';
+import { runWithPlaintext } from '../child-with-plaintext.js';
 import { errorHeader, stripHeader, withHeader } from '../edit-header.js';
 import { editTarget } from '../edit-target.js';
 import { writeAtomic } from '../files.js';
 import { createRamFile, type RamFile } from '../plaintext-file.js';
 import type { EditOptions } from './edit.command.js';
 
-/**
- * Runs the editor on the RAM file and waits. SIGHUP (the terminal went away) and SIGTERM stop the editor
- * and wipe the file before gitseal exits, so no plaintext stays behind. SIGINT is the editor's own, as in
- * git: Ctrl-C reaches both, and the editor decides; when it exits, the caller wipes.
- */
-function runEditor(editor: string, tmp: RamFile): Promise<number | null> {
-  let child: ChildProcess | undefined;
-  const ignore = (): void => {};
-  const stop = (signal: NodeJS.Signals): void => {
-    tmp.wipe();
-    child?.kill(signal);
-    process.stderr.write(`gitseal: ${signal}: the plaintext was wiped; the file is unchanged\n`);
-    process.exit(128 + constants.signals[signal]);
-  };
-  process.on('SIGINT', ignore);
-  process.on('SIGHUP', stop);
-  process.on('SIGTERM', stop);
-  // Listening first: the editor may signal before spawn returns. Through sh, like git, so EDITOR may
-  // carry arguments ("code --wait") whatever the login shell is.
-  child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'gitseal-edit', tmp.path], { stdio: 'inherit' });
-  const running = child;
-  return new Promise<number | null>((resolve) => {
-    running.on('error', () => resolve(null));
-    running.on('exit', (code) => resolve(code));
-  }).finally(() => {
-    process.off('SIGINT', ignore);
-    process.off('SIGHUP', stop);
-    process.off('SIGTERM', stop);
-  });
-}
+/** The editor on the RAM file, through sh as git does, so EDITOR may carry arguments ("code --wait"). */
+const runEditor = (editor: string, tmp: RamFile): Promise<number | null> =>
+  runWithPlaintext(tmp, '/bin/sh', ['-c', `${editor} "$1"`, 'gitseal-edit', tmp.path], 'the file is unchanged');
 
 /** Errors about the edited text: the editor opens again on it, with the error on top, instead of losing the edit. */
 const TEXT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -17,6 +17,7 @@ import { diff } from './diff.js';
 import { encryptDecrypt } from './encrypt-decrypt.js';
 import { importSops } from './import-sops.js';
 import { goalTable, makeWorkspace, removeWorkspace, verdict, type Benchmark, type Goal } from './harness.js';
+import { manyFiles } from './many-files.js';
 import { multidoc } from './multidoc.js';
 import { rewrap } from './rewrap.js';
 import { rewrapSignatures } from './rewrap-signatures.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, Benchmark]> = [
   ['cold-start', coldStart],
   ['encrypt-decrypt', encryptDecrypt],
   ['multidoc', multidoc],
+  ['many-files', manyFiles],
   ['bulk', bulk],
   ['diff', diff],
   ['decap', decap],

@@ -38,6 +38,7 @@ describe('the command tree read back from yargs', () => {
 
   it('gives every command the global options, and a subcommand those of the commands above it', () => {
     expect(tree.options.map((o) => [o.name, o.aliases])).toEqual([
+      ['config', []],
       ['version', []],
       ['help', ['h']],
     ]);

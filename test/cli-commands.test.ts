@@ -273,7 +273,7 @@ describe.concurrent('init and help', () => {
       expect(runs[i]!.stdout).toContain(`gitseal ${cmd}`);
     });
     const top = (await ok(ws, ['--help'])).stdout;
-    expect(top).toContain('Commands:');
+    expect(top).toContain('Encrypt and edit:');
     expect((await ok(ws, ['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

@@ -16,6 +16,8 @@ describe('decrypted output', () => {
     expect(toJson({ big: 12345678901234567890n, neg: -9007199254740993n, small: 5n })).toBe('{\n  "big": 12345678901234567890,\n  "neg": -9007199254740993,\n  "small": 5\n}');
     expect(formatDecrypted('b: !!binary aGVsbG8=\n', 'json', false)).toBe('{\n  "b": "aGVsbG8="\n}\n');
     expect(formatDecrypted('n: 12345678901234567890\n', 'dotenv', false)).toBe('n=12345678901234567890\n');
+    // A string cannot pass for such an integer.
+    expect(JSON.parse(toJson({ s: 'bigint-00:5', t: '\u0000bigint:5\u0000' }))).toEqual({ s: 'bigint-00:5', t: '\u0000bigint:5\u0000' });
   });
 
   it('dotenv: a Secret gives its data decoded and stringData; values that are not plain are quoted and escaped', () => {

@@ -2,6 +2,7 @@
  * What `decrypt` and `exec-file` print of decrypted text: the exact original (yaml), JSON, dotenv,
  * or one value picked with `--extract PATH`. The plaintext stays in memory; nothing here writes.
  */
+import { randomBytes } from 'node:crypto';
 import { parseAllDocuments, stringify, type Document } from 'yaml';
 import { fail } from '../core/errors.js';
 import { MAX_ALIAS_COUNT } from '../core/format/yaml-store.js';
@@ -16,8 +17,6 @@ function documentsOf(plain: string): unknown[] {
     .map((d: Document.Parsed) => d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown);
 }
 
-const BIGINT = /"\\u0000bigint:(-?\d+)\\u0000"/g;
-
 /** A JSON.stringify replacer: bytes (a Buffer, before its toJSON) as base64, a bigint as `bigint` says. */
 const replacer = (bigint: (v: bigint) => unknown) =>
   function (this: Record<string, unknown>, key: string, v: unknown): unknown {
@@ -26,10 +25,14 @@ const replacer = (bigint: (v: bigint) => unknown) =>
     return typeof v === 'bigint' ? bigint(v) : v;
   };
 
-/** JSON with integers past 2^53 written exactly (JSON numbers have no limit; JavaScript's do) and bytes as base64. */
+/**
+ * JSON with integers past 2^53 written exactly (JSON numbers have no limit; JavaScript's do) and bytes as
+ * base64. Such an integer is first a string with a random marker, which no value of the file can forge.
+ */
 export function toJson(value: unknown): string {
-  const text = JSON.stringify(value, replacer((v) => (Number.isSafeInteger(Number(v)) ? Number(v) : `\u0000bigint:${v}\u0000`)), 2);
-  return text.replace(BIGINT, '$1');
+  const marker = `bigint-${randomBytes(8).toString('hex')}:`;
+  const text = JSON.stringify(value, replacer((v) => (Number.isSafeInteger(Number(v)) ? Number(v) : `${marker}${v}`)), 2);
+  return text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
 }
 
 /** `NAME=value` lines; a value that is not plain is double-quoted with \n, \" and \\ escapes (the dotenv convention). */

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fail } from '../core/errors.js';
+import { fail, GitsealError } from '../core/errors.js';
 import { decodeKeystore, isKeystoreSealed } from '../core/crypto/keystore.js';
 import type { Identity } from '../core/crypto/recipients/types.js';
 import { promptHidden, promptNewPassphrase } from './prompt.js';
@@ -59,10 +59,29 @@ export async function identitiesFor(texts: readonly string[], explicit?: string)
   return loadIdentities(explicit);
 }
 
+/** Each keystore is read (and its passphrase asked) once per command, however many files the command opens; a rewritten file is read again. */
+const loaded = new Map<string, Promise<Identity[]>>();
+
+const versionOf = (file: string): string => {
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st ? `${file}\0${st.ino}\0${st.size}\0${st.mtimeMs}` : file;
+};
+
 /** Loads the identities at hand; throws E_NO_KEY when there is none. */
-export async function loadIdentities(explicit?: string): Promise<Identity[]> {
+export function loadIdentities(explicit?: string): Promise<Identity[]> {
   const file = keyFileFor(explicit);
-  if (!file) fail('E_NO_KEY', 'no key at hand: pass --key KEYFILE or set GITSEAL_KEY_FILE (create one with "gitseal keygen")');
+  if (!file) return Promise.reject(new GitsealError('E_NO_KEY', 'no key at hand: pass --key KEYFILE or set GITSEAL_KEY_FILE (create one with "gitseal keygen")'));
+  const key = versionOf(file);
+  let identities = loaded.get(key);
+  if (!identities) {
+    identities = readKeystore(file);
+    loaded.set(key, identities);
+    identities.catch(() => loaded.delete(key));
+  }
+  return identities;
+}
+
+async function readKeystore(file: string): Promise<Identity[]> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

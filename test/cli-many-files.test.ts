@@ -43,6 +43,22 @@ describe.concurrent('many files in one command', () => {
     expect(piped.stderr).not.toMatch(/verifying \d/);
   });
 
+  it('a passphrase-sealed keystore is asked for once, on the terminal, however many files decrypt -i opens', async () => {
+    const ws = await newWorkspace();
+    const pass = 'many files one passphrase';
+    const key = await ws.keygen('sealed.yaml', { args: ['--passphrase'], env: { GITSEAL_PASSPHRASE: pass } });
+    const names = ['q0.yaml', 'q1.yaml', 'q2.yaml'];
+    names.forEach((n, i) => ws.write(n, secretNamed(`q${i}`, `canary-q${i}`)));
+    await ok(ws, ['encrypt', '-i', '-r', key.recipient, ...names]);
+    const { file, args } = gitsealCommand(['decrypt', '-i', '--key', 'sealed.yaml', ...names]);
+    const quoted = [file, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    // One line of input: a second prompt would wait for a line that never comes, until the timeout.
+    const tty = spawnSync('script', ['-qec', quoted, '/dev/null'], { cwd: ws.dir, env: { ...process.env, ...ws.env }, input: `${pass}\n`, encoding: 'utf8', timeout: 30_000 });
+    expect(tty.status, tty.stdout + tty.stderr).toBe(0);
+    expect(tty.stdout.match(/Passphrase for/g)).toHaveLength(1);
+    names.forEach((n, i) => expect(ws.read(n)).toBe(secretNamed(`q${i}`, `canary-q${i}`)));
+  });
+
   it('one bad file leaves every file as it was', async () => {
     const ws = await newWorkspace();
     ws.write('a.yaml', secretNamed('a', 'canary-a'));

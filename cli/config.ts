@@ -11,6 +11,7 @@ import type { Path } from '../core/format/name-tokens.js';
 import { parsePathExpression } from '../core/format/plain-document.js';
 import { parseScope, type Scope } from '../core/format/scope.js';
 import { parseWriterList } from '../core/crypto/writer-file.js';
+import { fileVersion } from '../runtime/file-version.js';
 import type { TrustedWriter } from '../core/crypto/writer-key.js';
 import { isRecord, unknownField } from '../core/is-record.js';
 import { workTreeOf } from './files.js';
@@ -60,16 +61,26 @@ export function chooseConfig(file: string | undefined): void {
 /** The `.gitseal.yaml` that `--config` or `$GITSEAL_CONFIG` names, if any. */
 export const chosenConfig = (): string | undefined => chosen ?? (process.env.GITSEAL_CONFIG || undefined);
 
+/** A command over many files reads each `.gitseal.yaml` once (a rewritten one again). */
+const loaded = new Map<string, Config>();
+
+function loadConfigOnce(file: string): Config {
+  const key = fileVersion(file);
+  const config = loaded.get(key) ?? loadConfig(file);
+  loaded.set(key, config);
+  return config;
+}
+
 export function findConfig(start: string): Config | null {
   const named = chosenConfig();
   if (named !== undefined) {
     if (!existsSync(named)) fail('E_CONFIG', `${named} (from --config or GITSEAL_CONFIG) does not exist`);
-    return loadConfig(resolve(named));
+    return loadConfigOnce(resolve(named));
   }
   let dir = resolve(start);
   for (;;) {
     const file = join(dir, CONFIG_FILE);
-    if (existsSync(file)) return loadConfig(file);
+    if (existsSync(file)) return loadConfigOnce(file);
     const up = dirname(dir);
     if (up === dir) return null;
     dir = up;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fail, GitsealError } from '../core/errors.js';
 import { decodeKeystore, isKeystoreSealed } from '../core/crypto/keystore.js';
 import type { Identity } from '../core/crypto/recipients/types.js';
+import { fileVersion } from '../runtime/file-version.js';
 import { promptHidden, promptNewPassphrase } from './prompt.js';
 
 export function defaultKeyFile(): string {
@@ -62,16 +63,12 @@ export async function identitiesFor(texts: readonly string[], explicit?: string)
 /** Each keystore is read (and its passphrase asked) once per command, however many files the command opens; a rewritten file is read again. */
 const loaded = new Map<string, Promise<Identity[]>>();
 
-const versionOf = (file: string): string => {
-  const st = statSync(file, { throwIfNoEntry: false });
-  return st ? `${file}\0${st.ino}\0${st.size}\0${st.mtimeMs}` : file;
-};
 
 /** Loads the identities at hand; throws E_NO_KEY when there is none. */
 export function loadIdentities(explicit?: string): Promise<Identity[]> {
   const file = keyFileFor(explicit);
   if (!file) return Promise.reject(new GitsealError('E_NO_KEY', 'no key at hand: pass --key KEYFILE or set GITSEAL_KEY_FILE (create one with "gitseal keygen")'));
-  const key = versionOf(file);
+  const key = fileVersion(file);
   let identities = loaded.get(key);
   if (!identities) {
     identities = readKeystore(file);

@@ -37,8 +37,15 @@ export async function openFile(file: string, keyFile: string | undefined): Promi
   return { file, text, opened: openAll(docs, identities), format, policy };
 }
 
+/** Parsed once per command: a recipient's parse expands its ML-KEM matrix, about 1 ms. */
+const parsed = new Map<string, Recipient>();
+
 export function recipientsOf(explicit: readonly string[] | undefined, policy: FilePolicy): Recipient[] {
-  return (explicit?.length ? explicit : policy.recipients).map(parseRecipient);
+  return (explicit?.length ? explicit : policy.recipients).map((text) => {
+    const recipient = parsed.get(text) ?? parseRecipient(text);
+    parsed.set(text, recipient);
+    return recipient;
+  });
 }
 
 /** Re-encrypts edited plaintext of an open file; unchanged values, recipients and DEKs are kept, unless the file is a copy. */

@@ -7,7 +7,7 @@
  * value, the words after `--`) it returns nothing and `complete -o default`
  * lets readline complete file names.
  */
-import { allSpellings, completedCommands, valueSpellings, type CompletedCommand } from './completion-model.js';
+import { allSpellings, choiceKeys, completedCommands, valueSpellings, type CompletedCommand } from './completion-model.js';
 import type { CommandNode } from './command-tree.js';
 import { shellQuote } from './self-command.js';
 
@@ -24,11 +24,7 @@ function specCase(c: CompletedCommand): string {
   return `    ${shellQuote(c.path)}) ${fields.join(' ')} ;;`;
 }
 
-function choiceCases(c: CompletedCommand): string[] {
-  const cases = c.options.flatMap((o) => (o.choices.length ? o.spellings.map((s) => [`${c.path}|${s}`, o.choices] as const) : []));
-  const positional = c.positionals.flatMap((choices, i) => (choices.length ? [[`${c.path}|#${i}`, choices] as const] : []));
-  return [...cases, ...positional].map(([key, choices]) => `    ${shellQuote(key)}) words=${words(choices)} ;;`);
-}
+const choiceCases = (c: CompletedCommand): string[] => choiceKeys(c).map(([key, choices]) => `    ${shellQuote(key)}) words=${words(choices)} ;;`);
 
 export function bashScript(root: CommandNode): string {
   const commands = completedCommands(root);

@@ -52,3 +52,13 @@ export const valueSpellings = (command: CompletedCommand): string[] => command.o
 
 /** The spellings of every option of `command`. */
 export const allSpellings = (command: CompletedCommand): string[] => command.options.flatMap((o) => o.spellings);
+
+/**
+ * Where `command` offers a fixed set of words, keyed as the scripts look them up: `PATH|--option` after
+ * an option with choices, `PATH|#N` at positional N with choices.
+ */
+export function choiceKeys(command: CompletedCommand): Array<readonly [string, readonly string[]]> {
+  const options = command.options.flatMap((o) => (o.choices.length ? o.spellings.map((s) => [`${command.path}|${s}`, o.choices] as const) : []));
+  const positionals = command.positionals.flatMap((choices, i) => (choices.length ? [[`${command.path}|#${i}`, choices] as const] : []));
+  return [...options, ...positionals];
+}

@@ -5,7 +5,7 @@
  * after compinit, or saved as `_gitseal` in a folder of `$fpath`.
  * (`path` is zsh's PATH array, hence `cmdpath`.)
  */
-import { completedCommands, valueSpellings, type CompletedCommand } from './completion-model.js';
+import { choiceKeys, completedCommands, valueSpellings, type CompletedCommand } from './completion-model.js';
 import type { CommandNode } from './command-tree.js';
 import { shellQuote } from './self-command.js';
 
@@ -19,11 +19,7 @@ function specCase(c: CompletedCommand): string {
   return `    ${shellQuote(c.path)}) ${fields.join(' ')} ;;`;
 }
 
-function choiceCases(c: CompletedCommand): string[] {
-  const cases = c.options.flatMap((o) => (o.choices.length ? o.spellings.map((s) => [`${c.path}|${s}`, o.choices] as const) : []));
-  const positional = c.positionals.flatMap((choices, i) => (choices.length ? [[`${c.path}|#${i}`, choices] as const] : []));
-  return [...cases, ...positional].map(([key, choices]) => `    ${shellQuote(key)}) choices=${list(choices)} ;;`);
-}
+const choiceCases = (c: CompletedCommand): string[] => choiceKeys(c).map(([key, choices]) => `    ${shellQuote(key)}) choices=${list(choices)} ;;`);
 
 export function zshScript(root: CommandNode): string {
   const commands = completedCommands(root);

@@ -42,6 +42,7 @@ import { setFollowSymlinks } from './files.js';
 import { chooseConfig } from './config.js';
 import { groupCommands, type TaskHeading } from './help-groups.js';
 import { usageMistake } from './usage-mistake.js';
+import { refuseLostDash } from './lost-dash.js';
 
 /** A heading of `gitseal --help` and the commands under it, in the order it lists them. */
 interface Task {
@@ -126,6 +127,7 @@ export function buildCli(args: string[], runner: Runner = loadAndRun): Argv {
       setFollowSymlinks(argv.followSymlinks === true);
       // serve's --config is its own configuration file, not a .gitseal.yaml.
       if (argv._[0] !== 'serve') chooseConfig(typeof argv.config === 'string' ? argv.config : undefined);
+      refuseLostDash(commandTree(), args, argv);
     })
     .demandCommand(1, 'name a command: gitseal --help lists them')
     .strict()
@@ -135,8 +137,9 @@ export function buildCli(args: string[], runner: Runner = loadAndRun): Argv {
     // English, as gitseal's own messages: yargs would follow LANG, and help-groups.ts finds its "Commands:".
     .locale('en')
     .fail((msg, err) => {
-      if (err) throw err;
-      throw new GitsealError('E_USAGE', usageMistake(commandTree(), args) ?? msg);
+      // yargs' own YError is a usage mistake too (`-r -`: "Not enough arguments following: r"); any other error is a command's.
+      if (err && err.name !== 'YError') throw err;
+      throw new GitsealError('E_USAGE', usageMistake(commandTree(), args) ?? msg ?? err?.message ?? 'bad command line');
     })
     .wrap(Math.min(100, process.stdout.columns || 100));
 }

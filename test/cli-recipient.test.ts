@@ -52,6 +52,11 @@ describe('GET /v1/recipient', () => {
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text)).toEqual({ kid: svc.kid, alg: 'mlkem1024-x25519', recipient: svc.recipient });
     expect((await fetch(svc, 'POST', '/v1/recipient')).status).toBe(405);
+    // HEAD answers as GET does, without the body, on every read-only route (HEAD /v1/keys was 404).
+    for (const path of ['/v1/recipient', '/v1/keys', '/healthz', '/readyz']) {
+      const [head, get] = [await fetch(svc, 'HEAD', path), await fetch(svc, 'GET', path)];
+      expect([path, head.status, head.text]).toEqual([path, get.status, '']);
+    }
     const metrics = (await fetch(svc, 'GET', '/metrics')).text;
     expect(metrics).toMatch(/^gitseal_requests_total\{route="recipient",code="200"\} [1-9]\d*$/m);
     expect(metrics).toMatch(/^gitseal_request_duration_seconds_count\{route="recipient"\} [1-9]\d*$/m);

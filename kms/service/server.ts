@@ -48,7 +48,7 @@ export function matchRoute(method: string, url: string): RouteMatch {
   if (READ_ONLY.has(path) && method !== 'GET' && method !== 'HEAD') throw new RewrapFault('method_not_allowed', 405, 'use GET');
   if (path === '/healthz') return { route: 'healthz' };
   if (path === '/readyz') return { route: 'readyz' };
-  if (path === '/v1/keys' && method === 'GET') return { route: 'keys' };
+  if (path === '/v1/keys') return { route: 'keys' };
   if (path === '/v1/recipient') return { route: 'recipient' };
   if (path === '/v1/audit/head') return { route: 'audit.head' };
   if (path === '/v1/rewrap') return postOnly(method, { route: 'rewrap' });

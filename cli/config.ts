@@ -217,12 +217,15 @@ export function policyFor(config: Config | null, file: string): FilePolicy {
   };
 }
 
-export function renderConfig(recipients: readonly string[], scope: Scope): string {
+/** A `recipients:` entry as written: a recipient, or a file of them beside `.gitseal.yaml`. */
+export type RecipientEntry = string | { readonly file: string };
+
+export function renderConfig(recipients: readonly RecipientEntry[], scope: Scope): string {
   return [
     '# gitseal configuration: who can decrypt, and how files are encrypted.',
-    '# Recipients are public keys; commit this file.',
+    '# Recipients are public keys, inline or as {file: PATH} (one a line, PATH relative to this file); commit this file.',
     'recipients:',
-    ...recipients.map((r) => `  - ${r}`),
+    ...recipients.map((r) => `  - ${typeof r === 'string' ? r : `{file: ${JSON.stringify(r.file)}}`}`),
     '# strict: bound to namespace/name; namespace: any name in the namespace; cluster: anywhere',
     `scope: ${scope}`,
     '# Paths left readable in generic (non-Secret) files; Secrets keep only name and namespace readable.',

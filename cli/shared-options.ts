@@ -30,21 +30,24 @@ export const filesOf = (opts: { file: string; more?: string[] | undefined }): st
 
 export const withFiles = <T>(y: Argv<T>) => y.positional('files', { type: 'string', array: true, describe: 'encrypted files', demandOption: true });
 
+/** `-r RECIPIENT` and `-R FILE`, each repeatable, as declared: `init` keeps the files apart (a file in the repository is named, not copied). */
+export const withRecipientOptions = <T>(y: Argv<T>, describe: string) =>
+  y
+    .option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe })
+    .option('recipient-file', { alias: 'R', type: 'string', array: true, nargs: 1, describe: 'file of recipients, one a line (# comments), repeatable; adds to -r' });
+
 /**
  * `-r RECIPIENT` and `-R FILE` (one recipient a line, `#` comment lines, as age and sops read it), both repeatable.
  * The files are read before the command runs and their recipients join `-r`'s, so every command that takes
  * recipients takes files alike, and a bad line (E_RECIPIENT, naming file and line) stops it before it writes anything.
  */
 export const withRecipients = <T>(y: Argv<T>, describe = 'recipient, repeatable (default: .gitseal.yaml)') =>
-  y
-    .option('recipient', { alias: 'r', type: 'string', array: true, nargs: 1, describe })
-    .option('recipient-file', { alias: 'R', type: 'string', array: true, nargs: 1, describe: 'file of recipients, one a line (# comments), repeatable; adds to -r' })
-    .middleware(async (argv) => {
-      if (!argv.recipientFile?.length) return;
-      // Imported only when -R is given: definitions load nothing else at start-up.
-      const { readRecipientFile } = await import('./recipient-file.js');
-      Object.assign(argv, { recipient: [...(argv.recipient ?? []), ...argv.recipientFile.flatMap(readRecipientFile)] });
-    });
+  withRecipientOptions(y, describe).middleware(async (argv) => {
+    if (!argv.recipientFile?.length) return;
+    // Imported only when -R is given: definitions load nothing else at start-up.
+    const { readRecipientFile } = await import('./recipient-file.js');
+    Object.assign(argv, { recipient: [...(argv.recipient ?? []), ...argv.recipientFile.flatMap(readRecipientFile)] });
+  });
 
 /** What `decrypt --output-type` and `exec-file --output-type` write (cli/decrypted-output.ts). */
 export const OUTPUT_TYPES = ['yaml', 'json', 'dotenv'] as const;

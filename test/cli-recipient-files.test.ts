@@ -34,8 +34,30 @@ describe.concurrent('-R FILE', () => {
     await ok(ws, ['updatekeys', 's.enc.yaml', '-R', 'me.pub']);
     expect(kidsOf(ws.read('s.enc.yaml'))).toEqual([ws.kid]);
 
-    await ok(ws, ['init', '--force', '-R', 'team.pub']);
-    expect(ws.read('.gitseal.yaml')).toContain(other.recipient);
+  });
+
+  it('init names a recipient file inside the repository ({file: PATH}) and copies one from outside', async () => {
+    const ws = await newWorkspace();
+    const other = await ws.keygen('other.yaml');
+    ws.write('repo/.git/HEAD', 'ref: refs/heads/main\n');
+    ws.write('repo/keys/team.pub', `# the team\n${other.recipient}\n`);
+    ws.write('outside.pub', `${ws.recipient}\n`);
+    ws.write('repo/s.yaml', SECRET);
+
+    const init = await ws.run(['init', '-R', 'keys/team.pub', '-R', '../outside.pub'], { cwd: ws.path('repo') });
+    expect(init.status, describeRun(['init'], init)).toBe(0);
+    expect(init.stderr).toContain('../outside.pub is outside the repository: its 1 recipient(s) are copied into .gitseal.yaml');
+    const config = ws.read('repo/.gitseal.yaml');
+    expect(config).toContain('  - {file: "keys/team.pub"}\n');
+    expect(config).toContain(`  - ${ws.recipient}\n`);
+    expect(config).not.toContain(other.recipient);
+
+    // The named file is read on use: a new recipient in it reaches the next encryption.
+    const third = await ws.keygen('third.yaml');
+    ws.write('repo/keys/team.pub', `${other.recipient}\n${third.recipient}\n`);
+    const enc = await ws.run(['encrypt', 's.yaml'], { cwd: ws.path('repo') });
+    expect(enc.status, describeRun(['encrypt'], enc)).toBe(0);
+    expect(kidsOf(enc.stdout)).toEqual([ws.kid, other.kid, third.kid].sort());
   });
 
   it('a bad line is E_RECIPIENT naming the file and line, a missing file E_IO; nothing is written', async () => {

@@ -76,6 +76,7 @@ describe('.gitseal.yaml schema', () => {
 
   it('accepts what "gitseal init" writes', () => {
     expect(configSchema(parse(renderConfig([recipient], 'strict')))).toBe(true);
+    expect(configSchema(parse(renderConfig([recipient, { file: 'keys/org.pub' }], 'strict')))).toBe(true);
   });
 
   it('accepts every field', () => {

@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
-import { withRecipients } from '../shared-options.js';
+import { withRecipientOptions } from '../shared-options.js';
 
 const builder = (y: Argv) =>
-  withRecipients(y, 'public recipient, repeatable (default: your keystore)')
+  withRecipientOptions(y, 'public recipient, repeatable (default: your keystore)')
     .option('scope', { choices: ['strict', 'namespace', 'cluster'] as const, default: 'strict' as const })
     .option('key', { type: 'string', describe: 'keystore whose recipients to use' })
     .option('force', { type: 'boolean', describe: 'overwrite an existing .gitseal.yaml' });

@@ -41,6 +41,7 @@ import { VERSION } from './version.js';
 import { setFollowSymlinks } from './files.js';
 import { chooseConfig } from './config.js';
 import { groupCommands, type TaskHeading } from './help-groups.js';
+import { HELP_TOPICS } from './help-topics.js';
 import { usageMistake } from './usage-mistake.js';
 import { refuseLostDash } from './lost-dash.js';
 
@@ -156,7 +157,7 @@ async function parseLine(args: readonly string[], runner: Runner): Promise<strin
     output = text;
     topLevel = argv?._?.length === 0;
   });
-  return topLevel ? groupCommands(output, taskHeadings()) : output;
+  return topLevel ? groupCommands(output, taskHeadings(), HELP_TOPICS) : output;
 }
 
 /** What `gitseal PATH… --help` prints. */

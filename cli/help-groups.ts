@@ -3,8 +3,10 @@
  * they serve ("Encrypt and edit", "Read", …) instead of yargs' one
  * "Commands:" list. yargs groups options but not commands, so its help is
  * cut into entries and put back together: the columns and the wrapping
- * stay yargs' own.
+ * stay yargs' own. The help topics that are not commands (help-topics.ts)
+ * follow, under "Help topics:", in the same columns.
  */
+import type { HelpTopic } from './help-topics.js';
 
 /** A heading of `gitseal --help` and the names of the commands under it. */
 export interface TaskHeading {
@@ -14,8 +16,11 @@ export interface TaskHeading {
 
 const HEADING = 'Commands:';
 
-/** `help` with its "Commands:" block split under `tasks`; commands of no task stay under "Commands:". Unchanged when it has no such block. */
-export function groupCommands(help: string, tasks: readonly TaskHeading[]): string {
+/**
+ * `help` with its "Commands:" block split under `tasks`, then `topics` as `gitseal help TOPIC` lines; commands
+ * of no task stay under "Commands:". Unchanged when it has no such block.
+ */
+export function groupCommands(help: string, tasks: readonly TaskHeading[], topics: readonly HelpTopic[] = []): string {
   const lines = help.split('\n');
   const start = lines.indexOf(HEADING);
   if (start < 0) return help;
@@ -31,5 +36,15 @@ export function groupCommands(help: string, tasks: readonly TaskHeading[]): stri
     .map(({ title, names }) => ({ title, block: entries.filter((e) => names.includes(e.name)).flatMap((e) => e.lines) }))
     .filter(({ block }) => block.length > 0)
     .map(({ title, block }) => [`${title}:`, ...block].join('\n'));
+  if (topics.length > 0) sections.push(topicSection(entries[0]?.lines[0] ?? '', topics));
   return [...lines.slice(0, start), sections.join('\n\n'), ...lines.slice(end)].join('\n');
+}
+
+/** `topics` as `PROGRAM help TOPIC` lines, their descriptions in the column of `entry`'s (a line of yargs' command list). */
+function topicSection(entry: string, topics: readonly HelpTopic[]): string {
+  const program = /^ {2}(\S+)/.exec(entry)?.[1] ?? 'gitseal';
+  const names = topics.map((t) => `  ${program} help ${t.name}`);
+  // Where yargs put the descriptions: after the first run of two spaces or more past the usage.
+  const column = Math.max(/^ {2}\S.*?\s{2,}(?=\S)/.exec(entry)?.[0].length ?? 0, ...names.map((n) => n.length + 2));
+  return ['Help topics:', ...topics.map((t, i) => `${names[i]!.padEnd(column)}${t.describe}`)].join('\n');
 }

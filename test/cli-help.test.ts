@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commandTree, helpText, runCli } from '../cli/command-table.js';
 import { descendants, type CommandNode } from '../cli/command-tree.js';
+import { ENVIRONMENT, environmentText } from '../cli/help-environment.js';
+import { exitCodesText, exitRows } from '../cli/help-exit-codes.js';
+import { HELP_TOPICS } from '../cli/help-topics.js';
 import { ROOT, runGitseal } from './helpers/cli.js';
 import { commandRows, unknownOptions } from './helpers/readme.js';
 
@@ -32,6 +35,7 @@ function tasksOf(help: string): Map<string, string[]> {
     if (command !== undefined) current?.push(command);
   }
   tasks.delete('Options');
+  tasks.delete('Help topics');
   return tasks;
 }
 
@@ -83,6 +87,72 @@ describe('gitseal --help and gitseal help', () => {
     const r = await gitseal(['help', 'git', 'setpu']);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('gitseal: unknown help topic git setpu; did you mean git setup? [E_USAGE]\n');
+  });
+});
+
+describe('the help topics that are not commands', () => {
+  it('--help lists them after the commands, as gitseal help TOPIC', () => {
+    const lines = topHelp.split('\n');
+    const start = lines.indexOf('Help topics:');
+    expect(start).toBeGreaterThan(lines.findIndex((l) => l.startsWith('  gitseal completion')));
+    expect(lines.slice(start + 1, start + 1 + HELP_TOPICS.length).map((l) => l.trim().split(/\s{2,}/))).toEqual(HELP_TOPICS.map((t) => [`gitseal help ${t.name}`, t.describe]));
+  });
+
+  it.concurrent.each([
+    ['exit-codes', exitCodesText(100)],
+    ['environment', environmentText(100)],
+  ])('gitseal help %s prints the topic', async (topic, text) => {
+    const r = await gitseal(['help', topic]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${text}\n`);
+  });
+
+  it.concurrent.each([
+    [['help', 'exit-code'], 'unknown help topic exit-code; did you mean exit-codes?'],
+    [['help', 'enviroment'], 'unknown help topic enviroment; did you mean environment?'],
+    [['help', 'exit-codes', 'git'], 'help topic exit-codes has no subtopics: gitseal help exit-codes'],
+  ])('%j is refused (usage, exit 2)', async (args, message) => {
+    const r = await gitseal(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`gitseal: ${message} [E_USAGE]\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('no topic is also a command', () => {
+    for (const topic of HELP_TOPICS) expect(tree.subcommands.map(name)).not.toContain(topic.name);
+  });
+});
+
+/** The lines of the README from `heading` to the next heading of its level or above. */
+function section(heading: string): string[] {
+  const lines = README.split('\n');
+  const start = lines.indexOf(heading);
+  expect(start, heading).toBeGreaterThanOrEqual(0);
+  const end = lines.findIndex((l, i) => i > start && /^#{1,2} /.test(l));
+  return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
+describe("the README's exit codes and environment variables", () => {
+  it('the table of exit codes has the rows of gitseal help exit-codes: the same statuses, codes and order', () => {
+    const rows = section('## Exit codes')
+      .map((l) => /^\|\s*(\d+)\s*\|\s*(E_[A-Z_]+)?\s*\|/.exec(l))
+      .filter((m) => m !== null)
+      .map((m) => [Number(m[1]), m[2] ?? '']);
+    expect(rows).toEqual(exitRows().map((r) => [r.status, r.code]));
+  });
+
+  it('points to the topics', () => {
+    expect(section('## Exit codes').join('\n')).toContain('`gitseal help exit-codes`');
+    expect(section('## Environment variables').join('\n')).toContain('`gitseal help environment`');
+  });
+
+  it('names only environment variables that gitseal help environment lists', () => {
+    const listed = ENVIRONMENT.flatMap((g) => g.variables.map(([n]) => n));
+    const named = new Set([...README.matchAll(/\b(GITSEAL_[A-Z0-9_]*[A-Z0-9])\b/g)].map((m) => m[1]!));
+    expect(named.size).toBeGreaterThan(5);
+    expect([...named].filter((n) => !listed.includes(n))).toEqual([]);
+    for (const n of section('## Environment variables').join('\n').matchAll(/`([A-Z][A-Z0-9_]+)`/g)) expect(listed, n[1]).toContain(n[1]);
   });
 });
 

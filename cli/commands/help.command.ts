@@ -1,8 +1,13 @@
 import type { Argv } from 'yargs';
 import { defineCommand, type OptionsOf } from '../command.js';
 import type { CommandTable } from '../command-tree.js';
+import type { HelpTopicName } from '../help-topics.js';
 
-const builder = (y: Argv) => y.positional('topic', { type: 'string', array: true, describe: 'a command, e.g. decrypt or git setup' });
+// The topics that are not commands (help-topics.ts), named here without loading it: a record, so the compiler asks for each.
+const TOPICS: Readonly<Record<HelpTopicName, true>> = { 'exit-codes': true, environment: true };
+const topics = Object.keys(TOPICS).join(', ');
+
+const builder = (y: Argv) => y.positional('topic', { type: 'string', array: true, describe: `a command, e.g. decrypt or git setup, or a topic: ${topics}` });
 
 export type HelpOptions = OptionsOf<typeof builder>;
 
@@ -10,7 +15,7 @@ export type HelpOptions = OptionsOf<typeof builder>;
 export const helpCommand = (table: CommandTable) =>
   defineCommand({
     command: 'help [topic..]',
-    describe: 'print the help of gitseal or of a command: "gitseal help git setup" is "gitseal git setup --help"',
+    describe: `print the help of gitseal, of a command ("gitseal help git setup" is "gitseal git setup --help") or of a topic: ${topics}`,
     builder,
     load: async () => {
       const { run } = await import('./help.js');

@@ -48,11 +48,18 @@ ${commands.flatMap(choiceCases).join('\n')}
 }
 
 _gitseal() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} path= value= npos=0 i word cmds opts valopts maxpos words
+  local cur=\${COMP_WORDS[COMP_CWORD]} path= value= prefix= npos=0 i word cmds opts valopts maxpos words
   COMPREPLY=()
   _gitseal_spec ''
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=\${COMP_WORDS[i]}
+    # A=B is three words when COMP_WORDBREAKS has = (the default): the = and B belong to A. After an
+    # option, B is its value, whatever it looks like.
+    if [[ $word == = ]]; then
+      [[ \${COMP_WORDS[i-1]} == -?* ]] && value=\${COMP_WORDS[i-1]}
+      ((i + 1 < COMP_CWORD)) && value= && ((i++))
+      continue
+    fi
     if [[ -n $value ]]; then
       value=
       [[ $word == -?* ]] || continue
@@ -70,8 +77,20 @@ _gitseal() {
         fi ;;
     esac
   done
+  # The value right after --opt=: bash completes the text after the = (COMP_WORDBREAKS has =); without
+  # it, the whole word, so the answers keep the --opt= in front.
+  if [[ $cur == = && \${COMP_WORDS[COMP_CWORD-1]} == -?* ]]; then
+    value=\${COMP_WORDS[COMP_CWORD-1]} cur=
+  elif [[ $cur == -?*=* ]]; then
+    value=\${cur%%=*} prefix=\${cur%%=*}= cur=\${cur#*=}
+  fi
   if [[ -n $value ]]; then
     _gitseal_choices "$path" "$value"
+    # No choices: a file, which readline completes only after a = it breaks words at.
+    if [[ -z $words && -n $prefix && " $valopts " == *" $value "* ]]; then
+      _gitseal_files "$prefix" "$cur"
+      return 0
+    fi
   elif [[ $cur == -* ]]; then
     words=$opts
   elif ((npos == 0)) && [[ -n $cmds ]]; then
@@ -81,8 +100,19 @@ _gitseal() {
   else
     _gitseal_choices "$path" "#$npos"
   fi
-  [[ -n $words ]] && COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  [[ -n $words ]] && COMPREPLY=($(compgen -P "$prefix" -W "$words" -- "$cur"))
   return 0
+}
+
+# Sets COMPREPLY to the files and folders (with a /) that start with $2, each after $1.
+_gitseal_files() {
+  local f
+  while IFS= read -r f; do
+    [[ -d $f ]] && f+=/
+    COMPREPLY+=("$1$f")
+  done < <(compgen -f -- "$2")
+  # A folder is not the end of the word.
+  [[ \${#COMPREPLY[@]} == 1 && \${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null
 }
 
 complete -o default -F _gitseal gitseal

@@ -6,12 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { commandTree } from './command-table.js';
 import { descendants } from './command-tree.js';
 import { fishScript } from './completion-fish.js';
+import { HELP_TOPICS } from './help-topics.js';
 
 const hasFish = spawnSync('fish', ['--version']).error === undefined;
 const dir = mkdtempSync(join(tmpdir(), 'gitseal-fish-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'gitseal.fish');
-writeFileSync(file, fishScript(commandTree()));
+const tree = commandTree();
+const script = fishScript(tree);
+writeFileSync(file, script);
 
 /** fish's own answers (`complete -C`), one list of candidates per line, in one fish. */
 function complete(lines: readonly string[]): string[][] {
@@ -47,5 +50,24 @@ describe.skipIf(!hasFish)('the fish completion script', () => {
     const groups = descendants(commandTree()).filter((n) => n.subcommands.length > 0);
     const offered = complete(groups.map((n) => `gitseal ${n.path.join(' ')} `));
     groups.forEach((node, i) => expect(offered[i], node.path.join(' ')).toEqual(node.subcommands.map((c) => c.path.at(-1)).sort()));
+  });
+
+  it('offers after help what gitseal help takes: the commands, their subcommands, and the topics that are not commands', () => {
+    expect(offers('gitseal help ')).toEqual([...tree.subcommands.map((c) => c.path[0]!), ...HELP_TOPICS.map((t) => t.name)].sort());
+    expect(offers('gitseal help exit')).toEqual(['exit-codes']);
+    expect(offers('gitseal help git ')).toEqual(['merge', 'pre-commit', 'setup', 'textconv']);
+    expect(offers('gitseal help git setup ')).toEqual([]); // nothing more to name, and no files
+    expect(offers('gitseal help exit-codes ')).toEqual([]);
+    const groups = descendants(tree).filter((n) => n.subcommands.length > 0);
+    const offered = complete(groups.map((n) => `gitseal help ${n.path.join(' ')} `));
+    groups.forEach((node, i) => expect(offered[i], node.path.join(' ')).toEqual(node.subcommands.map((c) => c.path.at(-1)).sort()));
+  });
+
+  it('offers the options every command has, once for all, and no option after --', () => {
+    expect(script.match(/-l 'help'/g)).toHaveLength(1);
+    expect(offers('gitseal git setup --')).toEqual(expect.arrayContaining(['--help', '--version', '--config']));
+    expect(offers('gitseal help git --h')).toEqual(['--help']);
+    expect(offers('gitseal exec-env f -- --')).toEqual([]);
+    expect(offers('gitseal decrypt --output-type=')).toEqual(['--output-type=dotenv', '--output-type=json', '--output-type=yaml']); // fish's own
   });
 });

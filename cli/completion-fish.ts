@@ -24,22 +24,33 @@ function specCase(c: CompletedCommand): string {
   ].join('\n');
 }
 
-function optionLine(c: CompletedCommand, o: CompletedOption): string {
+/** `o` for the commands where `condition` holds. */
+function optionLine(condition: string, o: CompletedOption): string {
   const names = o.spellings.map((s) => (s.startsWith('--') ? `-l ${fishQuote(s.slice(2))}` : `-s ${fishQuote(s.slice(1))}`)).join(' ');
   const value = !o.takesValue ? '' : o.choices.length ? ` -x -a ${fishQuote(o.choices.join(' '))}` : ' -r';
-  return `complete -c gitseal -n ${at(c.path)} ${names}${value}${description(o.describe)}`;
+  return `complete -c gitseal -n ${condition} ${names}${value}${description(o.describe)}`;
 }
 
-function completeLines(c: CompletedCommand): string[] {
+const same = (a: CompletedOption) => (b: CompletedOption) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The options every command has, the same everywhere (--help, --version): one line each, for any command,
+ * rather than one per command. fish asks every line's condition at each completion.
+ */
+const everywhere = (commands: readonly CompletedCommand[]): CompletedOption[] => commands[0]?.options.filter((o) => commands.every((c) => c.options.some(same(o)))) ?? [];
+
+function completeLines(c: CompletedCommand, shared: readonly CompletedOption[]): string[] {
   const commands = c.subcommands.map((s) => `complete -c gitseal -n ${at(c.path, 0)} -f -a ${fishQuote(s.name)}${description(s.describe)}`);
   const choices = c.positionals.flatMap((p, i) => (p.length ? [`complete -c gitseal -n ${at(c.path, i)} -f -a ${fishQuote(p.join(' '))}`] : []));
   // Nothing but options comes next: no files.
   const closed = c.positionals.length === 0 ? [`complete -c gitseal -n ${at(c.path, 0)} -f`] : [];
-  return [...commands, ...choices, ...closed, ...c.options.map((o) => optionLine(c, o))];
+  const own = c.options.filter((o) => !shared.some(same(o)));
+  return [...commands, ...choices, ...closed, ...own.map((o) => optionLine(at(c.path), o))];
 }
 
 export function fishScript(root: CommandNode): string {
   const commands = completedCommands(root);
+  const shared = everywhere(commands);
   return `# gitseal completion for fish, made by "gitseal completion fish" from gitseal's command table.
 # Load it:   gitseal completion fish > ~/.config/fish/completions/gitseal.fish
 
@@ -54,13 +65,21 @@ ${commands.map(specCase).join('\n')}
 end
 
 # Walks the words before the cursor: sets __gitseal_path, __gitseal_npos (positionals after it)
-# and __gitseal_value (1 while an option waits for its value); fails after --.
+# and __gitseal_value (1 while an option waits for its value); fails after --. Every line below
+# asks, so the answer is kept for as long as the words are the same.
 function __gitseal_walk
+    set -l words (commandline -opc)
+    set -l key (string escape -- $words)
+    if test "$key" = "$__gitseal_walked"
+        return $__gitseal_status
+    end
+    set -g __gitseal_walked "$key"
+    set -g __gitseal_status 1
     set -g __gitseal_path ''
     set -g __gitseal_npos 0
     set -g __gitseal_value 0
     __gitseal_spec ''
-    for word in (commandline -opc)[2..-1]
+    for word in $words[2..-1]
         if test $__gitseal_value = 1
             set __gitseal_value 0
             string match -q -- '-?*' $word; or continue
@@ -84,7 +103,7 @@ function __gitseal_walk
         end
     end
     set __gitseal_path (string trim -r -- "$__gitseal_path")
-    return 0
+    set __gitseal_status 0
 end
 
 # True after the command path $argv[1]; with $argv[2], only at that positional (not at an option's value).
@@ -96,6 +115,7 @@ function __gitseal_at
 end
 
 complete -c gitseal -e
-${commands.flatMap(completeLines).join('\n')}
+${shared.map((o) => optionLine('__gitseal_walk', o)).join('\n')}
+${commands.flatMap((c) => completeLines(c, shared)).join('\n')}
 `;
 }

@@ -5,6 +5,7 @@
  * plus one small loop that finds the command the words so far name.
  */
 import { descendants, spellingsOf, type CommandNode } from './command-tree.js';
+import { HELP_TOPICS } from './help-topics.js';
 
 export interface CompletedOption {
   /** `--output`, `-o`. */
@@ -26,26 +27,44 @@ export interface CompletedCommand {
   readonly variadic: boolean;
 }
 
-/** The command whose topics are the other commands: `gitseal help <TAB>` offers them. */
+/** The command whose topics are the other commands: `gitseal help <TAB>` offers them, and the topics that are not commands. */
 const HELP = 'help';
 
-function complete(node: CommandNode, root: CommandNode): CompletedCommand {
-  const path = node.path.join(' ');
-  const topics = root.subcommands.map((c) => c.path[0]!);
+function complete(node: CommandNode): CompletedCommand {
   return {
-    path,
+    path: node.path.join(' '),
     describe: node.describe,
     subcommands: node.subcommands.map((c) => ({ name: c.path.at(-1)!, describe: c.describe })),
     options: node.options
       .filter((o) => !o.hidden)
       .map((o) => ({ spellings: spellingsOf(o), describe: o.describe, takesValue: o.takesValue, choices: o.choices })),
-    positionals: node.positionals.map((p, i) => (path === HELP && i === 0 ? topics : p.choices)),
+    positionals: node.positionals.map((p) => p.choices),
     variadic: node.positionals.at(-1)?.variadic ?? false,
   };
 }
 
-/** gitseal itself, then every command below it. */
-export const completedCommands = (root: CommandNode): CompletedCommand[] => [root, ...descendants(root)].map((node) => complete(node, root));
+/**
+ * What follows `gitseal help`: the words of `help`'s topic walk the command tree, so the scripts see
+ * `help git` as a command whose subcommands are git's (`gitseal help git <TAB>` offers setup, textconv…),
+ * and the topics that are not commands as subcommands of `help` that take nothing more. Each takes only
+ * `help`'s own options.
+ */
+function helpTopics(help: CompletedCommand, root: CommandNode): CompletedCommand[] {
+  const topic = (path: string, describe: string, subcommands: CompletedCommand['subcommands']): CompletedCommand => ({ ...help, path, describe, subcommands, positionals: [], variadic: false });
+  const below = (node: CommandNode): CompletedCommand[] =>
+    node.subcommands.flatMap((c) => [topic(`${HELP} ${c.path.join(' ')}`, c.describe, complete(c).subcommands), ...below(c)]);
+  return [
+    topic(HELP, help.describe, [...complete(root).subcommands, ...HELP_TOPICS.map((t) => ({ name: t.name, describe: t.describe }))]),
+    ...below(root),
+    ...HELP_TOPICS.map((t) => topic(`${HELP} ${t.name}`, t.describe, [])),
+  ];
+}
+
+/** gitseal itself, then every command below it, then what follows `gitseal help` (helpTopics). */
+export function completedCommands(root: CommandNode): CompletedCommand[] {
+  const commands = [root, ...descendants(root)].map(complete);
+  return commands.flatMap((c) => (c.path === HELP ? helpTopics(c, root) : [c]));
+}
 
 /** The spellings of the options of `command` that take a value. */
 export const valueSpellings = (command: CompletedCommand): string[] => command.options.filter((o) => o.takesValue).flatMap((o) => o.spellings);

@@ -71,7 +71,12 @@ _gitseal() {
         fi ;;
     esac
   done
-  if [[ -n $value ]]; then
+  if [[ $cur == -?*=* ]]; then
+    # --opt=VALUE: what follows the = is the option's value.
+    value=\${cur%%=*}
+    compset -P '*='
+    _gitseal_choices "$cmdpath" "$value"
+  elif [[ -n $value ]]; then
     _gitseal_choices "$cmdpath" "$value"
   elif [[ $cur == -* ]]; then
     _describe -t options option opts

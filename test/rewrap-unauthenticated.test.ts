@@ -139,13 +139,18 @@ describe('rewrap service against unauthenticated callers', () => {
     const droppedBefore = refusedConnections(await getMetrics());
     const answers: Array<number | 'dropped'> = [];
     const legit: number[] = [];
+    const started = performance.now();
     for (let i = 0; i < 300; i++) {
       answers.push(await junkPost());
       if (i % 50 === 0) legit.push(await signedRewrap());
     }
+    const seconds = (performance.now() - started) / 1000;
     expect(answers.slice(0, 10)).toEqual(Array(10).fill(401));
-    expect(answers.slice(10).every((a) => a === 429 || a === 'dropped')).toBe(true);
-    expect(answers.filter((a) => a === 'dropped').length).toBeGreaterThan(250);
+    const later = answers.slice(10);
+    expect(later.every((a) => a === 401 || a === 429 || a === 'dropped')).toBe(true);
+    // The budget refills at one failure a second, and each refill lets one connection through to be answered:
+    // a loop that a busy machine stretches to several seconds sees that many more answers, never more.
+    expect(later.filter((a) => a !== 'dropped').length).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
     expect(legit).toEqual(Array(6).fill(200));
     expect(refusedConnections(await getMetrics()) - droppedBefore).toBe(answers.filter((a) => a === 'dropped').length);
     await new Promise((r) => setTimeout(r, 1_500)); // one failed authentication's worth of budget comes back

@@ -4,14 +4,18 @@
  * leaf value's cleartext in tree order, across all documents — unencrypted
  * ones too, unless `mac_only_encrypted` — with comments and nulls left out;
  * it is stored as uppercase hex, encrypted with lastmodified as additional
- * data. Integers are read as bigints so that none is rounded. Pure.
+ * data. Integers are read as bigints so that none is rounded. A YAML file's
+ * scalars (values and keys) are read as Go's yaml.v3 reads them (go-yaml.ts),
+ * not by the YAML 1.2 core schema: that is what SOPS hashed and what
+ * `sops -d` prints. Pure.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Node } from 'yaml';
 import { fail } from '../../core/errors.js';
 import { jsonText } from './json-text.js';
 import { encryptRule, macAad, parseMetadata, type EncryptRule, type SopsMetadata } from './metadata.js';
-import { aadOf, decryptValue, encryptValue, isEncValue, isInt64, macText, type SopsValue } from './values.js';
+import { goScalar, type GoScalar } from './go-yaml.js';
+import { aadOf, decryptValue, encryptValue, isEncValue, isInt64, macText, textOrBytes, type SopsValue } from './values.js';
 
 export type SopsTreeFormat = 'yaml' | 'json';
 
@@ -43,6 +47,8 @@ export function parseSopsTree(text: string): SopsTreeFile {
   const docs = parseAllDocuments(text, { uniqueKeys: false, intAsBigInt: true, customTags: ['binary'] });
   if (!Array.isArray(docs)) fail('E_SOPS', 'the SOPS file is empty');
   for (const d of docs) if (d.errors.length) fail('E_YAML', `the SOPS file is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${d.errors[0]!.message.split('\n')[0]}`);
+  // yaml.v3's parser takes a %YAML directive for version 1.1 only ("found incompatible YAML document").
+  if (format === 'yaml' && docs.some((d) => d.directives?.yaml.explicit && d.directives.yaml.version !== '1.1')) fail('E_SOPS', 'the SOPS file has a %YAML directive for a version other than 1.1, which Go sops cannot read');
   const first = docs[0];
   if (!first || !isMap(first.contents)) fail('E_SOPS', 'the SOPS file does not hold a mapping');
   const sops = first.contents.get('sops', true);
@@ -75,13 +81,92 @@ function openComment(text: string | null | undefined, path: readonly string[], k
 }
 
 interface Walker {
+  /** Every scalar, nulls included. */
   leaf(node: Scalar, path: readonly string[], encrypted: boolean): void;
   comments?(node: { commentBefore?: string | null; comment?: string | null }, path: readonly string[]): void;
+  /** A mapping key's text; `path` is the mapping's. keyText unless given. */
+  key?(k: unknown, path: readonly string[]): string;
 }
 
 function keyText(k: unknown): string {
   if (isScalar(k)) return String(k.value);
   fail('E_SOPS', 'the SOPS file has a mapping key that is not a scalar');
+}
+
+const where = (path: readonly string[]) => `"${path.join('.')}"`;
+
+/** A scalar node as Go's yaml.v3 decodes it. */
+const goOf = (node: Scalar): GoScalar => goScalar(node.tag, node.type === Scalar.PLAIN, node.source ?? String(node.value));
+
+const GO_KIND: Record<GoScalar['kind'], string> = {
+  null: 'null',
+  str: 'a string',
+  bool: 'a boolean',
+  int: 'an integer',
+  uint64: 'an integer',
+  float: 'a float',
+  time: 'a timestamp',
+  bytes: 'a string',
+  error: 'a value it cannot decode',
+};
+
+/**
+ * A mapping key as Go sops reads it: SOPS walks only string keys ("Tree
+ * contains a non-string key"), so a key yaml.v3 reads as a number, boolean,
+ * null or timestamp (`1:`, `true:`, `~:`, `2001-12-14:`) makes SOPS refuse
+ * the file, and gitseal refuses it too.
+ */
+function goKey(k: unknown, path: readonly string[]): string {
+  if (!isScalar(k)) fail('E_SOPS', 'the SOPS file has a mapping key that is not a scalar');
+  const g = goOf(k);
+  if (g.kind === 'str') return g.value;
+  if (g.kind === 'bytes') {
+    const t = textOrBytes(g.value);
+    if (typeof t === 'string') return t;
+  }
+  fail('E_SOPS', `a mapping at ${where(path)} has a key that YAML (as Go sops reads it) takes for ${GO_KIND[g.kind]}${g.kind === 'bytes' ? ' that is not UTF-8 text' : ', not a string'}: SOPS refuses such a file; quote the key`);
+}
+
+/**
+ * A YAML leaf as Go sops reads it; undefined for a null, which SOPS skips
+ * (and leaves out of the MAC). Refuses (E_SOPS, never quoting the value)
+ * what SOPS cannot walk or hash: a uint64, a timestamp Go cannot marshal,
+ * a scalar yaml.v3 cannot decode.
+ */
+function goValue(node: Scalar, path: readonly string[]): SopsValue | undefined {
+  const g = goOf(node);
+  switch (g.kind) {
+    case 'null':
+      return undefined;
+    case 'str':
+    case 'bool':
+      return g.value;
+    case 'int':
+      return Number.isSafeInteger(Number(g.value)) ? Number(g.value) : g.value;
+    case 'float':
+      return { float: g.value };
+    case 'time':
+      if (g.text === undefined) fail('E_SOPS', `the value at ${where(path)} is a YAML timestamp whose zone offset is 24 hours or more, which Go cannot write as RFC 3339: SOPS refuses such a file`);
+      return g.text;
+    case 'bytes':
+      return textOrBytes(g.value);
+    case 'uint64':
+      fail('E_SOPS', `the value at ${where(path)} is an integer from 2^63 to 2^64-1, which Go's YAML reads as a uint64 that SOPS cannot hash or decrypt: SOPS refuses such a file`);
+    case 'error':
+      fail('E_SOPS', `the value at ${where(path)} ${g.reason}, so Go's YAML cannot decode it: SOPS refuses such a file`);
+  }
+}
+
+/** Whether two readings of a leaf are the same Go value (type and value). */
+function sameValue(a: SopsValue, b: SopsValue): boolean {
+  if (typeof a === 'object' && typeof b === 'object') {
+    if ('float' in a && 'float' in b) return Object.is(a.float, b.float);
+    if ('bytes' in a && 'bytes' in b) return Buffer.from(a.bytes).equals(Buffer.from(b.bytes));
+    return false;
+  }
+  const isInt = (v: SopsValue): v is number | bigint => typeof v === 'bigint' || typeof v === 'number';
+  if (isInt(a) && isInt(b)) return BigInt(a) === BigInt(b);
+  return a === b;
 }
 
 function walk(node: unknown, path: readonly string[], rule: EncryptRule, w: Walker, top: boolean): void {
@@ -93,7 +178,7 @@ function walk(node: unknown, path: readonly string[], rule: EncryptRule, w: Walk
     const seen = new Set<string>();
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
-      const k = keyText(pair.key);
+      const k = w.key ? w.key(pair.key, path) : keyText(pair.key);
       if (seen.has(k)) fail('E_DUPLICATE_KEY', `a mapping at "${path.join('.')}" has the same key twice`);
       seen.add(k);
       if (top && k === 'sops') continue;
@@ -105,10 +190,11 @@ function walk(node: unknown, path: readonly string[], rule: EncryptRule, w: Walk
     for (const item of node.items) walk(item, path, rule, w, false);
   } else if (isScalar(node)) {
     w.comments?.(node, path);
-    if (node.value === null || node.value === undefined) return;
     w.leaf(node, path, rule(path));
   }
 }
+
+const isNull = (node: Scalar) => node.value === null || node.value === undefined;
 
 function scalarValue(node: Scalar): SopsValue {
   const v = node.value;
@@ -121,11 +207,23 @@ function scalarValue(node: Scalar): SopsValue {
   return String(v);
 }
 
+/** Rewrites a clear YAML leaf to the value Go read (null for a Go nil), without the tag or spelling the file had. */
+function setClear(node: Scalar, v: SopsValue | null): void {
+  if (v === null) {
+    node.type = undefined;
+    node.format = undefined;
+    node.value = null;
+  } else setScalar(node, v);
+  if (v === null || typeof v !== 'object' || !('bytes' in v)) node.tag = undefined;
+  if (v === null || typeof v !== 'object' || !('float' in v)) node.minFractionDigits = 0;
+}
+
 /** Go's JSON store reads every number as a float64, so an unencrypted JSON number counts in the MAC as one. */
 const asJsonNumber = (v: SopsValue): SopsValue => (typeof v === 'number' || typeof v === 'bigint' ? { float: Number(v) } : v);
 
 function setScalar(node: Scalar, v: SopsValue): void {
   node.type = undefined;
+  node.format = undefined;
   if (typeof v !== 'object') node.value = v;
   else if ('float' in v) {
     node.value = v.float;
@@ -164,8 +262,21 @@ export function openSopsTree(f: SopsTreeFile, key: Uint8Array, opts: OpenOptions
     docComments(doc, []);
     walk(doc.contents, [], rule, {
       leaf(node, path, encrypted) {
-        const v = scalarValue(node);
-        let mac = f.format === 'json' ? asJsonNumber(v) : v;
+        let v: SopsValue;
+        if (f.format === 'yaml') {
+          const go = goValue(node, path);
+          if (go === undefined) {
+            if (!isNull(node)) setClear(node, null);
+            return;
+          }
+          // A clear value the YAML 1.2 core schema reads otherwise (017, 1_000, 0b101, 2001-12-14) is written as Go read it, as `sops -d` prints it.
+          if (isNull(node) || !sameValue(scalarValue(node), go)) setClear(node, go);
+          v = go;
+        } else {
+          if (isNull(node)) return;
+          v = asJsonNumber(scalarValue(node));
+        }
+        let mac = v;
         if (encrypted && typeof v === 'string' && isEncValue(v)) {
           mac = decryptValue(v, key, aadOf(path)).value;
           setScalar(node, mac);
@@ -173,6 +284,7 @@ export function openSopsTree(f: SopsTreeFile, key: Uint8Array, opts: OpenOptions
         if (!f.metadata.macOnlyEncrypted || encrypted) hash.update(macText(mac));
       },
       comments: docComments,
+      ...(f.format === 'yaml' ? { key: goKey } : {}),
     }, true);
     if (isMap(doc.contents)) doc.contents.delete('sops');
   }
@@ -264,6 +376,7 @@ export function sealSopsTree(plaintext: string, key: Uint8Array, opts: SealSopsO
     strip(doc);
     walk(doc.contents, [], rule, {
       leaf(node, path, encrypted) {
+        if (isNull(node)) return;
         const v = scalarValue(node);
         // Go's int is 64 bits: SOPS refuses a larger integer or rounds it to a float.
         if (typeof v === 'bigint' && !isInt64(v)) fail('E_UNSUPPORTED', `the integer at "${path.join('.')}" does not fit in 64 bits, which SOPS cannot hold: quote it to export it as a string`);

@@ -94,7 +94,7 @@ function plainOf(v: SopsValue): { data: string | Uint8Array; type: SopsType } {
 }
 
 /** A decrypted string: text when it is UTF-8, else its bytes. */
-function textOrBytes(b: Uint8Array): string | { bytes: Uint8Array } {
+export function textOrBytes(b: Uint8Array): string | { bytes: Uint8Array } {
   try {
     return fromUtf8(b);
   } catch {

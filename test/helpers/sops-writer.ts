@@ -14,7 +14,12 @@
  *   then only the values that get encrypted; encrypted with lastmodified as AAD;
  * - multi-document YAML: every document carries the same `sops` block, last
  *   (EmitEncryptedFile); SOPS reads the first document's;
- * - binary files: the JSON store with one "data" key holding the whole file.
+ * - binary files: the JSON store with one "data" key holding the whole file;
+ * - clear values spelled as the test chooses ({ plain, go }): SOPS's YAML
+ *   store reads every scalar with gopkg.in/yaml.v3, so `017` is the int 15
+ *   and `2001-12-14` a time.Time that ToBytes hashes as its MarshalText
+ *   ("2001-12-14T00:00:00Z"); the test says what Go reads (`go`), the writer
+ *   writes `plain` as it is and hashes `go` as ToBytes does.
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { sha512 } from '@noble/hashes/sha2.js';
@@ -22,8 +27,20 @@ import { armor, Encrypter, generateIdentity, identityToRecipient } from 'age-enc
 import { stringify } from 'yaml';
 
 /** `bytes`: a Go string that is not text (what YAML !!binary decodes to). */
-export type Leaf = string | number | bigint | boolean | null | { float: number } | { bytes: Uint8Array };
+export type Leaf = string | number | bigint | boolean | null | { float: number } | { bytes: Uint8Array } | PlainLeaf;
 export type Tree = Leaf | Tree[] | { [k: string]: Tree };
+
+/**
+ * A scalar written into the YAML file exactly as `plain` (any tag or
+ * quoting included), which Go's yaml.v3 reads as `go`: a string for a
+ * timestamp is its MarshalText, null for nil (left out of the MAC).
+ */
+export interface PlainLeaf {
+  plain: string;
+  go: Exclude<Leaf, null | PlainLeaf> | null;
+}
+/** A plain-spelled leaf: `plain('017', 15)`. */
+export const plain = (text: string, go: PlainLeaf['go']): PlainLeaf => ({ plain: text, go });
 
 export interface WriterOptions {
   key?: Uint8Array;
@@ -45,6 +62,7 @@ const te = new TextEncoder();
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const isFloat = (v: unknown): v is { float: number } => typeof v === 'object' && v !== null && !Array.isArray(v) && 'float' in v && Object.keys(v).length === 1;
 const isBytes = (v: unknown): v is { bytes: Uint8Array } => typeof v === 'object' && v !== null && !Array.isArray(v) && 'bytes' in v && Object.keys(v).length === 1;
+const isPlain = (v: unknown): v is PlainLeaf => typeof v === 'object' && v !== null && !Array.isArray(v) && 'plain' in v && 'go' in v && Object.keys(v).length === 2;
 
 function fmtFloat(n: number): string {
   // Go 'f', -1: no exponent, and the specials as strconv spells them. Good enough for the values tests use.
@@ -59,6 +77,8 @@ export class SopsWriter {
   readonly key: Uint8Array;
   private ivCounter = 0;
   private mac: Uint8Array[] = [];
+  /** Spellings of the clear PlainLeafs, put in place of their placeholders by yaml(). */
+  private plains: string[] = [];
   constructor(private readonly o: WriterOptions = {}) {
     this.key = o.key ?? crypto.getRandomValues(new Uint8Array(32));
   }
@@ -86,6 +106,13 @@ export class SopsWriter {
   }
 
   private leaf(v: Exclude<Leaf, null>, path: string[]): Tree {
+    if (isPlain(v)) {
+      // sops -e would read the spelling as v.go; written clear, it stays as spelled.
+      if (this.shouldEncrypt(path)) return v.go === null ? null : this.leaf(v.go, path);
+      if (v.go !== null && !this.o.macOnlyEncrypted) this.mac.push(this.macBytes(v.go));
+      this.plains.push(v.plain);
+      return `GITSEALPLAIN${this.plains.length - 1}X`;
+    }
     const [plain, type, macStr]: [string | Uint8Array, string, string | Uint8Array] =
       typeof v === 'string' ? [v, 'str', v]
       : typeof v === 'boolean' ? [String(v), 'bool', v ? 'True' : 'False']
@@ -99,10 +126,20 @@ export class SopsWriter {
     return this.enc(plain, type, `${path.join(':')}:`);
   }
 
+  /** sops.ToBytes of a Go value. */
+  private macBytes(v: Exclude<Leaf, null | PlainLeaf>): Uint8Array {
+    if (isBytes(v)) return v.bytes;
+    if (typeof v === 'string') return te.encode(v);
+    if (typeof v === 'boolean') return te.encode(v ? 'True' : 'False');
+    if (typeof v === 'bigint') return te.encode(v.toString());
+    if (typeof v === 'number') return te.encode(Number.isInteger(v) ? String(v) : fmtFloat(v));
+    return te.encode(fmtFloat(v.float));
+  }
+
   private walk(t: Tree, path: string[]): Tree {
     if (t === null) return null;
     if (Array.isArray(t)) return t.map((x) => this.walk(x, path));
-    if (typeof t === 'object' && !isFloat(t) && !isBytes(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, this.walk(v, [...path, k])]));
+    if (typeof t === 'object' && !isFloat(t) && !isBytes(t) && !isPlain(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, this.walk(v, [...path, k])]));
     return this.leaf(t, path);
   }
 
@@ -110,6 +147,7 @@ export class SopsWriter {
   encryptDocs(docs: Tree[]): { docs: Tree[]; meta: Record<string, unknown> } {
     // SOPS's MACOnlyEncryptedInitialization: 32 fixed bytes first when only encrypted values count.
     this.mac = this.o.macOnlyEncrypted ? [Uint8Array.from(Buffer.from('8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69', 'hex'))] : [];
+    this.plains = [];
     const out = docs.map((d) => this.walk(d, []));
     const all = new Uint8Array(this.mac.reduce((n, b) => n + b.length, 0));
     let off = 0;
@@ -135,11 +173,18 @@ export class SopsWriter {
 
   yaml(docs: Tree[]): string {
     const { docs: enc, meta } = this.encryptDocs(docs);
-    return enc.map((d, i) => (i ? '---\n' : '') + stringify({ ...(d as object), sops: meta }, { lineWidth: 0 })).join('');
+    const text = enc.map((d, i) => (i ? '---\n' : '') + stringify({ ...(d as object), sops: meta }, { lineWidth: 0 })).join('');
+    return text.replace(/GITSEALPLAIN(\d+)X/g, (_, i: string) => this.plains[Number(i)]!);
+  }
+
+  /** The JSON store reads no YAML: a PlainLeaf has no meaning there. */
+  private noPlains(): void {
+    if (this.plains.length) throw new Error('a PlainLeaf is for YAML files only');
   }
 
   json(doc: Tree): string {
     const { docs: enc, meta } = this.encryptDocs([doc]);
+    this.noPlains();
     return JSON.stringify({ ...(enc[0] as object), sops: meta }, null, 4) + '\n';
   }
 

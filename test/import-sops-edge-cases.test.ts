@@ -3,8 +3,10 @@
  * user-visible behaviour (the conversions themselves are unit-tested in
  * migrate/sops/): binary and INI files refused (52), -i or -o into a dotenv
  * file refused (2) with every file as it was, a warning for a comment that
- * does not decrypt, and export sops of floats, 64-bit integers and !!binary
- * as Go sops writes them. Canaries show no value reaches stdout or stderr.
+ * does not decrypt, import sops of clear values as Go sops reads them (017
+ * is 15; an edit only Go tells apart is refused, 53), and export sops of
+ * floats, 64-bit integers and !!binary as Go sops writes them. Canaries show
+ * no value reaches stdout or stderr.
  * Files are encrypted and decrypted in process, to keep the file fast.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,7 +17,7 @@ import { decodeKeystore } from '../core/crypto/keystore.js';
 import { parseRecipient } from '../core/crypto/recipients/index.js';
 import { decryptStream, encryptStream } from '../core/format/stream.js';
 import { describeRun, type RunResult } from './helpers/cli.js';
-import { ageKeyFor, SopsWriter } from './helpers/sops-writer.js';
+import { ageKeyFor, plain as goPlain, SopsWriter } from './helpers/sops-writer.js';
 import { snapshotTree } from './helpers/tree.js';
 import { useWorkspaces, type Workspace } from './helpers/workspace.js';
 
@@ -86,6 +88,20 @@ describe('import sops warns', () => {
     expect(r.stderr).toMatch(/warning: s\.sops\.yaml: 1 comment\(s\) look SOPS-encrypted but do not decrypt/);
     expect(r.stdout + r.stderr).not.toContain(marker);
     expect(decryptIn(ws, 's.enc.yaml')).toMatch(/^#ENC\[AES256_GCM,.*type:comment\]\nb: 1$/m);
+  });
+});
+
+describe('import sops reads clear values as Go sops reads them', () => {
+  it('017 and a date left clear import as sops -d shows them (15, RFC 3339), MAC checked; the file with 017 edited to 015 is refused (53)', async () => {
+    const { ws, writer } = await ageSetup();
+    const text = writer.yaml([{ password: canary(8), app_unencrypted: { port: goPlain('017', 15), expires: goPlain('2031-01-01', '2031-01-01T00:00:00Z'), rev: goPlain('1_000', 1000) } }]);
+    ws.write('s.sops.yaml', text);
+    ws.write('edited.sops.yaml', text.replace('port: 017\n', 'port: 015\n'));
+    const r = await ok(ws, ['import', 'sops', 's.sops.yaml', '--age-key', 'id.txt', '-o', 's.enc.yaml']);
+    expect(r.stderr).toBe('');
+    expect(decryptIn(ws, 's.enc.yaml')).toBe(`password: ${canary(8)}\napp_unencrypted:\n  port: 15\n  expires: 2031-01-01T00:00:00Z\n  rev: 1000\n`);
+    const bad = await refused(ws, ['import', 'sops', 'edited.sops.yaml', '--age-key', 'id.txt', '-o', 'edited.enc.yaml'], 53);
+    expect(bad.stderr).toContain('the SOPS MAC does not match');
   });
 });
 

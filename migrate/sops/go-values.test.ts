@@ -5,14 +5,16 @@
  * spellings' Go values are the ones yaml.v3 itself gives, see
  * go-yaml.test.ts), and the import must check that MAC and write that value
  * (what `sops -d` prints). A spelling edited to one the YAML 1.2 core schema
- * reads as the old value but Go does not must be refused.
+ * reads as the old value but Go does not must be refused. And export sops
+ * writes a clear string so that Go reads that string back.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { codeOf, errorOf } from '../../test/helpers/errors.js';
 import { plain, SopsWriter, type PlainLeaf } from '../../test/helpers/sops-writer.js';
-import { openSops, parseSops } from './index.js';
+import { openSops, parseSops, sealSopsTree } from './index.js';
+import { goScalar } from './go-yaml.js';
 
 const KEY = new Uint8Array(32).map((_, i) => 7 * i + 1);
 const writer = (o: ConstructorParameters<typeof SopsWriter>[0] = {}) => new SopsWriter({ key: KEY, ...o });
@@ -169,6 +171,33 @@ describe('a clear value edited to a spelling YAML 1.2 reads as the old value but
   it('a spelling Go reads as the same value is accepted, as SOPS accepts it', () => {
     expect(valueOf(edit('017', 15, '0xF'), 'n_unencrypted')).toBe(15n);
     expect(valueOf(edit('2001-12-14', '2001-12-14T00:00:00Z', '2001-12-14T00:00:00Z'), 'n_unencrypted')).toBe('2001-12-14T00:00:00Z');
+  });
+});
+
+describe('export sops writes clear strings and keys so that Go reads them as gitseal does', () => {
+  const SEAL = { ageKeys: [], lastModified: '2025-01-02T03:04:05Z', version: '3.9.4' };
+
+  it('quotes a string Go would read as something else when plain (1_000, 0b101, .5_0, a date), keeps the rest as they were', () => {
+    const plaintext = 'a_unencrypted: "1_000"\nb_unencrypted: "2001-12-14"\nc_unencrypted: 0b101\nd_unencrypted: .5_0\ne_unencrypted: yes\nn_unencrypted: 017\n"0b1": x\n';
+    const text = sealSopsTree(plaintext, KEY, SEAL).text;
+    expect(text).toContain('a_unencrypted: "1_000"\nb_unencrypted: "2001-12-14"\nc_unencrypted: "0b101"\nd_unencrypted: ".5_0"\ne_unencrypted: yes\nn_unencrypted: 17\n"0b1": ENC[');
+    // Each clear line, read as yaml.v3 reads it, is the string (or number) gitseal hashed.
+    for (const line of text.split('\n').filter((l) => /^[a-n]_unencrypted: /.test(l))) {
+      const spelled = line.slice(line.indexOf(': ') + 2);
+      const quoted = /^"/.test(spelled);
+      const g = goScalar(undefined, !quoted, quoted ? (JSON.parse(spelled) as string) : spelled);
+      expect(g.kind === 'str' || g.kind === 'int', line).toBe(true);
+    }
+    const back = open(text);
+    expect(back.macOk).toBe(true);
+    expect(parse(back.plaintext)).toEqual(parse(plaintext));
+  });
+
+  it('refuses a key that is not a string (SOPS would refuse the file), E_UNSUPPORTED', () => {
+    for (const k of ['1', 'true', '~', '1.5']) expect(codeOf(() => sealSopsTree(`a:\n  ${k}: x\n`, KEY, SEAL)), k).toBe('E_UNSUPPORTED');
+    expect(errorOf(() => sealSopsTree('a:\n  1: x\n', KEY, SEAL)).message).toContain('"a"');
+    // JSON keys are strings.
+    expect(open(sealSopsTree('{"1": "x"}', KEY, SEAL).text).macOk).toBe(true);
   });
 });
 

@@ -157,6 +157,29 @@ function goValue(node: Scalar, path: readonly string[]): SopsValue | undefined {
   }
 }
 
+/** Whether Go's yaml.v3 reads `s`, written as a plain scalar, as that same string. */
+function goPlainString(s: string): boolean {
+  const g = goScalar(undefined, true, s);
+  return g.kind === 'str' && g.value === s;
+}
+
+/** Double-quotes a string scalar the export would write plain where Go would read it as something else (1_000, 0b101, 2001-12-14). */
+function quoteForGo(node: Scalar): void {
+  if (typeof node.value === 'string' && (node.type === undefined || node.type === Scalar.PLAIN) && !goPlainString(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+}
+
+/**
+ * A mapping key of an exported YAML file: SOPS walks only string keys, so a
+ * key that is not a string is refused (E_UNSUPPORTED), and one Go would read
+ * as something else when plain is quoted.
+ */
+function exportKey(k: unknown, path: readonly string[]): string {
+  if (!isScalar(k)) fail('E_UNSUPPORTED', `a mapping at ${where(path)} has a key that is not a scalar, which SOPS cannot hold`);
+  if (typeof k.value !== 'string') fail('E_UNSUPPORTED', `a mapping at ${where(path)} has a key that is not a string, which SOPS refuses: quote it to export it`);
+  quoteForGo(k);
+  return k.value;
+}
+
 /** Whether two readings of a leaf are the same Go value (type and value). */
 function sameValue(a: SopsValue, b: SopsValue): boolean {
   if (typeof a === 'object' && typeof b === 'object') {
@@ -382,6 +405,8 @@ export function sealSopsTree(plaintext: string, key: Uint8Array, opts: SealSopsO
         if (typeof v === 'bigint' && !isInt64(v)) fail('E_UNSUPPORTED', `the integer at "${path.join('.')}" does not fit in 64 bits, which SOPS cannot hold: quote it to export it as a string`);
         if (typeof v === 'object' && 'bytes' in v) binaryValues++;
         hash.update(macText(json && !encrypted ? asJsonNumber(v) : v));
+        // A clear string stays the string SOPS hashes only if Go reads it back as one.
+        if (!encrypted && !json) quoteForGo(node);
         if (encrypted) {
           node.value = encryptValue(v, key, aadOf(path), random(32));
           node.type = Scalar.PLAIN;
@@ -390,6 +415,7 @@ export function sealSopsTree(plaintext: string, key: Uint8Array, opts: SealSopsO
         }
       },
       comments: strip,
+      ...(json ? {} : { key: exportKey }),
     }, true);
     if (doc.contents.has('sops')) fail('E_UNSUPPORTED', 'the document has a top-level "sops" key, which SOPS reserves');
   }

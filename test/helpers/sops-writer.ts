@@ -177,7 +177,7 @@ export class SopsWriter {
     return text.replace(/GITSEALPLAIN(\d+)X/g, (_, i: string) => this.plains[Number(i)]!);
   }
 
-  /** The JSON store reads no YAML: a PlainLeaf has no meaning there. */
+  /** The JSON, binary and dotenv stores read no YAML: a PlainLeaf has no meaning there. */
   private noPlains(): void {
     if (this.plains.length) throw new Error('a PlainLeaf is for YAML files only');
   }
@@ -191,11 +191,13 @@ export class SopsWriter {
   /** `sops -e` on a file that is not YAML, JSON, dotenv or INI: the binary store, JSON with one "data" value. */
   binary(content: string): string {
     const { docs: enc, meta } = this.encryptDocs([{ data: content }]);
+    this.noPlains();
     return JSON.stringify({ ...(enc[0] as object), sops: meta }, null, '\t') + '\n';
   }
 
   dotenv(entries: Record<string, string>): string {
     const { docs: enc, meta } = this.encryptDocs([entries]);
+    this.noPlains();
     const lines = Object.entries(enc[0] as Record<string, string>).map(([k, v]) => `${k}=${v}`);
     const flat = (prefix: string, v: unknown) => {
       if (Array.isArray(v)) v.forEach((x, i) => flat(`${prefix}__list_${i}`, x));

@@ -142,6 +142,15 @@ describe('what Go sops refuses, gitseal refuses (E_SOPS), never quoting the valu
     expect(open(withKey("'2001-12-14'", '1_0_0x')).plaintext).toBe("a_unencrypted:\n  '2001-12-14': x\n  1_0_0x: y\n");
   });
 
+  it('an encrypted value of a type gitseal does not know (SOPS 3.10+ encrypts a timestamp with its own), named in the message', () => {
+    const w = writer();
+    const text = w.yaml([{ x: 'a', y: 'b' }]).replace(/^x: .*$/m, `x: ${w.enc('2031-01-01T00:00:00Z', 'time', 'x:')}`);
+    const e = errorOf(() => openSops(parseSops(text), KEY, { ignoreMac: true }));
+    expect(e.code).toBe('E_SOPS');
+    expect(e.message).toContain('the type "time"');
+    expect(e.message).not.toContain('2031');
+  });
+
   it('a %YAML directive for a version other than 1.1, which yaml.v3 calls incompatible', () => {
     const text = writer().yaml([{ a: 'x' }]);
     expect(codeOf(() => open(`%YAML 1.2\n---\n${text}`))).toBe('E_SOPS');

@@ -31,7 +31,12 @@ export const isEncValue = (s: string): boolean => s.startsWith('ENC[') && s.ends
 
 export function parseEnc(s: string): EncParts {
   const m = ENC_RE.exec(s.trim());
-  if (!m) fail('E_SOPS', 'a value looks like ENC[...] but is not a valid SOPS AES256_GCM value');
+  if (!m) {
+    // SOPS 3.10 and later encrypt a YAML timestamp (a Go time.Time) with a type of its own.
+    const type = /,type:([a-z0-9]{1,16})\]$/.exec(s.trim())?.[1];
+    if (type !== undefined && !/^(str|int|int64|float|bool|bytes|comment)$/.test(type)) fail('E_SOPS', `a SOPS value is encrypted with the type "${type}", which gitseal cannot decrypt (SOPS 3.10 and later encrypt a YAML timestamp with a type of its own): make the value a quoted string in SOPS, or leave it unencrypted`);
+    fail('E_SOPS', 'a value looks like ENC[...] but is not a valid SOPS AES256_GCM value');
+  }
   return { data: Buffer.from(m[1]!, 'base64'), iv: Buffer.from(m[2]!, 'base64'), tag: Buffer.from(m[3]!, 'base64'), type: m[4] as SopsType };
 }
 

@@ -45,7 +45,10 @@ const CASES: ReadonlyArray<readonly [string, PlainLeaf['go'], string]> = [
   ['+.INF', { float: Infinity }, '.inf'],
   ['-.Inf', { float: -Infinity }, '-.inf'],
   ['.NaN', { float: NaN }, '.nan'],
+  // Strings yaml.v3 itself writes plain (they resolve to strings in Go), which YAML 1.2 reads as numbers.
   ['1e400', '1e400', '"1e400"'],
+  ['.5e400', '.5e400', '".5e400"'],
+  ['0x10000000000000000', '0x10000000000000000', '"0x10000000000000000"'],
   ['~', null, '~'],
   ['Null', null, 'Null'],
   ['NULL', null, 'NULL'],

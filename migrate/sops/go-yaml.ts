@@ -121,7 +121,7 @@ function parseFloat64(decimal: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Go's time.Parse of one of yaml.v3's allowedTimestampFormats, formatted by Time.MarshalText. */
+/** What Go's time.Parse reads from a timestamp in one of yaml.v3's allowedTimestampFormats. */
 interface Fields {
   year: number;
   month: number;

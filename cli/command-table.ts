@@ -44,6 +44,7 @@ import { groupCommands, type TaskHeading } from './help-groups.js';
 import { HELP_TOPICS } from './help-topics.js';
 import { usageMistake } from './usage-mistake.js';
 import { refuseLostDash } from './lost-dash.js';
+import { refuseHelpAsValue } from './help-word.js';
 
 /** A heading of `gitseal --help` and the commands under it, in the order it lists them. */
 interface Task {
@@ -157,6 +158,7 @@ async function parseLine(args: readonly string[], runner: Runner): Promise<strin
     output = text;
     topLevel = argv?._?.length === 0;
   });
+  if (output) refuseHelpAsValue(commandTree(), args);
   return topLevel ? groupCommands(output, taskHeadings(), HELP_TOPICS) : output;
 }
 

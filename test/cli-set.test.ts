@@ -1,7 +1,7 @@
 /**
  * `gitseal set` refuses what it cannot do with a typed error, no stack
  * trace, and every file as it was (issue 17): FILE and VALUE both from
- * standard input, and a path below a value.
+ * standard input, a path below a value, and the value `help`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeRun } from './helpers/cli.js';
@@ -50,6 +50,21 @@ describe.concurrent('gitseal set refuses', () => {
       expect(snapshotTree(ws.dir)).toEqual(before);
     });
   }
+
+  it('the value help, which yargs reads as --help: it printed help and exited 0 without setting anything', async () => {
+    const ws = await newWorkspace();
+    ws.write('s.enc.yaml', enc);
+    const args = ['set', 's.enc.yaml', 'stringData.mode', 'help'];
+    const r = await ws.run(args);
+    expect(r.status, describeRun(args, r)).toBe(2);
+    expect(r.stderr).toContain('the word help after other arguments asks for help, so nothing ran');
+    expect(r.stdout).toBe('');
+    expect(ws.read('s.enc.yaml')).toBe(enc);
+    // As the first word after the command it still asks for help.
+    const help = await ws.run(['set', 'help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('gitseal set <file> <path> <value>');
+  });
 
   it('unset below a value, with the same message', async () => {
     const ws = await newWorkspace();

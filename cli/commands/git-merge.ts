@@ -26,6 +26,7 @@ import { readInput, writeAtomic } from '../files.js';
 import { policyOf, recipientsOf } from '../open-file.js';
 import { mergeFilesInPlace, mergeTextInMemory } from '../text-merge.js';
 import type { GitMergeOptions } from './git-merge.command.js';
+import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 import { checkWriters, finishSigning, writerSigner } from '../writer.js';
 import { parseEncrypted } from '../../core/format/encrypted-store.js';
 
@@ -45,7 +46,7 @@ export async function run(opts: GitMergeOptions): Promise<number> {
   const say = (line: string) => process.stderr.write(`gitseal merge: ${name}: ${line}\n`);
   const sides: Sides = { base: readInput(basePath), ours: readInput(oursPath), theirs: readInput(theirsPath) };
   const encrypted = [isEncryptedText(sides.ours), isEncryptedText(sides.theirs)];
-  if (!encrypted[0] && !encrypted[1]) return mergeFilesInPlace(basePath, oursPath, theirsPath) ? 0 : 1;
+  if (!encrypted[0] && !encrypted[1]) return mergeFilesInPlace(basePath, oursPath, theirsPath) ? 0 : EXIT_CHECK_FAILED;
 
   let outcome: Outcome;
   if (!encrypted[0] || !encrypted[1]) outcome = { whole: 'only one side is encrypted by gitseal' };
@@ -60,7 +61,7 @@ export async function run(opts: GitMergeOptions): Promise<number> {
   if ('whole' in outcome) {
     writeAtomic(oursPath, wholeFileConflict(sides.ours, sides.theirs));
     say(`not merged (${outcome.whole}); both versions are in the file between conflict markers: keep one with "git checkout --ours|--theirs", then redo the other side's change`);
-    return 1;
+    return EXIT_CHECK_FAILED;
   }
   writeAtomic(oursPath, outcome.text);
   if (outcome.conflicts.length === 0) {
@@ -68,7 +69,7 @@ export async function run(opts: GitMergeOptions): Promise<number> {
     return 0;
   }
   say(`conflict on ${outcome.conflicts.join(', ')} (changed on both sides); the rest is merged. Resolve with "gitseal edit ${name}"`);
-  return 1;
+  return EXIT_CHECK_FAILED;
 }
 
 async function mergeEncrypted(sides: Sides, name: string, keyFile: string | undefined): Promise<Outcome> {

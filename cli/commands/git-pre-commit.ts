@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { inspectStaged, type Finding } from '../../core/review/commit-guard.js';
 import { findConfig, policyFor } from '../config.js';
 import { repoTop, stagedContent, stagedFiles } from '../git-repo.js';
+import { EXIT_CHECK_FAILED } from '../exit-codes.js';
 
 /** Binary files (a NUL byte near the start, as git decides) are not YAML, JSON or PEM text. */
 const isBinary = (b: Buffer): boolean => b.subarray(0, 8000).includes(0);
@@ -30,5 +31,5 @@ export async function run(): Promise<number> {
   process.stderr.write(
     `gitseal pre-commit: commit refused (${refused.length} file(s)). Fix and stage them again; if this is a false alarm, "git commit --no-verify" skips the guard.\n`,
   );
-  return 1;
+  return EXIT_CHECK_FAILED;
 }

@@ -70,8 +70,11 @@ export function openSopsDotenv(f: SopsDotenvFile, key: Uint8Array, opts: OpenOpt
   const hash = newMac(f.metadata.macOnlyEncrypted);
   let undecryptedComments = 0;
   const out: string[] = [];
+  // Go's dotenv store makes each comment line an item of the one branch: a run of them counts for the value after it (see CommentRuns).
+  let run: string[] = [];
   for (const e of f.entries) {
     if (e.kind === 'comment') {
+      run.push(e.text);
       const t = e.text.trim();
       let text = e.text;
       if (isEncValue(t)) {
@@ -84,8 +87,10 @@ export function openSopsDotenv(f: SopsDotenvFile, key: Uint8Array, opts: OpenOpt
       out.push(`#${text}`);
       continue;
     }
-    const encrypted = rule([e.key]);
-    const v = encrypted && isEncValue(e.value) ? decryptValue(e.value, key, aadOf([e.key])).value : e.value;
+    const encrypted = rule([e.key], [run]);
+    run = [];
+    if (encrypted && e.value !== '' && !isEncValue(e.value)) fail('E_SOPS', `the value of ${e.key} is not encrypted, but the file's rules say SOPS encrypted it: SOPS cannot decrypt such a file (was the value, or a comment that marks it, edited?)`);
+    const v = encrypted && e.value !== '' ? decryptValue(e.value, key, aadOf([e.key])).value : e.value;
     if (!f.metadata.macOnlyEncrypted || encrypted) hash.update(macText(v));
     out.push(stringify({ [e.key]: yamlValue(v) }, { lineWidth: 0, customTags: ['binary'] }).trimEnd());
   }

@@ -31,6 +31,10 @@ export interface SopsMetadata {
   readonly encryptedSuffix?: string | undefined;
   readonly unencryptedSuffix?: string | undefined;
   readonly unencryptedRegex?: string | undefined;
+  /** A value is left clear when a comment in force for it (see EncryptRule) matches. */
+  readonly unencryptedCommentRegex?: string | undefined;
+  /** Only a value with a comment in force for it that matches is encrypted. */
+  readonly encryptedCommentRegex?: string | undefined;
   readonly macOnlyEncrypted: boolean;
 }
 
@@ -38,6 +42,11 @@ export interface SopsMetadata {
 export const SUPPORTED_MAJOR = [2, 3];
 /** The version `gitseal export sops` writes. */
 export const EXPORT_VERSION = '3.9.4';
+
+/** The metadata fields that choose which values are encrypted; Go allows one at most. */
+const RULE_FIELDS = ['unencrypted_suffix', 'encrypted_suffix', 'unencrypted_regex', 'encrypted_regex', 'unencrypted_comment_regex', 'encrypted_comment_regex'] as const;
+/** sops.DefaultUnencryptedSuffix, which Go applies to a file that names no rule. */
+export const DEFAULT_UNENCRYPTED_SUFFIX = '_unencrypted';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
@@ -62,6 +71,9 @@ export function parseMetadata(raw: unknown): SopsMetadata {
   const gcpKms = list(raw.gcp_kms).map((k) => ({ resourceId: str(k.resource_id) ?? '', enc: str(k.enc) ?? '' }));
   const otherKeyTypes = ['pgp', 'azure_kv', 'hc_vault'].filter((t) => list(raw[t]).length > 0);
   const opt = (k: string) => str(raw[k]) || undefined;
+  // Go's metadata.ToInternal: at most one rule, and with none the default unencrypted_suffix.
+  const rules = RULE_FIELDS.filter((k) => opt(k) !== undefined);
+  if (rules.length > 1) fail('E_SOPS', `the SOPS metadata sets more than one of ${RULE_FIELDS.join(', ')} (${rules.join(', ')}), which SOPS refuses`);
   return {
     version,
     lastModified,
@@ -72,8 +84,10 @@ export function parseMetadata(raw: unknown): SopsMetadata {
     otherKeyTypes,
     encryptedRegex: opt('encrypted_regex'),
     encryptedSuffix: opt('encrypted_suffix'),
-    unencryptedSuffix: opt('unencrypted_suffix'),
+    unencryptedSuffix: rules.length === 0 ? DEFAULT_UNENCRYPTED_SUFFIX : opt('unencrypted_suffix'),
     unencryptedRegex: opt('unencrypted_regex'),
+    unencryptedCommentRegex: opt('unencrypted_comment_regex'),
+    encryptedCommentRegex: opt('encrypted_comment_regex'),
     macOnlyEncrypted: raw.mac_only_encrypted === true,
   };
 }
@@ -94,18 +108,40 @@ function goRegex(src: string): RegExp {
   }
 }
 
-export type EncryptRule = (path: readonly string[]) => boolean;
+/**
+ * The comments in force for a value, as Go sops's walkBranch/walkSlice keep
+ * them (its commentsStack): one run per enclosing mapping or sequence, from
+ * the document down to the value's own. A run holds the comment lines that
+ * come after the previous item of that collection and before the current
+ * one (the item on the path), as the file spells them after the "#" (an
+ * encrypted comment as its ENC[...] text); every non-comment item ends the
+ * run of its collection. So a comment counts for the key it directly
+ * precedes (with any comments between them), for all of that key's subtree,
+ * and never for the keys after it.
+ */
+export type CommentRuns = readonly (readonly string[])[];
 
-/** SOPS's shouldBeEncrypted: the rules look at every key on the path. */
-export function encryptRule(meta: Pick<SopsMetadata, 'encryptedRegex' | 'encryptedSuffix' | 'unencryptedRegex' | 'unencryptedSuffix'>): EncryptRule {
+export type EncryptRule = (path: readonly string[], comments?: CommentRuns) => boolean;
+
+/**
+ * SOPS's shouldBeEncrypted for a value: the key rules look at every key on
+ * the path, the comment rules at every comment in force (CommentRuns).
+ * parseMetadata leaves at most one rule set; each is applied in Go's order.
+ */
+export function encryptRule(meta: Pick<SopsMetadata, 'encryptedRegex' | 'encryptedSuffix' | 'unencryptedRegex' | 'unencryptedSuffix' | 'unencryptedCommentRegex' | 'encryptedCommentRegex'>): EncryptRule {
   const enc = meta.encryptedRegex === undefined ? undefined : goRegex(meta.encryptedRegex);
   const unenc = meta.unencryptedRegex === undefined ? undefined : goRegex(meta.unencryptedRegex);
-  return (path) => {
-    if (meta.unencryptedSuffix && path.some((k) => k.endsWith(meta.unencryptedSuffix!))) return false;
-    if (meta.encryptedSuffix) return path.some((k) => k.endsWith(meta.encryptedSuffix!));
-    if (unenc && path.some((k) => unenc.test(k))) return false;
-    if (enc) return path.some((k) => enc.test(k));
-    return true;
+  const encComment = meta.encryptedCommentRegex === undefined ? undefined : goRegex(meta.encryptedCommentRegex);
+  const unencComment = meta.unencryptedCommentRegex === undefined ? undefined : goRegex(meta.unencryptedCommentRegex);
+  return (path, comments = []) => {
+    let encrypted = true;
+    if (meta.unencryptedSuffix && path.some((k) => k.endsWith(meta.unencryptedSuffix!))) encrypted = false;
+    if (meta.encryptedSuffix) encrypted = path.some((k) => k.endsWith(meta.encryptedSuffix!));
+    if (unenc && path.some((k) => unenc.test(k))) encrypted = false;
+    if (enc) encrypted = path.some((k) => enc.test(k));
+    if (unencComment && comments.some((run) => run.some((c) => unencComment.test(c)))) encrypted = false;
+    if (encComment) encrypted = comments.some((run) => run.some((c) => encComment.test(c)));
+    return encrypted;
   };
 }
 

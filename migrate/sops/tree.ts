@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Node } from 'yaml';
 import { fail } from '../../core/errors.js';
 import { jsonText } from './json-text.js';
-import { encryptRule, macAad, parseMetadata, type EncryptRule, type SopsMetadata } from './metadata.js';
+import { encryptRule, macAad, parseMetadata, type CommentRuns, type EncryptRule, type SopsMetadata } from './metadata.js';
 import { goScalar, type GoScalar } from './go-yaml.js';
 import { aadOf, decryptValue, encryptValue, isEncValue, isInt64, macText, textOrBytes, type SopsValue } from './values.js';
 
@@ -23,6 +23,8 @@ export interface SopsTreeFile {
   readonly format: SopsTreeFormat;
   readonly metadata: SopsMetadata;
   readonly docs: readonly Document[];
+  /** The YAML text the documents were parsed from (comment placement, see keyLineComment). */
+  readonly source?: string;
 }
 
 export interface OpenOptions {
@@ -52,7 +54,7 @@ export function parseSopsTree(text: string): SopsTreeFile {
   const first = docs[0];
   if (!first || !isMap(first.contents)) fail('E_SOPS', 'the SOPS file does not hold a mapping');
   const sops = first.contents.get('sops', true);
-  return { format, metadata: parseMetadata(sops ? (sops as Node).toJSON() : undefined), docs };
+  return { format, metadata: parseMetadata(sops ? (sops as Node).toJSON() : undefined), docs, source: text };
 }
 
 /** Every candidate additional data for a comment at `path`, innermost first (SOPS binds comments to their enclosing mapping). */
@@ -192,11 +194,61 @@ function sameValue(a: SopsValue, b: SopsValue): boolean {
   return a === b;
 }
 
-function walk(node: unknown, path: readonly string[], rule: EncryptRule, w: Walker, top: boolean): void {
+/** The comment lines of a node's comment text as Go's YAML store makes them tree items: blank lines are no comments. */
+const commentLines = (c: string | null | undefined): string[] => (c ? c.split('\n').filter((l) => l !== '') : []);
+
+type Commented = { commentBefore?: string | null; comment?: string | null };
+
+/**
+ * The comments a collection brings before its first item when its parent
+ * has not taken them (Go's nodeToTreeValue with commentsWereHandled false):
+ * the comments above it, and the comment after a flow collection's closing
+ * bracket (yaml.v3's LineComment of the node).
+ */
+function ownComments(node: Commented & { flow?: boolean }): string[] {
+  return [...commentLines(node.commentBefore), ...(node.flow ? commentLines(node.comment) : [])];
+}
+
+/**
+ * The comment after `key:` on the key's own line when the value is a
+ * collection (`a: # note`): yaml.v3 makes it the key's LineComment, in the
+ * parent mapping's run, while the yaml package puts it first in the value's
+ * commentBefore. Found in the source text, after the key.
+ */
+function keyLineComment(key: unknown, value: Commented, source: string | undefined): string | undefined {
+  if (source === undefined || !isScalar(key) || !key.range || !value.commentBefore) return undefined;
+  const end = source.indexOf('\n', key.range[1]);
+  const rest = source.slice(key.range[1], end < 0 ? undefined : end);
+  const m = /^[ \t]*:[ \t]+#(.*?)\r?$/.exec(rest);
+  return m && value.commentBefore.split('\n')[0] === m[1] ? m[1] : undefined;
+}
+
+/**
+ * Walks a document's tree in Go sops's order, keeping the comments in force
+ * (CommentRuns) as walkBranch and walkSlice do: each collection opens a run
+ * of its own; comment lines join the run of the collection they stand in;
+ * every item that is not a comment ends its collection's run once walked.
+ * The comments are read as the file spells them, before w.comments decrypts
+ * any (Go matches the regexes against the file's text too). `pre`: the
+ * comments a collection's run starts with, when its parent has decided them
+ * (a sequence item's go to the sequence's run; see keyLineComment).
+ */
+function walk(node: unknown, path: readonly string[], rule: EncryptRule, w: Walker, top: boolean, runs: CommentRuns = [], pre?: string[], source?: string): void {
   if (node === null || node === undefined) return;
   if (isAlias(node)) fail('E_SOPS', 'the SOPS file uses a YAML alias, which SOPS itself does not write');
-  if (isMap(node)) {
+  if (isMap(node) || isSeq(node)) {
+    const run: string[] = pre ?? ownComments(node);
+    const stack = [...runs, run];
     w.comments?.(node, path);
+    if (isSeq(node)) {
+      for (const item of node.items) {
+        if (isScalar(item)) run.push(...commentLines(item.commentBefore), ...commentLines(item.comment));
+        else if (isMap(item) || isSeq(item)) run.push(...ownComments(item));
+        walk(item, path, rule, w, false, stack, [], source);
+        run.length = 0;
+      }
+      return;
+    }
     // Checked here, in linear time: the parser's own uniqueKeys check is quadratic in the mapping's size.
     const seen = new Set<string>();
     for (const pair of node.items) {
@@ -204,16 +256,26 @@ function walk(node: unknown, path: readonly string[], rule: EncryptRule, w: Walk
       const k = w.key ? w.key(pair.key, path) : keyText(pair.key);
       if (seen.has(k)) fail('E_DUPLICATE_KEY', `a mapping at "${path.join('.')}" has the same key twice`);
       seen.add(k);
+      const v = pair.value;
+      if (isScalar(pair.key)) run.push(...commentLines(pair.key.commentBefore), ...commentLines(pair.key.comment));
+      let valuePre: string[] | undefined;
+      if (isScalar(v)) run.push(...commentLines(v.commentBefore), ...commentLines(v.comment));
+      else if (isMap(v) || isSeq(v)) {
+        const line = keyLineComment(pair.key, v, source);
+        if (line !== undefined) {
+          run.push(line);
+          valuePre = ownComments(v).slice(1);
+        }
+      }
+      // SOPS takes the sops item out of the tree before walking it: the comments before it stay in the run.
       if (top && k === 'sops') continue;
       if (isScalar(pair.key)) w.comments?.(pair.key, path);
-      walk(pair.value, [...path, k], rule, w, false);
+      walk(v, [...path, k], rule, w, false, stack, valuePre, source);
+      run.length = 0;
     }
-  } else if (isSeq(node)) {
-    w.comments?.(node, path);
-    for (const item of node.items) walk(item, path, rule, w, false);
   } else if (isScalar(node)) {
     w.comments?.(node, path);
-    w.leaf(node, path, rule(path));
+    w.leaf(node, path, rule(path, runs));
   }
 }
 
@@ -282,6 +344,8 @@ export function openSopsTree(f: SopsTreeFile, key: Uint8Array, opts: OpenOptions
       if (n.commentBefore !== undefined || before !== undefined) n.commentBefore = before ?? null;
       if (n.comment !== undefined || after !== undefined) n.comment = after ?? null;
     };
+    // Go's YAML store puts the document's head comment first in the top-level mapping's run.
+    const topComments = isMap(doc.contents) || isSeq(doc.contents) ? [...commentLines(doc.commentBefore), ...ownComments(doc.contents)] : [];
     docComments(doc, []);
     walk(doc.contents, [], rule, {
       leaf(node, path, encrypted) {
@@ -300,15 +364,19 @@ export function openSopsTree(f: SopsTreeFile, key: Uint8Array, opts: OpenOptions
           v = asJsonNumber(scalarValue(node));
         }
         let mac = v;
-        if (encrypted && typeof v === 'string' && isEncValue(v)) {
-          mac = decryptValue(v, key, aadOf(path)).value;
-          setScalar(node, mac);
+        if (encrypted) {
+          // Go decrypts every value its rule covers: one that is not ENC[...] (an empty string excepted, which SOPS leaves empty) makes it fail ("does not match sops' data format"), so a value may not be put in clear where the rule wants it encrypted.
+          if (typeof v !== 'string' || !(v === '' || isEncValue(v))) fail('E_SOPS', `the value at ${where(path)} is not encrypted, but the file's rules say SOPS encrypted it: SOPS cannot decrypt such a file (was the value, or a comment that marks it, edited?)`);
+          if (v !== '') {
+            mac = decryptValue(v, key, aadOf(path)).value;
+            setScalar(node, mac);
+          }
         }
         if (!f.metadata.macOnlyEncrypted || encrypted) hash.update(macText(mac));
       },
       comments: docComments,
       ...(f.format === 'yaml' ? { key: goKey } : {}),
-    }, true);
+    }, true, [], topComments, f.source);
     if (isMap(doc.contents)) doc.contents.delete('sops');
   }
   const macOk = checkMac(f.metadata, key, hash.digest('hex').toUpperCase(), opts);

@@ -19,7 +19,18 @@
  *   store reads every scalar with gopkg.in/yaml.v3, so `017` is the int 15
  *   and `2001-12-14` a time.Time that ToBytes hashes as its MarshalText
  *   ("2001-12-14T00:00:00Z"); the test says what Go reads (`go`), the writer
- *   writes `plain` as it is and hashes `go` as ToBytes does.
+ *   writes `plain` as it is and hashes `go` as ToBytes does;
+ * - comments (YAML only): `comment(text)` entries in a mapping or sequence,
+ *   in order, are Go's Comment tree items (text: what follows the "#").
+ *   Which values (and comments) get encrypted follows sops.go's
+ *   shouldBeEncrypted with its commentsStack as walkBranch/walkSlice keep it:
+ *   one run of comments per enclosing collection, a comment joining its
+ *   collection's run, every other item clearing its collection's run once
+ *   walked; unencrypted_comment_regex leaves clear what has a matching
+ *   comment anywhere on the stack, encrypted_comment_regex encrypts only
+ *   that (a comment is not its own marker). An encrypted comment is written
+ *   `#ENC[...,type:comment]` with its collection's path as additional data;
+ *   comments never count in the MAC.
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { sha512 } from '@noble/hashes/sha2.js';
@@ -28,7 +39,14 @@ import { stringify } from 'yaml';
 
 /** `bytes`: a Go string that is not text (what YAML !!binary decodes to). */
 export type Leaf = string | number | bigint | boolean | null | { float: number } | { bytes: Uint8Array } | PlainLeaf;
-export type Tree = Leaf | Tree[] | { [k: string]: Tree };
+export type Tree = Leaf | Comment | Tree[] | { [k: string]: Tree };
+
+/** A comment line (Go's sops.Comment): `text` is what follows the "#". In a mapping its key is ignored. */
+export class Comment {
+  constructor(readonly text: string) {}
+}
+/** A comment item: `{ c1: comment(' sops:enc'), password: 'x' }`, `[comment(' note'), 'a']`. */
+export const comment = (text: string): Comment => new Comment(text);
 
 /**
  * A scalar written into the YAML file exactly as `plain` (any tag or
@@ -53,6 +71,9 @@ export interface WriterOptions {
   gcpKms?: Array<Record<string, unknown>>;
   unencryptedSuffix?: string;
   encryptedRegex?: string;
+  /** Go's metadata rules; with one of these no unencrypted_suffix is written unless given. */
+  encryptedCommentRegex?: string;
+  unencryptedCommentRegex?: string;
   macOnlyEncrypted?: boolean;
   /** Flip the MAC (for mismatch tests). */
   badMac?: boolean;
@@ -79,6 +100,8 @@ export class SopsWriter {
   private mac: Uint8Array[] = [];
   /** Spellings of the clear PlainLeafs, put in place of their placeholders by yaml(). */
   private plains: string[] = [];
+  /** Comment lines as written ("#" + text, or "#ENC[...]"), put in place of their placeholders by yaml(). */
+  private comments: string[] = [];
   constructor(private readonly o: WriterOptions = {}) {
     this.key = o.key ?? crypto.getRandomValues(new Uint8Array(32));
   }
@@ -95,20 +118,39 @@ export class SopsWriter {
     return `ENC[AES256_GCM,data:${b64(out.subarray(0, out.length - 16))},iv:${b64(iv)},tag:${b64(out.subarray(out.length - 16))},type:${type}]`;
   }
 
-  private shouldEncrypt(path: string[]): boolean {
-    // SOPS writes one rule: with encrypted_regex there is no unencrypted_suffix.
-    if (this.o.encryptedRegex) {
-      const re = new RegExp(this.o.encryptedRegex);
-      return path.some((k) => re.test(k));
-    }
-    const suf = this.o.unencryptedSuffix ?? '_unencrypted';
-    return !path.some((k) => k.endsWith(suf));
+  /** The suffix rule in force: the one given, or SOPS's default when the file names no other rule. */
+  private suffix(): string | undefined {
+    if (this.o.unencryptedSuffix !== undefined) return this.o.unencryptedSuffix;
+    return this.o.encryptedRegex || this.o.encryptedCommentRegex || this.o.unencryptedCommentRegex ? undefined : '_unencrypted';
   }
 
-  private leaf(v: Exclude<Leaf, null>, path: string[]): Tree {
+  /** sops.go shouldBeEncrypted(path, commentsStack, isComment), rule by rule. */
+  private shouldEncrypt(path: string[], stack: string[][] = [[]], isComment = false): boolean {
+    let encrypted = true;
+    const suf = this.suffix();
+    if (suf && path.some((k) => k.endsWith(suf))) encrypted = false;
+    if (this.o.encryptedRegex) {
+      const re = new RegExp(this.o.encryptedRegex);
+      encrypted = path.some((k) => re.test(k));
+    }
+    if (this.o.unencryptedCommentRegex) {
+      const re = new RegExp(this.o.unencryptedCommentRegex);
+      if (stack.some((cs) => cs.some((c) => re.test(c)))) encrypted = false;
+    }
+    if (this.o.encryptedCommentRegex) {
+      const re = new RegExp(this.o.encryptedCommentRegex);
+      encrypted = false;
+      const last = stack.length - 1;
+      // The comment being decided is the last of the last run: it does not mark itself.
+      encrypted = stack.some((cs, i) => cs.some((c, j) => !(isComment && i === last && j === cs.length - 1) && re.test(c)));
+    }
+    return encrypted;
+  }
+
+  private leaf(v: Exclude<Leaf, null>, path: string[], stack: string[][]): Tree {
     if (isPlain(v)) {
       // sops -e would read the spelling as v.go; written clear, it stays as spelled.
-      if (this.shouldEncrypt(path)) return v.go === null ? null : this.leaf(v.go, path);
+      if (this.shouldEncrypt(path, stack)) return v.go === null ? null : this.leaf(v.go, path, stack);
       if (v.go !== null && !this.o.macOnlyEncrypted) this.mac.push(this.macBytes(v.go));
       this.plains.push(v.plain);
       return `GITSEALPLAIN${this.plains.length - 1}X`;
@@ -120,7 +162,7 @@ export class SopsWriter {
       : typeof v === 'number' ? (Number.isInteger(v) ? [String(v), 'int', String(v)] : [fmtFloat(v), 'float', fmtFloat(v)])
       : isBytes(v) ? [v.bytes, 'str', v.bytes]
       : [fmtFloat(v.float), 'float', fmtFloat(v.float)];
-    const encrypted = this.shouldEncrypt(path);
+    const encrypted = this.shouldEncrypt(path, stack);
     if (!this.o.macOnlyEncrypted || encrypted) this.mac.push(typeof macStr === 'string' ? te.encode(macStr) : macStr);
     if (!encrypted) return isFloat(v) ? v.float : isBytes(v) ? (v.bytes as unknown as Tree) : v;
     return this.enc(plain, type, `${path.join(':')}:`);
@@ -136,11 +178,41 @@ export class SopsWriter {
     return te.encode(fmtFloat(v.float));
   }
 
-  private walk(t: Tree, path: string[]): Tree {
+  /** A comment item of the collection at `path`: encrypted or not as Go decides, never in the MAC. Returns its placeholder. */
+  private comment(c: Comment, path: string[], stack: string[][]): string {
+    stack[stack.length - 1]!.push(c.text);
+    const text = this.shouldEncrypt(path, stack, true) ? this.enc(c.text, 'comment', `${path.join(':')}:`) : c.text;
+    this.comments.push(`#${text}`);
+    return `GITSEALCOMMENT${this.comments.length - 1}X`;
+  }
+
+  /** walkBranch / walkSlice: each collection opens a run of comments that every non-comment item clears once walked. */
+  private walk(t: Tree, path: string[], stack: string[][] = []): Tree {
     if (t === null) return null;
-    if (Array.isArray(t)) return t.map((x) => this.walk(x, path));
-    if (typeof t === 'object' && !isFloat(t) && !isBytes(t) && !isPlain(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, this.walk(v, [...path, k])]));
-    return this.leaf(t, path);
+    if (t instanceof Comment) throw new Error('a comment stands in a mapping or a sequence');
+    if (Array.isArray(t)) {
+      const s = [...stack, []];
+      return t.map((x) => {
+        if (x instanceof Comment) return this.comment(x, path, s);
+        const out = this.walk(x, path, s);
+        s[s.length - 1] = [];
+        return out;
+      });
+    }
+    if (typeof t === 'object' && !isFloat(t) && !isBytes(t) && !isPlain(t)) {
+      const s = [...stack, []];
+      const out: Record<string, Tree> = {};
+      for (const [k, v] of Object.entries(t)) {
+        if (v instanceof Comment) {
+          out[this.comment(v, path, s)] = null;
+          continue;
+        }
+        out[k] = this.walk(v, [...path, k], s);
+        s[s.length - 1] = [];
+      }
+      return out;
+    }
+    return this.leaf(t, path, stack);
   }
 
   /** Encrypts documents; returns them with the metadata block (the same for each). */
@@ -148,6 +220,7 @@ export class SopsWriter {
     // SOPS's MACOnlyEncryptedInitialization: 32 fixed bytes first when only encrypted values count.
     this.mac = this.o.macOnlyEncrypted ? [Uint8Array.from(Buffer.from('8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69', 'hex'))] : [];
     this.plains = [];
+    this.comments = [];
     const out = docs.map((d) => this.walk(d, []));
     const all = new Uint8Array(this.mac.reduce((n, b) => n + b.length, 0));
     let off = 0;
@@ -164,8 +237,11 @@ export class SopsWriter {
     if (this.o.age) meta.age = this.o.age;
     meta.lastmodified = lastModified;
     meta.mac = this.enc(hex, 'str', lastModified);
+    const suf = this.suffix();
+    if (suf !== undefined) meta.unencrypted_suffix = suf;
     if (this.o.encryptedRegex) meta.encrypted_regex = this.o.encryptedRegex;
-    else meta.unencrypted_suffix = this.o.unencryptedSuffix ?? '_unencrypted';
+    if (this.o.unencryptedCommentRegex) meta.unencrypted_comment_regex = this.o.unencryptedCommentRegex;
+    if (this.o.encryptedCommentRegex) meta.encrypted_comment_regex = this.o.encryptedCommentRegex;
     if (this.o.macOnlyEncrypted) meta.mac_only_encrypted = true;
     meta.version = this.o.version ?? '3.9.4';
     return { docs: out, meta };
@@ -174,12 +250,16 @@ export class SopsWriter {
   yaml(docs: Tree[]): string {
     const { docs: enc, meta } = this.encryptDocs(docs);
     const text = enc.map((d, i) => (i ? '---\n' : '') + stringify({ ...(d as object), sops: meta }, { lineWidth: 0 })).join('');
-    return text.replace(/GITSEALPLAIN(\d+)X/g, (_, i: string) => this.plains[Number(i)]!);
+    return text
+      .replace(/GITSEALPLAIN(\d+)X/g, (_, i: string) => this.plains[Number(i)]!)
+      // A comment item is written as Go's YAML store writes it: its own line, at the indentation of the item after it.
+      .replace(/^( *)(?:- )?GITSEALCOMMENT(\d+)X(?:: null)?$/gm, (_, ind: string, i: string) => `${ind}${this.comments[Number(i)]!}`);
   }
 
   /** The JSON, binary and dotenv stores read no YAML: a PlainLeaf has no meaning there. */
   private noPlains(): void {
     if (this.plains.length) throw new Error('a PlainLeaf is for YAML files only');
+    if (this.comments.length) throw new Error('comments are written in YAML files only here');
   }
 
   json(doc: Tree): string {

@@ -196,3 +196,17 @@ describe('the rule and the metadata', () => {
     expect(codeOf(() => parseMetadata({ ...base, encrypted_regex: 'x', unencrypted_comment_regex: 'y' }))).toBe('E_SOPS');
   });
 });
+
+describe('dotenv files (one branch: a comment line counts for the next entry)', () => {
+  it('encrypted_comment_regex: imports with the MAC checked; a marker over a clear entry is refused, one removed fails the MAC', () => {
+    const t = new SopsWriter({ key: KEY, encryptedCommentRegex: 'sops:enc', macOnlyEncrypted: true }).dotenv({ HOST: 'db', c: comment(' sops:enc'), PASSWORD: 'pw', PORT: '5432' });
+    expect(t).toMatch(/^# sops:enc\nPASSWORD=ENC\[/m);
+    expect(t).toMatch(/^PORT=5432$/m);
+    const out = open(t);
+    expect(out.macOk).toBe(true);
+    expect(parse(out.plaintext)).toEqual({ HOST: 'db', PASSWORD: 'pw', PORT: '5432' });
+    expect(open(t.replace('PORT=5432', 'PORT=1')).macOk).toBe(true);
+    expect(codeOf(() => open(t.replace('PORT=5432', '# sops:enc\nPORT=5432')))).toBe('E_SOPS');
+    expect(codeOf(() => open(t.replace('# sops:enc\n', '')))).toBe('E_SOPS_MAC');
+  });
+});

@@ -257,9 +257,9 @@ export class SopsWriter {
   }
 
   /** The JSON, binary and dotenv stores read no YAML: a PlainLeaf has no meaning there. */
-  private noPlains(): void {
+  private noPlains(comments = false): void {
     if (this.plains.length) throw new Error('a PlainLeaf is for YAML files only');
-    if (this.comments.length) throw new Error('comments are written in YAML files only here');
+    if (this.comments.length && !comments) throw new Error('comments are written in YAML and dotenv files only');
   }
 
   json(doc: Tree): string {
@@ -275,10 +275,14 @@ export class SopsWriter {
     return JSON.stringify({ ...(enc[0] as object), sops: meta }, null, '\t') + '\n';
   }
 
-  dotenv(entries: Record<string, string>): string {
+  /** Go's dotenv store: one branch; a `comment(text)` entry is a `#text` line, an item of that branch like a YAML comment. */
+  dotenv(entries: Record<string, string | Comment>): string {
     const { docs: enc, meta } = this.encryptDocs([entries]);
-    this.noPlains();
-    const lines = Object.entries(enc[0] as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+    this.noPlains(true);
+    const lines = Object.entries(enc[0] as Record<string, string>).map(([k, v]) => {
+      const c = /^GITSEALCOMMENT(\d+)X$/.exec(k);
+      return c ? this.comments[Number(c[1])]! : `${k}=${v}`;
+    });
     const flat = (prefix: string, v: unknown) => {
       if (Array.isArray(v)) v.forEach((x, i) => flat(`${prefix}__list_${i}`, x));
       else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) flat(`${prefix}__map_${k}`, x);
